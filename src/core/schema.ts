@@ -1,0 +1,158 @@
+/**
+ * Collection schemas: which fields an item has and what each field holds.
+ * The store validates records against a schema; the lexical index reads the
+ * schema to decide which fields to analyze (text), which to keep as exact
+ * values for filters and facets (keyword, number, date).
+ */
+import { InvalidRecordError, InvalidSchemaError } from "./errors.js";
+
+export type FieldType = "text" | "keyword" | "number" | "date" | "vector";
+
+export interface TextFieldSpec {
+  type: "text";
+  /** Analyzer name (see src/text/registry.ts); default "english". */
+  analyzer?: string;
+  /** Index boost used when a query does not give one; default 1. */
+  boost?: number;
+  /** Required fields reject records that lack them. */
+  required?: boolean;
+}
+
+export interface KeywordFieldSpec {
+  type: "keyword";
+  /** A keyword field may hold one string or a list of strings (e.g. categories). */
+  multi?: boolean;
+  required?: boolean;
+}
+
+export interface NumberFieldSpec {
+  type: "number";
+  required?: boolean;
+}
+
+export interface DateFieldSpec {
+  type: "date";
+  required?: boolean;
+}
+
+/** Reserved for dense vectors (a later issue); validated for dimension only. */
+export interface VectorFieldSpec {
+  type: "vector";
+  dimensions: number;
+  required?: boolean;
+}
+
+export type FieldSpec = TextFieldSpec | KeywordFieldSpec | NumberFieldSpec | DateFieldSpec | VectorFieldSpec;
+
+export interface CollectionSchema {
+  /** Field holding each record's unique id; default "id". */
+  idField?: string;
+  fields: Record<string, FieldSpec>;
+}
+
+/** A record as stored: plain JSON. */
+export type RecordValue = string | number | boolean | null | RecordValue[] | { [key: string]: RecordValue };
+export type StoredRecord = Record<string, RecordValue>;
+
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+const FIELD_TYPES: ReadonlySet<string> = new Set(["text", "keyword", "number", "date", "vector"]);
+
+/** Checks a schema and fills in defaults; throws InvalidSchemaError naming the bad field. */
+export function normalizeSchema(schema: unknown): Required<Pick<CollectionSchema, "idField">> & CollectionSchema {
+  if (schema === null || typeof schema !== "object") throw new InvalidSchemaError("schema must be an object with a 'fields' object");
+  const raw = schema as { idField?: unknown; fields?: unknown };
+  const idField = raw.idField === undefined ? "id" : raw.idField;
+  if (typeof idField !== "string" || !FIELD_NAME.test(idField)) throw new InvalidSchemaError(`idField must be a field name, got ${JSON.stringify(raw.idField)}`);
+  if (raw.fields === null || typeof raw.fields !== "object" || Array.isArray(raw.fields)) {
+    throw new InvalidSchemaError("schema.fields must be an object mapping field names to field specs");
+  }
+  const fields: Record<string, FieldSpec> = {};
+  for (const [name, spec] of Object.entries(raw.fields as Record<string, unknown>)) {
+    if (!FIELD_NAME.test(name)) throw new InvalidSchemaError(`field name "${name}" is not allowed (letters, digits, _ . -; at most 64 characters)`);
+    if (name === idField) throw new InvalidSchemaError(`field "${name}" is the id field and cannot be declared again`);
+    if (spec === null || typeof spec !== "object") throw new InvalidSchemaError(`field "${name}": spec must be an object with a 'type'`);
+    const type = (spec as { type?: unknown }).type;
+    if (typeof type !== "string" || !FIELD_TYPES.has(type)) {
+      throw new InvalidSchemaError(`field "${name}": type must be one of text, keyword, number, date, vector; got ${JSON.stringify(type)}`);
+    }
+    if (type === "text") {
+      const boost = (spec as TextFieldSpec).boost;
+      if (boost !== undefined && !(typeof boost === "number" && Number.isFinite(boost) && boost >= 0)) {
+        throw new InvalidSchemaError(`field "${name}": boost must be a non-negative number`);
+      }
+    }
+    if (type === "vector") {
+      const dims = (spec as VectorFieldSpec).dimensions;
+      if (!Number.isInteger(dims) || dims <= 0) throw new InvalidSchemaError(`field "${name}": dimensions must be a positive integer`);
+    }
+    fields[name] = spec as FieldSpec;
+  }
+  return { idField, fields };
+}
+
+/** Parses a date field value (ISO 8601 string or epoch milliseconds) into epoch milliseconds, or NaN. */
+export function parseDateValue(value: unknown): number {
+  if (typeof value === "number") return Number.isFinite(value) ? value : Number.NaN;
+  if (typeof value !== "string" || value.length === 0) return Number.NaN;
+  if (!/^\d{4}-\d{2}(-\d{2})?([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) return Number.NaN;
+  return Date.parse(value.length === 7 ? `${value}-01` : value);
+}
+
+/**
+ * Validates one record against a normalized schema. Returns the record's id.
+ * Unknown fields are kept (stored) but not indexed; declared fields must have the declared type.
+ */
+export function validateRecord(schema: CollectionSchema & { idField: string }, record: unknown, recordNumber?: number): string {
+  if (record === null || typeof record !== "object" || Array.isArray(record)) {
+    throw new InvalidRecordError("record must be a JSON object", { recordNumber });
+  }
+  const rec = record as Record<string, unknown>;
+  const rawId = rec[schema.idField];
+  if (typeof rawId !== "string" && typeof rawId !== "number") {
+    throw new InvalidRecordError(`missing id: expected a string or number in field "${schema.idField}"`, { recordNumber, field: schema.idField });
+  }
+  const id = String(rawId);
+  if (id.length === 0 || id.length > 512) {
+    throw new InvalidRecordError("id must be 1 to 512 characters", { recordNumber, field: schema.idField });
+  }
+  for (const [name, spec] of Object.entries(schema.fields)) {
+    const value = rec[name];
+    const where = { recordNumber, recordId: id, field: name };
+    if (value === undefined || value === null) {
+      if (spec.required) throw new InvalidRecordError("required field is missing", where);
+      continue;
+    }
+    switch (spec.type) {
+      case "text":
+        if (typeof value !== "string") throw new InvalidRecordError(`expected text (a string), got ${describe(value)}`, where);
+        break;
+      case "keyword":
+        if (typeof value === "string") break;
+        if (Array.isArray(value) && spec.multi && value.every((v) => typeof v === "string")) break;
+        throw new InvalidRecordError(
+          spec.multi ? `expected a string or a list of strings, got ${describe(value)}` : `expected a string, got ${describe(value)}`,
+          where,
+        );
+      case "number":
+        if (typeof value !== "number" || !Number.isFinite(value)) throw new InvalidRecordError(`expected a finite number, got ${describe(value)}`, where);
+        break;
+      case "date":
+        if (Number.isNaN(parseDateValue(value))) {
+          throw new InvalidRecordError(`expected a date (ISO 8601 like 2024-05-01 or epoch milliseconds), got ${describe(value)}`, where);
+        }
+        break;
+      case "vector":
+        if (!Array.isArray(value) || value.length !== spec.dimensions || !value.every((v) => typeof v === "number" && Number.isFinite(v))) {
+          throw new InvalidRecordError(`expected ${spec.dimensions} finite numbers`, where);
+        }
+        break;
+    }
+  }
+  return id;
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
