@@ -20,6 +20,8 @@ export class PostingsCursor {
   private decodedBlock = -1;
   private readonly remaining: number;
   private readonly posCursor = new Uint32Array(1);
+  /** Block pointer of shallowAdvance: never behind `block`, only moves forward. */
+  private shallowBlock: number;
 
   constructor(
     readonly field: TextFieldReader,
@@ -28,6 +30,7 @@ export class PostingsCursor {
     this.block = field.firstBlock[termOrdinal];
     this.endBlock = field.firstBlock[termOrdinal + 1];
     this.remaining = field.docFreq[termOrdinal];
+    this.shallowBlock = this.block;
   }
 
   get docFreq(): number {
@@ -72,7 +75,7 @@ export class PostingsCursor {
   advance(target: number): number {
     if (target <= this.doc) return this.doc;
     const f = this.field;
-    let block = this.block;
+    let block = this.shallowBlock > this.block ? this.shallowBlock : this.block;
     while (block < this.endBlock && f.blockLastDoc[block] < target) block++;
     if (block >= this.endBlock) {
       this.block = block;
@@ -99,11 +102,15 @@ export class PostingsCursor {
     return this.field.blockLastDoc[this.block];
   }
 
-  /** Moves the block pointer (without decoding) to the block that may contain target; returns that block or -1. */
+  /**
+   * Finds (without decoding) the block that may contain `target`; returns it or -1.
+   * Targets must not decrease between calls.
+   */
   shallowAdvance(target: number): number {
     const f = this.field;
-    let block = this.block;
+    let block = this.shallowBlock > this.block ? this.shallowBlock : this.block;
     while (block < this.endBlock && f.blockLastDoc[block] < target) block++;
+    this.shallowBlock = block;
     return block < this.endBlock ? block : -1;
   }
 

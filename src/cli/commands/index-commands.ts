@@ -1,0 +1,178 @@
+/** `trove index ...` and `trove search`: build, change and query a lexical index directory. */
+import type { Command } from "commander";
+import { readFileSync } from "node:fs";
+import { InvalidArgumentError, InvalidFileError, InvalidRecordError } from "../../core/errors.js";
+import { InterruptSignal } from "../../core/interrupt.js";
+import { Progress } from "../../core/progress.js";
+import { readJsonLines } from "../../io/lines.js";
+import { LexicalIndex } from "../../lexical/lexical-index.js";
+import type { Explanation } from "../../lexical/scorer.js";
+import { formatTable, parseFieldBoosts, parseNumberOption, printJson } from "../output.js";
+
+function readSchema(path: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+  } catch (error) {
+    throw new InvalidFileError(path, `schema must be a JSON file: ${(error as Error).message}`);
+  }
+}
+
+/** Parses "title:text,text:text,category:keyword" into a schema. */
+function schemaFromFieldList(list: string): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const part of list.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const [name, type, analyzer] = part.split(":");
+    if (!type) throw new InvalidArgumentError(`--fields entries look like name:type[:analyzer], got "${part}"`);
+    fields[name] = type === "text" && analyzer ? { type, analyzer } : type === "keyword" ? { type, multi: true } : { type };
+  }
+  return { fields };
+}
+
+export function registerIndexCommands(program: Command): void {
+  const index = program.command("index").description("build and maintain a lexical (BM25) index directory");
+
+  index
+    .command("create <dir>")
+    .description("create an empty index from a schema")
+    .option("--schema <file>", "JSON schema: { idField?, fields: { name: { type: text|keyword|number|date, analyzer? } } }")
+    .option("--fields <list>", 'inline schema, e.g. "title:text,abstract:text,category:keyword,date:date"')
+    .option("--k1 <k1>", "BM25 k1 (default 0.9)")
+    .option("--b <b>", "BM25 b (default 0.4)")
+    .option("--overwrite", "replace an existing index")
+    .action(async (dir: string, opts: { schema?: string; fields?: string; k1?: string; b?: string; overwrite?: boolean }) => {
+      if (!opts.schema && !opts.fields) throw new InvalidArgumentError("give --schema <file> or --fields <list>");
+      const schema = opts.schema ? readSchema(opts.schema) : schemaFromFieldList(opts.fields!);
+      const created = await LexicalIndex.create(dir, {
+        ...(schema as { fields: Record<string, never> }),
+        bm25: { k1: parseNumberOption("k1", opts.k1, { min: 0 }), b: parseNumberOption("b", opts.b, { min: 0, max: 1 }) },
+        overwrite: opts.overwrite,
+      });
+      await created.close();
+      process.stdout.write(`created index at ${dir}\n`);
+    });
+
+  index
+    .command("add <dir> <files...>")
+    .description("add or replace documents from JSONL files (.gz accepted); all-or-nothing per run")
+    .action(async (dir: string, files: string[]) => {
+      const idx = await LexicalIndex.open(dir);
+      const interrupt = new InterruptSignal();
+      try {
+        let total = 0;
+        for (const file of files) {
+          const progress = new Progress(`indexing ${file}`);
+          const batch: Record<string, unknown>[] = [];
+          const flushBatch = () => {
+            try {
+              idx.addDocuments(batch);
+            } catch (error) {
+              if (error instanceof InvalidRecordError) {
+                const line = (batch[(error.recordNumber ?? 1) - 1] as { __line?: number }).__line;
+                throw new InvalidFileError(file, error.message.replace(/^record \d+, /, ""), line);
+              }
+              throw error;
+            }
+            total += batch.length;
+            batch.length = 0;
+            progress.update(total);
+          };
+          for await (const { record, lineNumber } of readJsonLines(file)) {
+            Object.defineProperty(record, "__line", { value: lineNumber, enumerable: false });
+            batch.push(record);
+            if (batch.length === 2000) {
+              flushBatch();
+              interrupt.check("indexing");
+            }
+          }
+          flushBatch();
+          progress.done();
+        }
+        await idx.commit();
+        process.stdout.write(`added ${total} documents; the index holds ${idx.documentCount}\n`);
+      } finally {
+        interrupt.dispose();
+        await idx.close();
+      }
+    });
+
+  index
+    .command("delete <dir> <ids...>")
+    .description("delete documents by id")
+    .action(async (dir: string, ids: string[]) => {
+      const idx = await LexicalIndex.open(dir);
+      const n = idx.deleteDocuments(ids);
+      await idx.commit();
+      await idx.close();
+      process.stdout.write(`deleted ${n} of ${ids.length} ids\n`);
+    });
+
+  index
+    .command("merge <dir>")
+    .description("merge segments (default: into one)")
+    .option("--max-segments <n>", "segments to keep", "1")
+    .action(async (dir: string, opts: { maxSegments: string }) => {
+      const idx = await LexicalIndex.open(dir);
+      await idx.merge({ maxSegments: parseNumberOption("max-segments", opts.maxSegments, { integer: true, min: 1 }) });
+      process.stdout.write(`${idx.stats().segments} segment(s)\n`);
+      await idx.close();
+    });
+
+  index
+    .command("stats <dir>")
+    .description("documents, segments, size on disk and field statistics")
+    .action(async (dir: string) => {
+      const idx = await LexicalIndex.open(dir);
+      printJson({ ...idx.stats(), config: idx.config });
+      await idx.close();
+    });
+
+  program
+    .command("search <dir> <query>")
+    .description("search an index with the query language (see docs/query-language.md)")
+    .option("-k, --k <n>", "hits to show", "10")
+    .option("--offset <n>", "hits to skip (pagination)", "0")
+    .option("--filter <query>", "non-scoring filter, e.g. 'category:cs.IR AND date:[2024-01-01 TO *]'")
+    .option("--facet <field...>", "keyword fields to count over all matches")
+    .option("--fields <list>", "fields for unfielded words with boosts, e.g. title=2,abstract=1")
+    .option("--plain", "treat the query as plain text (no operators), as BEIR evaluation does")
+    .option("--k1 <k1>", "BM25 k1 for this query")
+    .option("--b <b>", "BM25 b for this query")
+    .option("--explain", "show how each hit's score is computed")
+    .option("--json", "print JSON")
+    .action(async (dir: string, query: string, opts: Record<string, string | boolean | string[] | undefined>) => {
+      const idx = await LexicalIndex.open(dir);
+      try {
+        const result = idx.search(query, {
+          k: parseNumberOption("k", opts.k as string, { integer: true, min: 0 }),
+          offset: parseNumberOption("offset", opts.offset as string, { integer: true, min: 0 }),
+          filter: opts.filter as string | undefined,
+          facets: opts.facet as string[] | undefined,
+          fields: parseFieldBoosts(opts.fields as string | undefined),
+          syntax: opts.plain ? "plain" : "query",
+          explain: Boolean(opts.explain),
+          bm25: { k1: parseNumberOption("k1", opts.k1 as string, { min: 0 }), b: parseNumberOption("b", opts.b as string, { min: 0, max: 1 }) } as {
+            k1: number;
+            b: number;
+          },
+        });
+        if (opts.json) {
+          printJson(result);
+          return;
+        }
+        process.stdout.write(`${result.totalHitsExact ? "" : "≥"}${result.totalHits} hits in ${result.tookMs.toFixed(1)} ms\n`);
+        process.stdout.write(`${formatTable(["rank", "id", "score"], result.hits.map((h, i) => [i + 1 + Number(opts.offset ?? 0), h.id, h.score]))}\n`);
+        for (const hit of result.hits) if (hit.explanation) process.stdout.write(`\n${hit.id}\n${renderExplanation(hit.explanation, "  ")}`);
+        for (const [field, counts] of Object.entries(result.facets ?? {})) {
+          process.stdout.write(`\n${field}: ${counts.map((c) => `${c.value} (${c.count})`).join(", ")}\n`);
+        }
+      } finally {
+        await idx.close();
+      }
+    });
+}
+
+export function renderExplanation(e: Explanation, indent = ""): string {
+  let out = `${indent}${e.value.toFixed(6)}  ${e.description}\n`;
+  for (const d of e.details ?? []) out += renderExplanation(d, `${indent}  `);
+  return out;
+}
