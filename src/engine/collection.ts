@@ -1,0 +1,144 @@
+/**
+ * A searchable collection: records live in the store (the system of record);
+ * the lexical index is derived from them and catches up from the store's
+ * change feed. Writes go to the store first, atomically; the index then
+ * applies the changes and commits the feed position it reached, so after a
+ * crash at any point, `open` brings the index up to date again (or rebuilds
+ * it when the collection was recreated).
+ */
+import { join } from "node:path";
+import { rmSync } from "node:fs";
+import type { StoredRecord } from "../core/schema.js";
+import { InterruptSignal } from "../core/interrupt.js";
+import { Progress } from "../core/progress.js";
+import type { CollectionInfo, PutOptions, PutResult, Store } from "../store/store.js";
+import { LexicalIndex, type SearchOptions, type SearchResult, type WriterOptions } from "../lexical/lexical-index.js";
+import type { LexicalIndexOptions } from "../lexical/index-config.js";
+import type { QueryNode } from "../lexical/query-ast.js";
+
+export interface CollectionSearchHit {
+  id: string;
+  score: number;
+  record: StoredRecord | undefined;
+  explanation?: SearchResult["hits"][number]["explanation"];
+}
+
+export interface CollectionSearchResult extends Omit<SearchResult, "hits"> {
+  hits: CollectionSearchHit[];
+}
+
+interface IndexPosition {
+  storeSeq: number;
+  createdSeq: number;
+}
+
+export class Collection {
+  private constructor(
+    readonly store: Store,
+    readonly info: CollectionInfo,
+    readonly index: LexicalIndex,
+  ) {}
+
+  /**
+   * Opens a collection of `store` with its index under `indexRoot/<name>`,
+   * creating the index if needed and catching it up with the store.
+   */
+  static async open(
+    store: Store,
+    name: string,
+    indexRoot: string,
+    options: Pick<LexicalIndexOptions, "bm25" | "defaultAnalyzer"> & { writer?: WriterOptions; quiet?: boolean } = {},
+  ): Promise<Collection> {
+    const info = await store.getCollection(name);
+    const dir = join(indexRoot, name);
+    let index: LexicalIndex | undefined;
+    if (LexicalIndex.exists(dir)) {
+      index = await LexicalIndex.open(dir, { writer: options.writer });
+      const position = index.userData.position as IndexPosition | undefined;
+      if (!position || position.createdSeq !== info.createdSeq) {
+        // the collection was dropped and created again: the index describes other data
+        await index.close();
+        rmSync(dir, { recursive: true, force: true });
+        index = undefined;
+      }
+    }
+    if (!index) {
+      index = await LexicalIndex.create(dir, { ...info.schema, bm25: options.bm25, defaultAnalyzer: options.defaultAnalyzer, writer: options.writer });
+      await index.commit({ position: { storeSeq: 0, createdSeq: info.createdSeq } satisfies IndexPosition });
+    }
+    const collection = new Collection(store, info, index);
+    await collection.sync({ quiet: options.quiet });
+    return collection;
+  }
+
+  get name(): string {
+    return this.info.name;
+  }
+
+  /** Writes records to the store (all-or-nothing unless skipInvalid), then updates the index. */
+  async put(records: Iterable<unknown> | AsyncIterable<unknown>, options: PutOptions = {}): Promise<PutResult> {
+    const result = await this.store.putRecords(this.name, records, options);
+    await this.sync({ quiet: true });
+    return result;
+  }
+
+  async delete(ids: Iterable<string>): Promise<number> {
+    const n = await this.store.deleteRecords(this.name, ids);
+    await this.sync({ quiet: true });
+    return n;
+  }
+
+  /** Applies the store's changes since the index's position, then commits the new position. */
+  async sync(options: { quiet?: boolean } = {}): Promise<number> {
+    const position = this.index.userData.position as IndexPosition;
+    const latest = await this.store.latestSeq(this.name);
+    if (latest <= position.storeSeq) return 0;
+    const progress = new Progress(`indexing ${this.name}`, undefined, { enabled: options.quiet ? false : undefined });
+    const interrupt = new InterruptSignal();
+    let seq = position.storeSeq;
+    let applied = 0;
+    try {
+      for (;;) {
+        const changes = await this.store.changesSince(this.name, seq, 5000);
+        if (changes.length === 0) break;
+        const puts: StoredRecord[] = [];
+        const deletes: string[] = [];
+        for (const change of changes) {
+          if (change.op === "put" && change.record) puts.push({ ...change.record, [this.info.schema.idField]: change.id });
+          else deletes.push(change.id);
+        }
+        if (deletes.length) this.index.deleteDocuments(deletes);
+        if (puts.length) this.index.addDocuments(puts);
+        seq = changes[changes.length - 1].seq;
+        applied += changes.length;
+        progress.update(applied);
+        interrupt.check("indexing");
+      }
+      await this.index.commit({ position: { storeSeq: seq, createdSeq: this.info.createdSeq } satisfies IndexPosition });
+      progress.done();
+    } finally {
+      interrupt.dispose();
+    }
+    return applied;
+  }
+
+  /** Searches and attaches each hit's stored record. */
+  async search(query: string | QueryNode, options: SearchOptions = {}): Promise<CollectionSearchResult> {
+    const result = this.index.search(query, options);
+    const records = await this.store.getRecords(
+      this.name,
+      result.hits.map((h) => h.id),
+    );
+    return { ...result, hits: result.hits.map((h, i) => ({ ...h, record: records[i] })) };
+  }
+
+  /** Drops the derived index and rebuilds it from the store (the store is never touched). */
+  static async rebuild(store: Store, name: string, indexRoot: string): Promise<Collection> {
+    rmSync(join(indexRoot, name), { recursive: true, force: true });
+    return Collection.open(store, name, indexRoot);
+  }
+
+  async close(): Promise<void> {
+    await this.index.close();
+  }
+}
