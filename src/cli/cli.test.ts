@@ -1,0 +1,75 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const BIN = join(process.cwd(), "bin", "trove.js");
+
+function trove(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+test("index create, add, search, delete and stats from the command line", () => {
+  const dir = mkdtempSync(join(tmpdir(), "trove-cli-"));
+  try {
+    const idx = join(dir, "idx");
+    assert.equal(trove("index", "create", idx, "--fields", "title:text,body:text,tag:keyword,year:number").code, 0);
+    const docs = join(dir, "docs.jsonl");
+    writeFileSync(
+      docs,
+      [
+        { id: "a", title: "Learned sparse retrieval", body: "SPLADE expands terms", tag: "ir", year: 2021 },
+        { id: "b", title: "Dense retrieval", body: "dual encoders", tag: "ir", year: 2020 },
+        { id: "c", title: "Machine translation", body: "sequence to sequence", tag: "nlp", year: 2017 },
+      ]
+        .map((d) => JSON.stringify(d))
+        .join("\n"),
+    );
+    const added = trove("index", "add", idx, docs);
+    assert.equal(added.code, 0, added.stderr);
+    const search = trove("search", idx, "retrieval", "--json", "--facet", "tag", "--filter", "year:>=2021");
+    assert.equal(search.code, 0, search.stderr);
+    const result = JSON.parse(search.stdout) as { hits: Array<{ id: string }>; facets: Record<string, unknown> };
+    assert.deepEqual(
+      result.hits.map((h) => h.id),
+      ["a"],
+    );
+    assert.deepEqual(result.facets.tag, [{ value: "ir", count: 1 }]);
+    assert.equal(trove("index", "delete", idx, "a").code, 0);
+    const stats = JSON.parse(trove("index", "stats", idx).stdout) as { documents: number };
+    assert.equal(stats.documents, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a bad record names file, line and field, exits 2, and adds nothing", () => {
+  const dir = mkdtempSync(join(tmpdir(), "trove-cli-"));
+  try {
+    const idx = join(dir, "idx");
+    trove("index", "create", idx, "--fields", "title:text");
+    const good = join(dir, "good.jsonl");
+    writeFileSync(good, `${JSON.stringify({ id: "1", title: "kept" })}\n`);
+    assert.equal(trove("index", "add", idx, good).code, 0);
+    const bad = join(dir, "bad.jsonl");
+    writeFileSync(bad, [JSON.stringify({ id: "2", title: "fine" }), JSON.stringify({ id: "3", title: 42 })].join("\n"));
+    const r = trove("index", "add", idx, bad);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /bad\.jsonl:2: .*field "title": expected text/);
+    const broken = join(dir, "broken.jsonl");
+    writeFileSync(broken, '{"id": "4", "title": "x"}\n{not json\n');
+    const r2 = trove("index", "add", idx, broken);
+    assert.equal(r2.code, 2);
+    assert.match(r2.stderr, /broken\.jsonl:2: invalid JSON/);
+    const stats = JSON.parse(trove("index", "stats", idx).stdout) as { documents: number };
+    assert.equal(stats.documents, 1, "the failed runs stored nothing");
+    const q = trove("search", idx, "title:(kept");
+    assert.equal(q.code, 2);
+    assert.match(q.stderr, /character/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
