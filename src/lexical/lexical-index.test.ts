@@ -212,3 +212,88 @@ test("explanations add up to the hit's score", async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a merge runs on a worker thread while searches and deletes go on; deletes made meanwhile are kept", async () => {
+  const dir = tempDir();
+  const reference = tempDir();
+  try {
+    const docs = randomDocs(2000, 5);
+    const index = await LexicalIndex.create(dir, { ...SCHEMA, writer: { maxBufferedDocs: 250, maxSegments: 0 } });
+    index.addDocuments(docs);
+    await index.commit();
+    assert.equal(index.stats().segments, 8);
+    const before = index.search("neural ranking", { k: 10 });
+    const merging = index.merge({ maxSegments: 1 });
+    // while the worker writes the merged file, the main thread still answers and accepts deletes
+    assert.deepEqual(index.search("neural ranking", { k: 10 }).hits, before.hits);
+    const victims = before.hits.slice(0, 3).map((h) => h.id);
+    assert.equal(index.deleteDocuments(victims), 3);
+    await merging;
+    assert.equal(index.stats().segments, 1);
+    await index.commit();
+    const after = index.search("neural ranking", { k: 10 });
+    for (const id of victims) assert.ok(!after.hits.some((h) => h.id === id), `${id} stays deleted`);
+    assert.equal(index.documentCount, 1997);
+    await index.close();
+
+    // same documents without the victims, indexed in one go, give the same ranking and scores
+    const ref = await LexicalIndex.create(reference, SCHEMA);
+    ref.addDocuments(docs);
+    ref.deleteDocuments(victims);
+    await ref.commit();
+    const reopened = await LexicalIndex.open(dir);
+    assert.deepEqual(ids(reopened.search("dense embedding", { k: 15 })), ids(ref.search("dense embedding", { k: 15 })));
+    await reopened.close();
+    await ref.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(reference, { recursive: true, force: true });
+  }
+});
+
+test("commit starts a background merge when segments pile up; close waits for it", async () => {
+  const dir = tempDir();
+  try {
+    const index = await LexicalIndex.create(dir, { ...SCHEMA, writer: { maxBufferedDocs: 100, maxSegments: 3 } });
+    const docs = randomDocs(1000, 6);
+    for (let i = 0; i < 1000; i += 100) {
+      index.addDocuments(docs.slice(i, i + 100));
+      await index.commit();
+    }
+    await index.waitForMerges();
+    assert.ok(index.stats().segments <= 3, `segments: ${index.stats().segments}`);
+    assert.equal(index.documentCount, 1000);
+    await index.close();
+    const again = await LexicalIndex.open(dir);
+    assert.equal(again.documentCount, 1000);
+    await again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("date values match whole days, months and years; field:* means the field has a value", async () => {
+  const dir = tempDir();
+  try {
+    const index = await LexicalIndex.create(dir, { fields: { title: { type: "text" }, date: { type: "date" }, tag: { type: "keyword" } } });
+    index.addDocuments([
+      { id: "a", title: "one", date: "2024-05-01T15:30:00Z", tag: "x" },
+      { id: "b", title: "two", date: "2024-05-02" },
+      { id: "c", title: "three", date: "2023-12-31" },
+      { id: "d", title: "four" },
+    ]);
+    await index.commit();
+    const all = (q: string) => ids(index.search(q, { k: 10 })).sort();
+    assert.deepEqual(all("date:2024-05-01"), ["a"]);
+    assert.deepEqual(all("date:2024-05"), ["a", "b"]);
+    assert.deepEqual(all("date:2024"), ["a", "b"]);
+    assert.deepEqual(all("date:*"), ["a", "b", "c"]);
+    assert.deepEqual(all("tag:*"), ["a"]);
+    assert.deepEqual(all("*:* -date:*"), ["d"]);
+    assert.deepEqual(all("one two three"), ["a", "b", "c"]);
+    assert.deepEqual(ids(index.search("one two", { defaultOperator: "and" })), []);
+    assert.throws(() => index.search({ kind: "bool", must: [], should: [], mustNot: [{ kind: "matchAll" }] } as never), /mustNot/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

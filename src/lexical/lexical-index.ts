@@ -24,13 +24,13 @@ import {
   type Manifest,
   type SegmentEntry,
 } from "./manifest.js";
-import type { QueryNode } from "./query-ast.js";
+import { validateQueryNode, type QueryNode } from "./query-ast.js";
 import { parseQuery } from "./query-parser.js";
 import { QueryPlanner, type PlanNode } from "./query-plan.js";
 import { type Explanation } from "./scorer.js";
 import { SegmentBuilder } from "./segment-builder.js";
 import { writeSegmentFile } from "./segment-file.js";
-import { mergeSegments } from "./segment-merger.js";
+import { mergeInProcess, mergeOnWorker } from "./merge-worker.js";
 import { SegmentReader } from "./segment-reader.js";
 import { buildScorer, filterBits, flattenTermDisjunction } from "./segment-scorers.js";
 import { IndexSnapshot } from "./snapshot.js";
@@ -53,6 +53,8 @@ export interface SearchOptions {
   offset?: number;
   /** "query" (default): the query language; "plain": the text as one bag of words, operators ignored. */
   syntax?: "query" | "plain";
+  /** How words side by side combine in the query language: "or" (default, ranked bag of words) or "and". */
+  defaultOperator?: "or" | "and";
   /** Fields searched by unfielded words, with optional boosts: ["title", "text"] or { title: 2, text: 1 }. Default: every text field with its schema boost. */
   fields?: readonly string[] | Readonly<Record<string, number>>;
   /** Non-scoring filter in the query language or as an AST, e.g. 'category:cs.IR AND date:[2024-01-01 TO *]'. */
@@ -113,6 +115,8 @@ export class LexicalIndex {
   private readonly analyzers = new Map<string, Analyzer>();
   private writerOptions: Required<WriterOptions>;
   private closed = false;
+  /** The running merge, if any. */
+  private merging: Promise<void> | null = null;
 
   private constructor(
     readonly dir: string,
@@ -144,14 +148,14 @@ export class LexicalIndex {
       userData: {},
     };
     writeManifest(dir, manifest);
-    removeUnreferencedFiles(dir, manifest);
+    removeUnreferencedFiles(dir, manifest, new Set(), true);
     return new LexicalIndex(dir, manifest, options.writer ?? {});
   }
 
   /** Opens an existing index; leftovers of an interrupted commit are removed. */
   static async open(dir: string, options: { writer?: WriterOptions } = {}): Promise<LexicalIndex> {
     const manifest = readManifest(dir);
-    removeUnreferencedFiles(dir, manifest);
+    removeUnreferencedFiles(dir, manifest, new Set(), true);
     return new LexicalIndex(dir, manifest, options.writer ?? {});
   }
 
@@ -321,48 +325,123 @@ export class LexicalIndex {
     this.pendingReaders = [];
     this.dirtyLiveDocs = new Map();
     this.snapshot = new IndexSnapshot(manifest.config, this.readers);
-    removeUnreferencedFiles(this.dir, manifest);
-    if (this.writerOptions.maxSegments > 0 && this.readers.length > this.writerOptions.maxSegments) await this.merge({ maxSegments: this.writerOptions.maxSegments });
+    removeUnreferencedFiles(this.dir, manifest, this.pendingFileNames());
+    if (this.writerOptions.maxSegments > 0 && this.readers.length > this.writerOptions.maxSegments && !this.merging) {
+      // merge in the background; errors surface at the next waitForMerges() or close()
+      this.mergeError = null;
+      this.merge({ maxSegments: this.writerOptions.maxSegments }).catch((error: unknown) => {
+        this.mergeError = error;
+      });
+    }
   }
 
+  private mergeError: unknown = null;
+
   /**
-   * Merges segments until at most `maxSegments` remain, smallest first. The
-   * merged segment is written while the old ones stay searchable; the
-   * manifest swap makes the change atomic. Requires no uncommitted changes.
+   * Merges segments until at most `maxSegments` remain, merging the smallest
+   * adjacent run each time (adjacent, so global document order is kept). The
+   * merged file is written on a worker thread while searches and writes go on
+   * against the old segments; the manifest swap then makes it visible
+   * atomically. Deletions made while a merge ran are carried over to the
+   * merged segment. Uncommitted additions are unaffected.
    */
-  async merge(options: { maxSegments?: number } = {}): Promise<void> {
+  async merge(options: { maxSegments?: number; inProcess?: boolean } = {}): Promise<void> {
     this.ensureOpen();
     const maxSegments = Math.max(1, options.maxSegments ?? 1);
-    if (this.hasPendingChanges()) throw new TroveError("CONFLICT", "commit before merging");
-    while (this.readers.length > maxSegments) {
-      const mergeCount = Math.min(this.readers.length - maxSegments + 1, Math.max(2, this.readers.length));
-      // merge the smallest adjacent run to keep global doc order stable
-      let bestStart = 0;
-      let bestSize = Infinity;
-      for (let i = 0; i + mergeCount <= this.readers.length; i++) {
-        let size = 0;
-        for (let j = i; j < i + mergeCount; j++) size += this.manifest.segments[j].byteLength;
-        if (size < bestSize) {
-          bestSize = size;
-          bestStart = i;
+    if (this.merging) await this.merging.catch(() => undefined);
+    const run = (async () => {
+      while (this.manifest.segments.length > maxSegments) await this.mergeOnce(maxSegments, options.inProcess ?? false);
+    })();
+    this.merging = run;
+    try {
+      await run;
+    } finally {
+      if (this.merging === run) this.merging = null;
+    }
+  }
+
+  private async mergeOnce(maxSegments: number, inProcess: boolean): Promise<void> {
+    const count = this.manifest.segments.length;
+    const mergeCount = Math.min(count, count - maxSegments + 1 + Math.min(8, Math.floor((count - maxSegments) / 2)));
+    let bestStart = 0;
+    let bestSize = Infinity;
+    for (let i = 0; i + mergeCount <= count; i++) {
+      let size = 0;
+      for (let j = i; j < i + mergeCount; j++) size += this.manifest.segments[j].byteLength;
+      if (size < bestSize) {
+        bestSize = size;
+        bestStart = i;
+      }
+    }
+    const inputs = this.readers.slice(bestStart, bestStart + mergeCount);
+    const snapshots = inputs.map((r) => (r.liveDocs ? r.liveDocs.slice() : null));
+    const name = `seg_${this.manifest.nextSegment++}`;
+    const path = join(this.dir, segmentFileName(name));
+    const job = {
+      config: this.manifest.config,
+      inputs: inputs.map((r, i) => ({ name: r.name, path: join(this.dir, segmentFileName(r.name)), liveDocs: snapshots[i] })),
+      outputPath: path,
+    };
+    this.mergeOutput = segmentFileName(name);
+    let outcome: { docCount: number; byteLength: number };
+    try {
+      outcome = inProcess ? mergeInProcess(job) : await mergeOnWorker(job);
+    } finally {
+      this.mergeOutput = null;
+    }
+    const { docCount, byteLength } = outcome;
+    if (this.closed) return;
+    // map (input, old doc) -> merged doc, exactly as the merger numbered them
+    const merged = new SegmentReader(name, path);
+    const newLive = new Uint8Array(docCount).fill(1);
+    let carried = 0;
+    let next = 0;
+    inputs.forEach((reader, i) => {
+      const before = snapshots[i];
+      const committedNow = reader.liveDocs;
+      const pendingNow = this.dirtyLiveDocs.get(reader.name);
+      for (let d = 0; d < reader.docCount; d++) {
+        if (before && before[d] === 0) continue;
+        const nd = next++;
+        const deletedSince = (committedNow !== null && committedNow[d] === 0) || (pendingNow !== undefined && pendingNow[d] === 0);
+        if (deletedSince) {
+          newLive[nd] = 0;
+          carried++;
         }
       }
-      const inputs = this.readers.slice(bestStart, bestStart + mergeCount);
-      const name = `seg_${this.manifest.nextSegment}`;
-      const path = join(this.dir, segmentFileName(name));
-      const { docCount, byteLength } = mergeSegments(this.manifest.config, inputs, path);
-      const entry: SegmentEntry = { name, docCount, deletedCount: 0, delGen: 0, byteLength };
-      const segments = [...this.manifest.segments];
-      segments.splice(bestStart, mergeCount, entry);
-      const manifest: Manifest = { ...this.manifest, generation: this.manifest.generation + 1, nextSegment: this.manifest.nextSegment + 1, segments };
-      writeManifest(this.dir, manifest);
-      const readers = [...this.readers];
-      readers.splice(bestStart, mergeCount, new SegmentReader(name, path));
-      this.manifest = manifest;
-      this.readers = readers;
-      this.snapshot = new IndexSnapshot(manifest.config, readers);
-      removeUnreferencedFiles(this.dir, manifest);
-      await new Promise((resolve) => setImmediate(resolve)); // let other work run between merges
+      this.dirtyLiveDocs.delete(reader.name);
+    });
+    const entry: SegmentEntry = { name, docCount, deletedCount: 0, delGen: 0, byteLength };
+    const segments = [...this.manifest.segments];
+    const at = segments.findIndex((s) => s.name === inputs[0].name);
+    segments.splice(at, mergeCount, entry);
+    const readers = [...this.readers];
+    readers.splice(at, mergeCount, merged);
+    if (carried > 0) this.dirtyLiveDocs.set(name, newLive);
+    const manifest: Manifest = { ...this.manifest, generation: this.manifest.generation + 1, segments };
+    writeManifest(this.dir, manifest);
+    this.manifest = manifest;
+    this.readers = readers;
+    this.snapshot = new IndexSnapshot(manifest.config, readers);
+    removeUnreferencedFiles(this.dir, manifest, this.pendingFileNames());
+  }
+
+  /** Files of flushed but uncommitted segments and of a merge in flight, which cleanup must keep. */
+  private pendingFileNames(): Set<string> {
+    const keep = new Set(this.pendingSegments.map((s) => segmentFileName(s.name)));
+    if (this.mergeOutput) keep.add(this.mergeOutput);
+    return keep;
+  }
+
+  private mergeOutput: string | null = null;
+
+  /** Waits for a background merge started by commit() to finish. */
+  async waitForMerges(): Promise<void> {
+    while (this.merging) await this.merging.catch(() => undefined);
+    if (this.mergeError) {
+      const error = this.mergeError;
+      this.mergeError = null;
+      throw error;
     }
   }
 
@@ -387,11 +466,13 @@ export class LexicalIndex {
 
   /** Plans a query without running it (for explain and tests). */
   plan(query: string | QueryNode, options: SearchOptions = {}): PlanNode {
-    const planner = this.plannerFor(options);
-    if (typeof query === "string") {
-      return options.syntax === "plain" ? planner.planBagOfWords(query) : planner.plan(parseQuery(query));
-    }
-    return planner.plan(query);
+    return this.planWith(this.plannerFor(options), query, options);
+  }
+
+  private planWith(planner: QueryPlanner, query: string | QueryNode, options: SearchOptions): PlanNode {
+    if (typeof query !== "string") return planner.plan(validateQueryNode(query));
+    if (options.syntax === "plain") return planner.planBagOfWords(query);
+    return planner.plan(parseQuery(query, { defaultOperator: options.defaultOperator }));
   }
 
   /** Searches the committed documents. */
@@ -403,9 +484,8 @@ export class LexicalIndex {
     if (!Number.isInteger(k) || k < 0 || k > 100_000) throw new InvalidArgumentError(`k must be an integer from 0 to 100000, got ${k}`);
     if (!Number.isInteger(offset) || offset < 0) throw new InvalidArgumentError(`offset must be a non-negative integer, got ${offset}`);
     const planner = this.plannerFor(options);
-    const plan =
-      typeof query === "string" ? (options.syntax === "plain" ? planner.planBagOfWords(query) : planner.plan(parseQuery(query))) : planner.plan(query);
-    const filterPlan = options.filter === undefined ? null : planner.plan(typeof options.filter === "string" ? parseQuery(options.filter) : options.filter);
+    const plan = this.planWith(planner, query, options);
+    const filterPlan = options.filter === undefined ? null : this.planWith(planner, options.filter, { defaultOperator: "and" });
     const facetSpecs = (options.facets ?? []).map((f) => (typeof f === "string" ? { field: f, limit: 10 } : { field: f.field, limit: f.limit ?? 10 }));
     for (const f of facetSpecs) {
       if (this.manifest.config.fields[f.field]?.type !== "keyword") throw new InvalidArgumentError(`facet field "${f.field}" is not a keyword field`);
@@ -522,8 +602,10 @@ export class LexicalIndex {
     return { documents, deletedDocuments: this.snapshot.maxDoc - documents, segments: this.readers.length, bytesOnDisk: bytes, fields };
   }
 
-  /** Closes the index; uncommitted changes are discarded (their segment files are removed on next open). */
+  /** Closes the index after any running merge; uncommitted changes are discarded (their files are removed on next open). */
   async close(): Promise<void> {
+    if (this.closed) return;
+    await this.waitForMerges().catch(() => undefined);
     this.closed = true;
     this.readers = [];
     this.pendingReaders = [];

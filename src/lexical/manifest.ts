@@ -63,8 +63,12 @@ export function writeManifest(dir: string, manifest: Manifest): void {
   writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 1));
 }
 
-/** Deletes files in `dir` that the manifest does not reference (segment and live-docs files only). */
-export function removeUnreferencedFiles(dir: string, manifest: Manifest, keep: ReadonlySet<string> = new Set()): void {
+/**
+ * Deletes segment and live-docs files in `dir` that the manifest does not
+ * reference and `keep` does not name. Temporary files are removed only when
+ * `temporaries` is set (at open, when no write can be in flight).
+ */
+export function removeUnreferencedFiles(dir: string, manifest: Manifest, keep: ReadonlySet<string> = new Set(), temporaries = false): void {
   const referenced = new Set<string>([MANIFEST_FILE, ...keep]);
   for (const s of manifest.segments) {
     referenced.add(segmentFileName(s.name));
@@ -72,6 +76,6 @@ export function removeUnreferencedFiles(dir: string, manifest: Manifest, keep: R
   }
   for (const file of readdirSync(dir)) {
     if (referenced.has(file)) continue;
-    if (/^seg_\d+\.(trs|del\d+)$/.test(file) || /^\..*\.tmp$/.test(file)) rmSync(join(dir, file), { force: true });
+    if (/^seg_\d+\.(trs|del\d+)$/.test(file) || (temporaries && /^\..*\.tmp$/.test(file))) rmSync(join(dir, file), { force: true });
   }
 }

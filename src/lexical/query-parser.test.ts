@@ -410,7 +410,7 @@ test("validateQueryNode limits depth, which also stops cycles", () => {
   assert.throws(() => validateQueryNode(bool({ must: [deep] })), /nest more than 64 levels/);
   const cycle = bool({ should: [term("a")] });
   cycle.should.push(cycle);
-  assert.throws(() => validateQueryNode(cycle), /^should\[1\]\.should\[1\].*nest more than 64 levels/);
+  assert.throws(() => validateQueryNode(cycle), /should\[1\]\.should\[1\].*nest more than 64 levels/);
 });
 
 // ---- properties
@@ -482,9 +482,9 @@ const boostable = (n: QueryNode) => n.kind === "term" || n.kind === "phrase" || 
 
 /** A random AST in the parser's canonical form (see queryToString). */
 function randomNode(g: Gen, depth: number): QueryNode {
-  if (depth >= 4 || g.chance(0.45)) return randomLeaf(g);
+  if (depth >= 4 || g.chance(0.4 + 0.15 * depth)) return randomLeaf(g);
   const node = bool({});
-  const counts = [g.int(3), g.int(4), g.int(3)];
+  const counts = [g.int(3), g.int(3), g.int(2)];
   if (counts[0] + counts[1] + counts[2] === 0) counts[1] = 2;
   for (let i = 0; i < counts[0]; i++) node.must.push(randomNode(g, depth + 1));
   for (let i = 0; i < counts[1]; i++) node.should.push(randomNode(g, depth + 1));
@@ -501,7 +501,7 @@ function randomNode(g: Gen, depth: number): QueryNode {
 
 test("property: random ASTs printed with queryToString parse back to equal ASTs", () => {
   const g = new Gen(20240501);
-  for (let i = 0; i < 3000; i++) {
+  for (let i = 0; i < 1000; i++) {
     const ast = randomNode(g, 0);
     assert.deepEqual(validateQueryNode(ast), ast, "generated ASTs are valid");
     const printed = queryToString(ast);
@@ -522,7 +522,7 @@ test("property: random query strings parse to valid, printable ASTs or fail with
     "^2", "~1", "*", "[", "]", "{", "}", "TO", " ", " ", " ", "\\", ":", ">=", "<", "2020", "x*", "*:*", "c-d",
   ];
   let parsedCount = 0;
-  for (let i = 0; i < 5000; i++) {
+  for (let i = 0; i < 3000; i++) {
     let input = "";
     const n = 1 + g.int(10);
     for (let j = 0; j < n; j++) input += g.pick(pieces);
@@ -539,5 +539,5 @@ test("property: random query strings parse to valid, printable ASTs or fail with
     assert.deepEqual(validateQueryNode(JSON.parse(JSON.stringify(ast))), ast, input);
     assert.deepEqual(parseQuery(queryToString(ast)), ast, `${JSON.stringify(input)} printed as ${JSON.stringify(queryToString(ast))}`);
   }
-  assert.ok(parsedCount > 500, `enough random strings parse (${parsedCount})`);
+  assert.ok(parsedCount > 300, `enough random strings parse (${parsedCount})`);
 });

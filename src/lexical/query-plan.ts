@@ -129,6 +129,10 @@ export class QueryPlanner {
           const config = this.fieldConfig(field);
           if (config.type === "text") return { kind: "filter", spec: { kind: "textPrefix", field, prefix: node.prefix.toLowerCase() }, boost: b };
           if (config.type === "keyword") return { kind: "filter", spec: { kind: "keywordPrefix", field, prefix: node.prefix }, boost: b };
+          if (node.prefix === "") {
+            // field:* on a number or date field: the field has a value
+            return { kind: "filter", spec: { kind: "numericRange", field, lower: -Infinity, upper: Infinity, includeLower: true, includeUpper: true }, boost: b };
+          }
           throw new InvalidQueryError(`prefix queries need a text or keyword field; "${field}" is a ${config.type} field`);
         });
         return alternatives.length === 1 ? alternatives[0] : { kind: "bool", must: [], should: alternatives, mustNot: [] };
@@ -155,6 +159,11 @@ export class QueryPlanner {
   private fieldTerm(field: string, text: string, boost: number): PlanNode {
     const config = this.fieldConfig(field);
     if (config.type === "keyword") return { kind: "filter", spec: { kind: "keywordEquals", field, value: text }, boost: 0 };
+    if (config.type === "date") {
+      // a day, month or year means the whole period: [start, next start)
+      const period = datePeriod(text);
+      if (period) return { kind: "filter", spec: { kind: "numericRange", field, lower: period[0], upper: period[1], includeLower: true, includeUpper: false }, boost: 0 };
+    }
     if (config.type === "number" || config.type === "date") {
       return { kind: "filter", spec: this.rangeSpec(field, text, text, true, true), boost: 0 };
     }
@@ -199,6 +208,20 @@ export class QueryPlanner {
     };
     return { kind: "numericRange", field, lower: parse(lower, -Infinity), upper: parse(upper, Infinity), includeLower, includeUpper };
   }
+}
+
+/** [start, end) in epoch ms of the day, month or year a date string names, or null. */
+function datePeriod(value: string): [number, number] | null {
+  let m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (m) {
+    const start = Date.UTC(+m[1], +m[2] - 1, +m[3]);
+    return Number.isFinite(start) ? [start, start + 86_400_000] : null;
+  }
+  m = /^(\d{4})-(\d{2})$/.exec(value);
+  if (m) return [Date.UTC(+m[1], +m[2] - 1, 1), Date.UTC(+m[1], +m[2], 1)];
+  m = /^(\d{4})$/.exec(value);
+  if (m) return [Date.UTC(+m[1], 0, 1), Date.UTC(+m[1] + 1, 0, 1)];
+  return null;
 }
 
 function parseDateBound(value: string): number {

@@ -131,6 +131,11 @@ export function filterBits(spec: FilterSpec, segment: SegmentReader): Uint8Array
     case "textPrefix": {
       const field = segment.text.get(spec.field);
       if (!field) return bits;
+      if (spec.prefix === "") {
+        // field:* -- the field has at least one token
+        for (let d = 0; d < segment.docCount; d++) if (field.norms[d] !== 0) bits[d] = 1;
+        return bits;
+      }
       const [from, to] = field.prefixRange(encodeUtf8(spec.prefix));
       const end = Math.min(to, from + MAX_PREFIX_EXPANSION);
       for (let o = from; o < end; o++) {
