@@ -12,15 +12,7 @@ export type { CollectionSchema, FieldSpec, FieldType, StoredRecord } from "./cor
 export * from "./text/index.js";
 
 // lexical search
-export { LexicalIndex } from "./lexical/lexical-index.js";
-export type { SearchOptions, SearchResult, SearchHit, FacetCount, IndexStats, WriterOptions } from "./lexical/lexical-index.js";
-export type { LexicalIndexOptions, LexicalIndexConfig } from "./lexical/index-config.js";
-export { DEFAULT_BM25 } from "./lexical/bm25.js";
-export type { Bm25Params } from "./lexical/bm25.js";
-export { parseQuery, queryToString } from "./lexical/query-parser.js";
-export { validateQueryNode } from "./lexical/query-ast.js";
-export type { QueryNode } from "./lexical/query-ast.js";
-export type { Explanation } from "./lexical/scorer.js";
+export * from "./lexical/index.js";
 
 // store and collections
 export { openStore, SqliteStore } from "./store/index.js";
