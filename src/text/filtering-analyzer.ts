@@ -61,13 +61,16 @@ export class FilteringAnalyzer implements Analyzer {
   private readonly stemFn: ((term: string) => string) | null;
 
   // ASCII token cache: open addressing, linear probing, cleared when full.
+  // meta holds 4 ints per slot: hash, chars 0-3, chars 4-7 (8 bits each), length + 1
+  // (0 = empty slot). A token of at most 8 characters is compared on meta alone,
+  // in one cache line; longer ones also against their key string.
   private readonly maxEntries: number;
   private readonly mask: number;
-  private readonly hashes: Int32Array;
+  private readonly meta: Int32Array;
   private readonly keys: string[];
   private readonly values: string[];
   private entries = 0;
-  private readonly keyBuf = new Uint16Array(1024);
+  private keyBuf = new Uint16Array(1024);
   // Cache for tokens with non-ASCII characters.
   private readonly other = new Map<string, string>();
 
@@ -88,12 +91,9 @@ export class FilteringAnalyzer implements Analyzer {
     let capacity = 32;
     while (capacity < this.maxEntries * 2) capacity *= 2;
     this.mask = capacity - 1;
-    this.hashes = new Int32Array(capacity);
+    this.meta = new Int32Array(capacity * 4);
     this.keys = new Array<string>(capacity).fill(REMOVED);
     this.values = new Array<string>(capacity).fill(REMOVED);
-    if (this.keyBuf.length < this.tokenizer.maxTokenLength) {
-      this.keyBuf = new Uint16Array(this.tokenizer.maxTokenLength);
-    }
   }
 
   analyze(text: string, sink: TermSink): number {
@@ -122,32 +122,40 @@ export class FilteringAnalyzer implements Analyzer {
 
   private termOf(text: string, s: number, e: number): string {
     if (this.asciiFastPath) {
+      // FNV-1a over the lowercased characters; characters 0-3 and 4-7 also packed into lo, hi.
       let h = FNV_OFFSET;
+      let lo = 0;
+      let hi = 0;
       let i = s;
       for (; i < e; i++) {
         let c = text.charCodeAt(i);
         if (c >= 128) break;
         if (c >= 65 && c <= 90) c += 32;
         h = Math.imul(h ^ c, FNV_PRIME);
+        const j = i - s;
+        if (j < 4) lo |= c << (j << 3);
+        else if (j < 8) hi |= c << ((j - 4) << 3);
       }
-      if (i === e) return this.asciiTerm(text, s, e, h);
+      if (i === e) return this.asciiTerm(text, s, e, h, lo, hi);
     }
     return this.otherTerm(text.slice(s, e));
   }
 
-  private asciiTerm(text: string, s: number, e: number, h: number): string {
+  private asciiTerm(text: string, s: number, e: number, h: number, lo: number, hi: number): string {
     const len = e - s;
-    const keys = this.keys;
+    const meta = this.meta;
     let slot = h & this.mask;
     for (;;) {
-      const key = keys[slot];
-      if (key === REMOVED) break;
-      if (this.hashes[slot] === h && key.length === len && sameLowercase(key, text, s, len)) {
-        return this.values[slot];
+      const m = slot << 2;
+      const stored = meta[m + 3];
+      if (stored === 0) break;
+      if (stored === len + 1 && meta[m] === h && meta[m + 1] === lo && meta[m + 2] === hi) {
+        if (len <= 8 || sameLowercase(this.keys[slot], text, s, len)) return this.values[slot];
       }
       slot = (slot + 1) & this.mask;
     }
     // Miss: build the lowercase key as a fresh flat string.
+    if (len > this.keyBuf.length) this.keyBuf = new Uint16Array(len * 2);
     const kb = this.keyBuf;
     for (let i = 0; i < len; i++) {
       let c = text.charCodeAt(s + i);
@@ -160,14 +168,19 @@ export class FilteringAnalyzer implements Analyzer {
       this.clearAsciiCache();
       slot = h & this.mask;
     }
-    this.hashes[slot] = h;
-    keys[slot] = key;
+    const m = slot << 2;
+    meta[m] = h;
+    meta[m + 1] = lo;
+    meta[m + 2] = hi;
+    meta[m + 3] = len + 1;
+    this.keys[slot] = len <= 8 ? REMOVED : key;
     this.values[slot] = value;
     this.entries++;
     return value;
   }
 
   private clearAsciiCache(): void {
+    this.meta.fill(0);
     this.keys.fill(REMOVED);
     this.values.fill(REMOVED);
     this.entries = 0;

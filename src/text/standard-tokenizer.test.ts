@@ -113,9 +113,7 @@ test("every character the scanner classifies itself agrees with Intl.Segmenter",
     [0x20, 0x52f],
     [0x1e00, 0x22ff],
   ];
-  const probes = (c: string): string[] => [
-    c, `a${c}`, `${c}a`, `a${c}b`, `1${c}2`, `ab${c}${c}cd`, `x1${c}y`, `_${c}_`, `q${c}\u0301r`, `é${c}è`,
-  ];
+  const probes = (c: string): string[] => [c, `a${c}b`, `1${c}2`, `ab${c}${c}cd`, `_${c}_`, `q${c}\u0301r`, `é${c}1`];
   const failures: string[] = [];
   for (const [from, to] of ranges) {
     for (let cp = from; cp <= to; cp++) {
@@ -165,12 +163,12 @@ test("real texts: fast path equals Intl.Segmenter (SciFact, arXiv)", (t) => {
     t.skip(`datasets not found under ${DATASETS}`);
     return;
   }
-  // TROVE_FULL_EQUIVALENCE=1 checks the whole corpora (~30 s).
+  // TROVE_FULL_EQUIVALENCE=1 checks the whole corpora (30-90 s).
   const full = process.env.TROVE_FULL_EQUIVALENCE === "1";
-  const sci = readJsonl(scifact, full ? Infinity : 2000).map((o) => `${String(o.title)}\n${String(o.text)}`);
-  const arx = readJsonl(arxiv, full ? Infinity : 500).map((o) => `${String(o.title)}\n${String(o.abstract)}`);
+  const sci = readJsonl(scifact, full ? Infinity : 1000).map((o) => `${String(o.title)}\n${String(o.text)}`);
+  const arx = readJsonl(arxiv, full ? Infinity : 300).map((o) => `${String(o.title)}\n${String(o.abstract)}`);
   const n1 = assertSameAsSegmenter(sci, "scifact");
   const n2 = assertSameAsSegmenter(arx, "arxiv");
   t.diagnostic(`identical tokens: ${sci.length} SciFact docs (${n1} tokens), ${arx.length} arXiv abstracts (${n2} tokens)`);
-  assert.ok(n1 > 300000 && n2 > 50000);
+  assert.ok(n1 > 150000 && n2 > 30000);
 });
