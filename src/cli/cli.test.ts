@@ -73,3 +73,31 @@ test("a bad record names file, line and field, exits 2, and adds nothing", () =>
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("collections: import into the store, search, refuse a bad file whole, rebuild the index from the store", () => {
+  const dir = mkdtempSync(join(tmpdir(), "trove-cli-"));
+  try {
+    const data = join(dir, "data");
+    const schema = join(dir, "schema.json");
+    writeFileSync(schema, JSON.stringify({ fields: { title: { type: "text" }, year: { type: "number" } } }));
+    assert.equal(trove("collection", "create", "papers", "--schema", schema, "--data", data).code, 0);
+    const good = join(dir, "good.jsonl");
+    writeFileSync(good, [{ id: "p1", title: "Sparse retrieval", year: 2021 }, { id: "p2", title: "Dense retrieval", year: 2020 }].map((r) => JSON.stringify(r)).join("\n"));
+    const imported = trove("collection", "import", "papers", good, "--data", data);
+    assert.equal(imported.code, 0, imported.stderr);
+    const bad = join(dir, "bad.jsonl");
+    writeFileSync(bad, `${JSON.stringify({ id: "p3", title: "ok" })}\n\n${JSON.stringify({ id: "p4", title: "x", year: "soon" })}\n`);
+    const refused = trove("collection", "import", "papers", bad, "--data", data);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /bad\.jsonl:3: .*field "year"/);
+    const found = JSON.parse(trove("collection", "search", "papers", "retrieval", "--data", data, "--json").stdout) as { hits: Array<{ id: string; record: { title: string } }> };
+    assert.deepEqual(found.hits.map((h) => h.id).sort(), ["p1", "p2"], "p3 of the refused file was not stored");
+    assert.equal(found.hits.find((h) => h.id === "p1")?.record.title, "Sparse retrieval");
+    rmSync(join(data, "indexes"), { recursive: true, force: true });
+    const rebuilt = trove("collection", "rebuild", "papers", "--data", data);
+    assert.equal(rebuilt.code, 0, rebuilt.stderr);
+    assert.match(rebuilt.stdout, /2 documents/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

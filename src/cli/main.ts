@@ -9,6 +9,7 @@ import { TroveError } from "../core/errors.js";
 import { registerIndexCommands } from "./commands/index-commands.js";
 import { registerEvalCommands } from "./commands/eval-commands.js";
 import { registerDemoCommand } from "./commands/demo-command.js";
+import { registerCollectionCommands } from "./commands/collection-commands.js";
 
 export const VERSION = "0.1.0";
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerIndexCommands(program);
+  registerCollectionCommands(program);
   registerEvalCommands(program);
   registerDemoCommand(program);
   return program;
