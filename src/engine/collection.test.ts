@@ -1,0 +1,58 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Collection } from "./collection.js";
+import { openStore } from "../store/open-store.js";
+
+const SCHEMA = { fields: { title: { type: "text" as const }, tag: { type: "keyword" as const } } };
+
+test("the index catches up with writes made to the store behind its back, and deletes", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "trove-collection-"));
+  try {
+    const store = await openStore(dir);
+    await store.createCollection("docs", SCHEMA);
+    const docs = await Collection.open(store, "docs", join(dir, "indexes"), { quiet: true });
+    await docs.put([{ id: "1", title: "graph retrieval", tag: "a" }]);
+    assert.equal((await docs.search("graph")).hits[0].record?.title, "graph retrieval");
+    await docs.close();
+    // the process "crashed" after the store write, before the index saw it
+    await store.putRecords("docs", [{ id: "2", title: "graph learning", tag: "b" }]);
+    await store.deleteRecords("docs", ["1"]);
+    const reopened = await Collection.open(store, "docs", join(dir, "indexes"), { quiet: true });
+    const hits = (await reopened.search("graph")).hits;
+    assert.deepEqual(
+      hits.map((h) => h.id),
+      ["2"],
+    );
+    assert.equal(hits[0].record?.tag, "b");
+    await reopened.close();
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a collection dropped and created again gets a fresh index, not the old one", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "trove-collection-"));
+  try {
+    const store = await openStore(dir);
+    await store.createCollection("docs", SCHEMA);
+    const first = await Collection.open(store, "docs", join(dir, "indexes"), { quiet: true });
+    await first.put([{ id: "old", title: "stale words" }]);
+    await first.close();
+    await store.dropCollection("docs");
+    await store.createCollection("docs", SCHEMA);
+    await store.putRecords("docs", [{ id: "new", title: "fresh words" }]);
+    const second = await Collection.open(store, "docs", join(dir, "indexes"), { quiet: true });
+    assert.deepEqual(
+      (await second.search("words")).hits.map((h) => h.id),
+      ["new"],
+    );
+    await second.close();
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
