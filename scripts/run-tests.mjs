@@ -1,7 +1,7 @@
 // Runs every compiled test file (dist/**/*.test.js) with Node's built-in test runner.
 // Node 20's `--test` does not expand globs, so the files are listed here.
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 function collect(dir, out) {
@@ -14,7 +14,7 @@ function collect(dir, out) {
 }
 
 const filter = process.argv[2];
-const files = collect("dist/src", []).filter((f) => !filter || f.includes(filter)).sort();
+const files = ["dist/src", "dist/apps"].filter((d) => existsSync(d)).flatMap((d) => collect(d, [])).filter((f) => !filter || f.includes(filter)).sort();
 if (files.length === 0) {
   console.error("run-tests: no test files found under dist/src (did the build run?)");
   process.exit(1);
