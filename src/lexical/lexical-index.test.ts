@@ -305,3 +305,25 @@ test("date values match whole days, months and years; field:* means the field ha
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("conjunctions find every match whatever the clause order (regression: a clause already on the doc must not move)", async () => {
+  const dir = tempDir();
+  try {
+    const index = await LexicalIndex.create(dir, { fields: { title: { type: "text" }, tag: { type: "keyword" }, year: { type: "number" } } });
+    index.addDocuments([
+      { id: "1", title: "retrieval models", tag: "a", year: 2024 },
+      { id: "2", title: "retrieval systems", tag: "a", year: 2025 },
+      { id: "3", title: "ranking", tag: "b", year: 2025 },
+    ]);
+    await index.commit();
+    const all = (q: string, filter?: string) => ids(index.search(q, { k: 10, filter })).sort();
+    assert.deepEqual(all("tag:a AND year:>=2025"), ["2"]);
+    assert.deepEqual(all("year:>=2025 AND tag:a"), ["2"]);
+    assert.deepEqual(all("title:retrieval AND tag:a"), ["1", "2"]);
+    assert.deepEqual(all("tag:a AND title:retrieval AND year:>=2024"), ["1", "2"]);
+    assert.deepEqual(all("retrieval", "tag:a AND year:>=2025"), ["2"]);
+    assert.deepEqual(all('"retrieval systems" AND tag:a'), ["2"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -554,7 +554,7 @@ export class LexicalIndex {
       if (options.explain) hit.explanation = this.explainDoc(plan, s, local) ?? undefined;
       return hit;
     });
-    const result: SearchResult = { hits, totalHits: Math.max(totalHits, hits.length + offset), totalHitsExact: exact, tookMs: 0 };
+    const result: SearchResult = { hits, totalHits: Math.max(totalHits, heap.size), totalHitsExact: exact, tookMs: 0 };
     if (facetSpecs.length > 0) {
       result.facets = {};
       facetSpecs.forEach((f, i) => {

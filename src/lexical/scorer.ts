@@ -21,6 +21,7 @@ export abstract class Scorer {
   abstract nextDoc(): number;
   abstract advance(target: number): number;
   abstract score(): number;
+  /** Contract of advance(target): moves to the first match >= target; a scorer already there stays. */
   /** Upper bound of score() over the whole segment. */
   abstract maxScore(): number;
   /** Estimated number of matches (for ordering conjunctions). */
@@ -184,7 +185,8 @@ export class PhraseScorer extends Scorer {
     return this.doNext(this.doc + 1);
   }
   advance(target: number): number {
-    return this.doNext(Math.max(target, this.doc + 1));
+    if (target <= this.doc) return this.doc;
+    return this.doNext(target);
   }
   score(): number {
     return this.weight.score(this.phraseFreq, this.norms[this.doc]);
@@ -217,8 +219,9 @@ export class BitsetScorer extends Scorer {
     return this.advance(this.doc + 1);
   }
   advance(target: number): number {
+    if (target <= this.doc) return this.doc;
     const bits = this.bits;
-    let d = Math.max(target, this.doc + 1);
+    let d = target;
     while (d < bits.length && bits[d] === 0) d++;
     return (this.doc = d < bits.length ? d : NO_MORE_DOCS);
   }
@@ -293,7 +296,7 @@ export class BooleanScorer extends Scorer {
     let doc = req[0].advance(target);
     outer: while (doc !== NO_MORE_DOCS) {
       for (let i = 1; i < req.length; i++) {
-        const d = req[i].advance(doc);
+        const d = req[i].doc < doc ? req[i].advance(doc) : req[i].doc;
         if (d !== doc) {
           doc = req[0].advance(d);
           continue outer;
@@ -314,7 +317,8 @@ export class BooleanScorer extends Scorer {
     return this.align(this.doc + 1);
   }
   advance(target: number): number {
-    return this.align(Math.max(target, this.doc + 1));
+    if (target <= this.doc) return this.doc;
+    return this.align(target);
   }
   score(): number {
     let sum = 0;
@@ -369,6 +373,7 @@ export class ExclusionScorer extends Scorer {
     return this.skip(this.inner.nextDoc());
   }
   advance(target: number): number {
+    if (target <= this.doc) return this.doc;
     return this.skip(this.inner.advance(target));
   }
   score(): number {
