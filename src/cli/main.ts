@@ -10,6 +10,8 @@ import { registerIndexCommands } from "./commands/index-commands.js";
 import { registerEvalCommands } from "./commands/eval-commands.js";
 import { registerDemoCommand } from "./commands/demo-command.js";
 import { registerCollectionCommands } from "./commands/collection-commands.js";
+import { registerServeCommand } from "./commands/serve-command.js";
+import { registerRadarCommands } from "./commands/radar-commands.js";
 
 export const VERSION = "0.1.0";
 
@@ -23,8 +25,10 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerIndexCommands(program);
   registerCollectionCommands(program);
+  registerServeCommand(program);
   registerEvalCommands(program);
   registerDemoCommand(program);
+  registerRadarCommands(program);
   return program;
 }
 

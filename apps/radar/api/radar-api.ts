@@ -1,0 +1,100 @@
+/**
+ * Paper Radar's HTTP API as a server module: `startServer({ ..., modules:
+ * [radarApi()] })` or simply `startRadarServer({ port, host, dataDir })`.
+ *
+ * At start it opens, in the server's store: the papers collection (with its
+ * index under `<dataDir>/indexes/papers`, as `openPapers` lays it out), the
+ * account collections, the interactions collection (feedback, with a small
+ * index under `<dataDir>/indexes/interactions`), topics and pins; then mounts
+ * the routes under /api. See docs/http-api.md for the route list.
+ */
+import { join } from "node:path";
+import type { Collection as CollectionType } from "../../../src/engine/collection.js";
+import { Collection } from "../../../src/engine/collection.js";
+import { createRouter } from "../../../src/server/app.js";
+import { registerAuthSchemes } from "../../../src/server/openapi.js";
+import { startServer, type RunningServer, type ServerModule, type StartServerOptions } from "../../../src/server/start-server.js";
+import type { Store } from "../../../src/store/store.js";
+import { Accounts, ensureCollection, type AccountsOptions } from "../accounts/accounts.js";
+import { SESSION_COOKIE, authenticate, type RadarEnv } from "../accounts/authorization.js";
+import { PAPERS_COLLECTION, PAPER_SCHEMA } from "../papers.js";
+import { registerAdminRoutes } from "./admin-routes.js";
+import { registerAuthRoutes } from "./auth-routes.js";
+import { Feedback } from "./feedback.js";
+import { PaperSearch, type PaperSearchOptions } from "./paper-search.js";
+import { registerPaperRoutes } from "./paper-routes.js";
+import { Pins } from "./pins.js";
+import { registerReaderRoutes } from "./reader-routes.js";
+import type { RadarServices } from "./services.js";
+import { Topics } from "./topics.js";
+
+export interface RadarApiOptions {
+  /** An open papers collection to serve (it is then not closed by the server). Default: opened from the server's store. */
+  papers?: CollectionType;
+  /** Session length, scrypt cost, admin emails (see AccountsOptions). */
+  accounts?: AccountsOptions;
+  /** Whether anyone may create an account (default true). */
+  allowSignup?: boolean;
+  /** Mark the session cookie Secure (default: when the request came over https). */
+  secureCookies?: boolean;
+  search?: PaperSearchOptions;
+}
+
+/** Opens (creating if needed) the papers collection of `store`, index under `<dataDir>/indexes`. */
+export async function openPapersCollection(store: Store, dataDir: string): Promise<CollectionType> {
+  await ensureCollection(store, PAPERS_COLLECTION, PAPER_SCHEMA);
+  return Collection.open(store, PAPERS_COLLECTION, join(dataDir, "indexes"), { quiet: true });
+}
+
+/** The Paper Radar API module. */
+export function radarApi(options: RadarApiOptions = {}): ServerModule {
+  return {
+    name: "radar",
+    async start({ app, store, dataDir }) {
+      const papers = options.papers ?? (await openPapersCollection(store, dataDir));
+      const opened: Array<{ close(): Promise<void> }> = options.papers ? [] : [papers];
+      try {
+        const accounts = await Accounts.open(store, options.accounts);
+        const feedback = await Feedback.open(store, join(dataDir, "indexes"));
+        opened.push(feedback);
+        const services: RadarServices = {
+          accounts,
+          search: new PaperSearch(papers, options.search),
+          feedback,
+          topics: await Topics.open(store),
+          pins: await Pins.open(store),
+          cookie: { cookieName: SESSION_COOKIE, secure: options.secureCookies },
+          allowSignup: options.allowSignup ?? true,
+        };
+        const router = createRouter<RadarEnv>();
+        registerAuthSchemes(router, SESSION_COOKIE);
+        router.use("/api/*", authenticate(accounts, SESSION_COOKIE));
+        registerAuthRoutes(router, services);
+        registerPaperRoutes(router, services);
+        registerReaderRoutes(router, services);
+        registerAdminRoutes(router, services);
+        app.route("/", router);
+      } catch (error) {
+        for (const r of opened.reverse()) await r.close().catch(() => undefined);
+        throw error;
+      }
+      return {
+        async close() {
+          for (const r of opened.reverse()) await r.close();
+        },
+      };
+    },
+  };
+}
+
+export type StartRadarServerOptions = Omit<StartServerOptions, "modules"> & { radar?: RadarApiOptions };
+
+/** Starts the HTTP server with Paper Radar's API: `startServer` with `modules: [radarApi(options.radar)]`. */
+export function startRadarServer(options: StartRadarServerOptions): Promise<RunningServer> {
+  const { radar, ...rest } = options;
+  return startServer({
+    ...rest,
+    modules: [radarApi(radar)],
+    openapi: { title: "Paper Radar API", version: "0.1.0", description: "Trove's research-paper discovery app over HTTP.", ...rest.openapi },
+  });
+}

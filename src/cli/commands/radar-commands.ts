@@ -1,0 +1,175 @@
+/**
+ * `trove radar ...`: Paper Radar's ingest commands. `import` loads papers from
+ * a JSONL or CSV file (all-or-nothing unless --skip-invalid); `fetch` pulls a
+ * category's newest papers from the arXiv API. Both write to the papers
+ * collection under --data (default .trove/radar) and leave it searchable.
+ */
+import type { Command } from "commander";
+import { existsSync } from "node:fs";
+import { InvalidArgumentError, NotFoundError } from "../../core/errors.js";
+import { InterruptSignal } from "../../core/interrupt.js";
+import { ARXIV_API_URL, ARXIV_REQUEST_INTERVAL_MS, ArxivClient, fetchArxivPapers, resolveFetchOptions } from "../../../apps/radar/ingest/arxiv-fetch.js";
+import { IMPORT_FORMATS, detectFormat, importPapers, type ImportFormat } from "../../../apps/radar/ingest/import.js";
+import { DEFAULT_RADAR_DATA_DIR, openPapers } from "../../../apps/radar/papers.js";
+import { parseNumberOption } from "../output.js";
+
+const DATA_OPTION = ["--data <dir>", "Paper Radar's store and index directory", DEFAULT_RADAR_DATA_DIR] as const;
+
+/** Rejected records printed before "... and N more". */
+const SHOWN_REJECTS = 20;
+
+/**
+ * An AbortSignal that the first Ctrl-C aborts (InterruptSignal prints the
+ * notice, and a second Ctrl-C exits at once).
+ */
+function interruptible(): { signal: AbortSignal; dispose(): void } {
+  const interrupt = new InterruptSignal();
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.on("SIGINT", onSigint);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off("SIGINT", onSigint);
+      interrupt.dispose();
+    },
+  };
+}
+
+/** `id "x", field "y": ` for a rejected record, or "". */
+function place(r: { id?: string; field?: string }): string {
+  const parts = [r.id !== undefined ? `id "${r.id}"` : undefined, r.field !== undefined ? `field "${r.field}"` : undefined].filter(Boolean);
+  return parts.length ? `${parts.join(", ")}: ` : "";
+}
+
+/** Where the commands print; tests pass their own. */
+export interface RadarOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const PROCESS_OUTPUT: RadarOutput = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
+
+export function registerRadarCommands(program: Command, output: RadarOutput = PROCESS_OUTPUT): void {
+  const printJson = (value: unknown) => output.stdout(`${JSON.stringify(value, null, 2)}\n`);
+  const radar = program.command("radar").description("Paper Radar: import and fetch research papers");
+
+  radar
+    .command("import <file>")
+    .description("add or update papers from a JSONL or CSV file (.gz accepted); nothing is stored if a record is invalid unless --skip-invalid")
+    .option(...DATA_OPTION)
+    .option("--format <format>", `input format: ${IMPORT_FORMATS.join(" or ")} (default: from the file name)`)
+    .option("--skip-invalid", "import the valid records and report the invalid ones")
+    .option("--json", "print the result as JSON")
+    .action(async (file: string, opts: { data: string; format?: string; skipInvalid?: boolean; json?: boolean }) => {
+      if (opts.format !== undefined && !IMPORT_FORMATS.includes(opts.format as ImportFormat)) {
+        throw new InvalidArgumentError(`--format must be ${IMPORT_FORMATS.join(" or ")}, got "${opts.format}"`);
+      }
+      // check the input before the store is opened (or created)
+      const format = (opts.format as ImportFormat | undefined) ?? detectFormat(file);
+      if (format === undefined) {
+        throw new InvalidArgumentError(`cannot tell the format of ${file} from its name: use --format ${IMPORT_FORMATS.join(" or --format ")}`);
+      }
+      if (!existsSync(file)) throw new NotFoundError(`file not found: ${file}`);
+      const started = performance.now();
+      const radarPapers = await openPapers(opts.data);
+      const interrupt = interruptible();
+      try {
+        const result = await importPapers(radarPapers.papers, file, {
+          format,
+          skipInvalid: opts.skipInvalid,
+          signal: interrupt.signal,
+        });
+        if (opts.json) return printJson(result);
+        const seconds = (performance.now() - started) / 1000;
+        output.stdout(
+          `${file} (${result.format}): ${result.read} read, ${result.inserted} inserted, ${result.updated} updated, ` +
+            `${result.unchanged} unchanged, ${result.rejected.length} rejected; ` +
+            `${result.searchable} papers searchable in ${opts.data} (${seconds.toFixed(1)} s)\n`,
+        );
+        for (const r of result.rejected.slice(0, SHOWN_REJECTS)) output.stderr(`  rejected ${file}:${r.line}: ${place(r)}${r.reason}\n`);
+        if (result.rejected.length > SHOWN_REJECTS) output.stderr(`  ... and ${result.rejected.length - SHOWN_REJECTS} more rejected\n`);
+      } finally {
+        interrupt.dispose();
+        await radarPapers.close();
+      }
+    });
+
+  radar
+    .command("fetch")
+    .description("pull a category's newest papers from the arXiv API into the papers collection")
+    .requiredOption("--category <category>", "arXiv category, e.g. cs.IR")
+    .option("--since <date>", "keep papers submitted on or after this day (YYYY-MM-DD); stops at the first older one")
+    .option("--max <n>", "most papers to keep (default: no limit with --since, 100 without)")
+    .option("--page-size <n>", "results per request (1-2000)", "100")
+    .option("--delay <seconds>", "pause between requests, as arXiv asks", String(ARXIV_REQUEST_INTERVAL_MS / 1000))
+    .option("--timeout <seconds>", "give up on a request after this long (it is then retried)", "30")
+    .option("--retries <n>", "retries of a failed request, with exponential backoff", "3")
+    .option("--base-url <url>", "arXiv API endpoint", ARXIV_API_URL)
+    .option(...DATA_OPTION)
+    .option("--json", "print the result as JSON")
+    .action(
+      async (opts: {
+        category: string;
+        since?: string;
+        max?: string;
+        pageSize: string;
+        delay: string;
+        timeout: string;
+        retries: string;
+        baseUrl: string;
+        data: string;
+        json?: boolean;
+      }) => {
+        const options = {
+          category: opts.category,
+          since: opts.since,
+          max: parseNumberOption("max", opts.max, { integer: true, min: 1 }),
+          pageSize: parseNumberOption("page-size", opts.pageSize, { integer: true, min: 1, max: 2000 }),
+          delayMs: 1000 * parseNumberOption("delay", opts.delay, { min: 0 })!,
+          timeoutMs: 1000 * parseNumberOption("timeout", opts.timeout, { min: 0.001 })!,
+          retries: parseNumberOption("retries", opts.retries, { integer: true, min: 0, max: 20 }),
+          baseUrl: opts.baseUrl,
+        };
+        // refuse bad options before the store is opened (or created)
+        resolveFetchOptions(options);
+        new ArxivClient({ baseUrl: options.baseUrl });
+        const started = performance.now();
+        const radarPapers = await openPapers(opts.data);
+        const interrupt = interruptible();
+        const log = (line: string) => {
+          if (!opts.json) output.stderr(`${line}\n`);
+        };
+        try {
+          const result = await fetchArxivPapers(radarPapers.papers, {
+            ...options,
+            signal: interrupt.signal,
+            onRetry: ({ attempt, waitMs, problem }) => log(`  retry ${attempt} in ${(waitMs / 1000).toFixed(1)} s: ${problem}`),
+            onPage: (page, stored) => {
+              const dates = page.papers.map((p) => p.date).sort();
+              const span = dates.length ? ` (${dates[0]} .. ${dates[dates.length - 1]})` : "";
+              log(
+                `  results ${page.start + 1}-${page.start + page.papers.length} of ${page.totalResults}${span}: ` +
+                  `${stored.inserted} new, ${stored.updated} updated, ${stored.unchanged} unchanged` +
+                  `${page.rejected.length ? `, ${page.rejected.length} rejected` : ""}`,
+              );
+            },
+          });
+          if (opts.json) return printJson(result);
+          const why = { since: `reached papers older than ${result.since}`, max: "reached --max", end: "end of the results" }[result.stoppedBy];
+          output.stdout(
+            `arXiv ${result.category}: ${result.received} papers${result.newest ? ` (${result.oldest} .. ${result.newest})` : ""} in ${result.requests} requests, ` +
+              `${result.inserted} inserted, ${result.updated} updated, ${result.unchanged} unchanged, ${result.rejected.length} rejected; ` +
+              `stopped: ${why}; ${result.searchable} papers searchable in ${opts.data} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+          );
+          for (const r of result.rejected.slice(0, SHOWN_REJECTS)) output.stderr(`  rejected result ${r.position + 1}: ${place(r)}${r.reason}\n`);
+        } finally {
+          interrupt.dispose();
+          await radarPapers.close();
+        }
+      },
+    );
+}

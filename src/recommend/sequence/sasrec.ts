@@ -1,0 +1,379 @@
+/**
+ * SASRec: the public model (scoring, recommendation, save/load) and its
+ * training loop (Adam, early stopping on validation NDCG@10, progress,
+ * Ctrl-C safe).
+ */
+import { InvalidArgumentError } from "../../core/errors.js";
+import { InterruptSignal } from "../../core/interrupt.js";
+import { Progress } from "../../core/progress.js";
+import { Adam } from "./adam.js";
+import { evaluateNextItem, type NextItemScorer, type RankingMetrics } from "./evaluate.js";
+import { buildExamples, type ExampleStrategy } from "./examples.js";
+import { readModelFile, writeModelFile } from "./format.js";
+import type { KernelKind } from "./heap.js";
+import { BatchBuilder } from "./batch.js";
+import { resolveConfig, SasRecNet, type LossKind, type SasRecConfig } from "./model.js";
+import { Rng } from "./rng.js";
+
+export interface Recommendations {
+  items: Int32Array;
+  scores: Float32Array;
+}
+
+export class SasRec implements NextItemScorer {
+  private readonly builder = new BatchBuilder();
+
+  private constructor(readonly net: SasRecNet) {}
+
+  /** A freshly initialised (untrained) model. */
+  static create(nItems: number, config: Partial<SasRecConfig> = {}, options: { seed?: number; kernel?: KernelKind } = {}): SasRec {
+    return new SasRec(new SasRecNet(nItems, resolveConfig(config), options.seed ?? 42, options.kernel));
+  }
+
+  get nItems(): number {
+    return this.net.nItems;
+  }
+
+  get config(): SasRecConfig {
+    return { ...this.net.cfg };
+  }
+
+  /** Which matrix kernel this model runs on. */
+  get kernel(): KernelKind {
+    return this.net.kernel;
+  }
+
+  /** A copy of all parameters (layout: net.layout.tensors). */
+  getParameters(): Float32Array {
+    return this.net.heap.copyOut(this.net.P, this.net.layout.size);
+  }
+
+  setParameters(params: Float32Array): void {
+    if (params.length !== this.net.layout.size) {
+      throw new InvalidArgumentError(`SASRec.setParameters: expected ${this.net.layout.size} values, got ${params.length}`);
+    }
+    this.net.heap.f32.set(params, this.net.P);
+    this.net.paramsChanged();
+  }
+
+  private checkHistory(h: Int32Array, what: string): void {
+    if (h.length === 0) throw new InvalidArgumentError(`SASRec.${what}: history is empty (the model needs at least one item)`);
+    const N = this.net.nItems;
+    for (let i = 0; i < h.length; i++) {
+      const v = h[i];
+      if (!(v >= 0 && v < N)) throw new InvalidArgumentError(`SASRec.${what}: history[${i}] = ${v} is not an item index in 0..${N - 1}`);
+    }
+  }
+
+  /**
+   * Scores of every item after each history (row-major, histories.length x
+   * nItems). The returned view is reused by the next call: copy what you keep.
+   */
+  scoreBatch(histories: readonly Int32Array[]): Float32Array {
+    const L = this.net.cfg.maxLen;
+    const bb = this.builder;
+    bb.clear();
+    for (const h of histories) {
+      this.checkHistory(h, "scoreBatch");
+      const len = Math.min(L, h.length);
+      bb.add(h, h.length - len, len, len);
+    }
+    const off = this.net.scoreLast(bb.batch);
+    return this.net.heap.f32.subarray(off, off + histories.length * this.net.nItems);
+  }
+
+  /** Scores of every item as the next one after `history` (item indices in time order). */
+  scoreAll(history: Int32Array): Float32Array {
+    return this.scoreBatch([history]).slice();
+  }
+
+  /**
+   * The k best next items after `history`, best first. Items in `exclude`
+   * are skipped; by default that is the history itself (pass [] to allow
+   * repeats).
+   */
+  recommend(history: Int32Array, k: number, exclude: ArrayLike<number> = history): Recommendations {
+    if (!Number.isInteger(k) || k < 1) throw new InvalidArgumentError(`SASRec.recommend: k must be a positive integer, got ${k}`);
+    const scores = this.scoreBatch([history]);
+    const N = this.net.nItems;
+    const skip = new Uint8Array(N);
+    for (let i = 0; i < exclude.length; i++) {
+      const v = exclude[i];
+      if (v >= 0 && v < N) skip[v] = 1;
+    }
+    return topK(scores, N, k, skip);
+  }
+
+  /** Writes the model atomically in the versioned Trove SASRec format. */
+  save(path: string, meta: Record<string, unknown> = {}): void {
+    writeModelFile(path, this.net.nItems, this.net.cfg, this.getParameters(), meta);
+  }
+
+  /** Loads a model written by save(); it serves recommendations at once. */
+  static load(path: string, options: { kernel?: KernelKind } = {}): SasRec {
+    const m = readModelFile(path);
+    const model = new SasRec(new SasRecNet(m.nItems, m.config, 0, options.kernel));
+    model.setParameters(m.params);
+    return model;
+  }
+}
+
+/** Top-k by score with a size-k min-heap, ties broken by lower item index. */
+function topK(scores: Float32Array, N: number, k: number, skip: Uint8Array): Recommendations {
+  const hi = new Int32Array(k);
+  const hs = new Float32Array(k);
+  let n = 0;
+  const worse = (a: number, b: number) => hs[a] < hs[b] || (hs[a] === hs[b] && hi[a] > hi[b]);
+  const siftDown = (i: number) => {
+    while (true) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < n && worse(l, m)) m = l;
+      if (r < n && worse(r, m)) m = r;
+      if (m === i) return;
+      const ti = hi[i]; hi[i] = hi[m]; hi[m] = ti;
+      const ts = hs[i]; hs[i] = hs[m]; hs[m] = ts;
+      i = m;
+    }
+  };
+  for (let j = 0; j < N; j++) {
+    if (skip[j]) continue;
+    const s = scores[j];
+    if (n < k) {
+      hi[n] = j;
+      hs[n] = s;
+      n++;
+      // sift up
+      let i = n - 1;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!worse(i, p)) break;
+        const ti = hi[i]; hi[i] = hi[p]; hi[p] = ti;
+        const ts = hs[i]; hs[i] = hs[p]; hs[p] = ts;
+        i = p;
+      }
+    } else if (s > hs[0]) {
+      hi[0] = j;
+      hs[0] = s;
+      siftDown(0);
+    }
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => hs[b] - hs[a] || hi[a] - hi[b]);
+  return { items: Int32Array.from(order, (i) => hi[i]), scores: Float32Array.from(order, (i) => hs[i]) };
+}
+
+// ------------------------------------------------------------------ training
+
+export interface TrainOptions {
+  /** Model shape and dropout (see SasRecConfig). */
+  config: Partial<SasRecConfig>;
+  /** "ce": full softmax cross-entropy; "sampled-ce": softmax over the target and `negatives` uniformly sampled items shared by the batch; "bce": one negative per target. */
+  loss: LossKind;
+  negatives: number;
+  /** How sequences become training examples. */
+  examples: ExampleStrategy;
+  /** Distance between window ends for "sliding" (default maxLen). */
+  windowStride?: number;
+  epochs: number;
+  /** Examples per optimizer step. */
+  batchSize: number;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  seed: number;
+  /** Stop after this many validations without a new best NDCG@10. */
+  patience: number;
+  /** Validate every this many epochs. */
+  evalEvery: number;
+  /** Histories and next items used for early stopping (NDCG@10). */
+  validation?: { histories: readonly Int32Array[]; targets: Int32Array; maxUsers?: number };
+  /** Progress on stderr; defaults to whether stderr is a terminal. */
+  progress?: boolean;
+  /** Called after every epoch. */
+  onEpoch?: (report: EpochReport) => void;
+  /** Stop cleanly (keeping the best weights) on the first Ctrl-C. Default true. */
+  handleSigint: boolean;
+  /** Cap on optimizer steps per epoch (benchmarks). */
+  maxBatchesPerEpoch?: number;
+  kernel?: KernelKind;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: Omit<TrainOptions, "config"> = {
+  loss: "ce",
+  negatives: 256,
+  examples: "multi",
+  epochs: 200,
+  batchSize: 128,
+  lr: 1e-3,
+  beta1: 0.9,
+  beta2: 0.98,
+  eps: 1e-8,
+  weightDecay: 0,
+  seed: 42,
+  patience: 10,
+  evalEvery: 1,
+  handleSigint: true,
+};
+
+export interface EpochReport {
+  epoch: number;
+  /** Mean training loss over the epoch's targets. */
+  loss: number;
+  /** Validation metrics, when validated this epoch. */
+  valid?: RankingMetrics;
+  /** Wall seconds of the training part and of validation. */
+  trainSeconds: number;
+  validSeconds: number;
+  /** Training targets (next-item predictions with loss) and examples this epoch. */
+  targets: number;
+  examples: number;
+  /** Whether this epoch gave the best validation NDCG so far. */
+  best: boolean;
+}
+
+export interface TrainResult {
+  model: SasRec;
+  history: EpochReport[];
+  stoppedBy: "epochs" | "early-stopping" | "interrupt";
+  bestEpoch: number;
+  bestValid?: RankingMetrics;
+}
+
+/**
+ * Trains SASRec on per-user item sequences (indices 0..nItems-1, oldest
+ * first). Deterministic for a given seed and kernel. Returns the model with
+ * the best validation weights (or the last weights without validation).
+ */
+export async function trainSasRec(
+  sequences: readonly Int32Array[],
+  nItems: number,
+  options: Partial<TrainOptions> = {},
+): Promise<TrainResult> {
+  const o: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, config: {}, ...options };
+  checkOptions(o);
+  const cfg = resolveConfig(o.config);
+  for (let u = 0; u < sequences.length; u++) {
+    const s = sequences[u];
+    for (let i = 0; i < s.length; i++) {
+      if (!(s[i] >= 0 && s[i] < nItems)) throw new InvalidArgumentError(`trainSasRec: sequences[${u}][${i}] = ${s[i]} is not an item index in 0..${nItems - 1}`);
+    }
+  }
+  const model = SasRec.create(nItems, cfg, { seed: o.seed, kernel: o.kernel });
+  const net = model.net;
+  const adam = new Adam(net.heap, net.P, net.G, net.layout.size, { lr: o.lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay });
+  const ex = buildExamples(sequences, o.examples, cfg.maxLen, o.windowStride ?? cfg.maxLen);
+  if (ex.count === 0) throw new InvalidArgumentError("trainSasRec: no sequence has two or more items, nothing to learn from");
+  const order = new Int32Array(ex.count);
+  for (let i = 0; i < ex.count; i++) order[i] = i;
+  const shuffleRng = new Rng((o.seed ^ 0x2545f491) >>> 0);
+  const builder = new BatchBuilder();
+  const showProgress = o.progress ?? Boolean(process.stderr.isTTY);
+  const signal = o.handleSigint ? new InterruptSignal() : null;
+  const history: EpochReport[] = [];
+  let best: Float32Array | null = null;
+  let bestEpoch = 0;
+  let bestValid: RankingMetrics | undefined;
+  let sinceBest = 0;
+  let stoppedBy: TrainResult["stoppedBy"] = "epochs";
+  const nBatches = Math.min(Math.ceil(ex.count / o.batchSize), o.maxBatchesPerEpoch ?? Infinity);
+  try {
+    outer: for (let epoch = 1; epoch <= o.epochs; epoch++) {
+      shuffleRng.shuffle(order);
+      const t0 = performance.now();
+      const bar = new Progress(`epoch ${epoch}`, nBatches, { enabled: showProgress });
+      let lossSum = 0;
+      let targets = 0;
+      let examples = 0;
+      let lastYield = t0;
+      for (let b = 0; b < nBatches; b++) {
+        builder.clear();
+        const end = Math.min(ex.count, (b + 1) * o.batchSize);
+        for (let i = b * o.batchSize; i < end; i++) {
+          const e = order[i];
+          builder.add(sequences[ex.seq[e]], ex.start[e], ex.len[e], ex.lossFrom[e]);
+        }
+        const batch = builder.batch;
+        net.zeroGrad();
+        const loss = net.trainStep(batch, o.loss, o.negatives);
+        adam.update();
+        net.paramsChanged();
+        lossSum += loss * batch.nTargets;
+        targets += batch.nTargets;
+        examples += batch.nExamples;
+        bar.update(b + 1, `loss ${(lossSum / Math.max(1, targets)).toFixed(4)}`);
+        // Let signal handlers run (Ctrl-C) at batch boundaries, ~every 50 ms.
+        if (signal && performance.now() - lastYield > 50) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+          if (signal.interrupted) {
+            stoppedBy = "interrupt";
+            break outer;
+          }
+        }
+      }
+      const trainSeconds = (performance.now() - t0) / 1000;
+      bar.done();
+      const report: EpochReport = {
+        epoch, loss: lossSum / Math.max(1, targets), trainSeconds, validSeconds: 0, targets, examples, best: false,
+      };
+      if (o.validation && epoch % o.evalEvery === 0) {
+        const t1 = performance.now();
+        report.valid = evaluateNextItem(model, o.validation.histories, o.validation.targets, { maxUsers: o.validation.maxUsers });
+        report.validSeconds = (performance.now() - t1) / 1000;
+        if (!bestValid || report.valid.ndcg > bestValid.ndcg) {
+          bestValid = report.valid;
+          bestEpoch = epoch;
+          best = model.getParameters();
+          report.best = true;
+          sinceBest = 0;
+        } else {
+          sinceBest++;
+        }
+      } else if (!o.validation) {
+        bestEpoch = epoch;
+      }
+      history.push(report);
+      if (showProgress) process.stderr.write(formatEpoch(report) + "\n");
+      o.onEpoch?.(report);
+      if (o.validation && sinceBest >= o.patience) {
+        stoppedBy = "early-stopping";
+        break;
+      }
+      if (signal?.interrupted) {
+        stoppedBy = "interrupt";
+        break;
+      }
+    }
+  } finally {
+    signal?.dispose();
+  }
+  if (best) model.setParameters(best);
+  return { model, history, stoppedBy, bestEpoch, bestValid };
+}
+
+/** One human-readable line per epoch. */
+export function formatEpoch(r: EpochReport): string {
+  const v = r.valid ? `  val NDCG@10 ${r.valid.ndcg.toFixed(4)}  R@10 ${r.valid.recall.toFixed(4)}${r.best ? " *" : ""}` : "";
+  const rate = r.targets / Math.max(1e-9, r.trainSeconds);
+  return `epoch ${r.epoch}  loss ${r.loss.toFixed(4)}${v}  ${r.trainSeconds.toFixed(1)}s train (${rate.toFixed(0)} targets/s)` +
+    (r.valid ? ` + ${r.validSeconds.toFixed(1)}s val` : "");
+}
+
+function checkOptions(o: TrainOptions): void {
+  const posInt = (name: "epochs" | "batchSize" | "negatives" | "patience" | "evalEvery") => {
+    if (!Number.isInteger(o[name]) || o[name] < 1) throw new InvalidArgumentError(`trainSasRec: ${name} must be a positive integer, got ${o[name]}`);
+  };
+  posInt("epochs");
+  posInt("batchSize");
+  posInt("negatives");
+  posInt("patience");
+  posInt("evalEvery");
+  if (o.loss !== "ce" && o.loss !== "sampled-ce" && o.loss !== "bce") {
+    throw new InvalidArgumentError(`trainSasRec: loss must be "ce", "sampled-ce" or "bce", got "${String(o.loss)}"`);
+  }
+  if (!(o.lr > 0)) throw new InvalidArgumentError(`trainSasRec: lr must be positive, got ${o.lr}`);
+  if (!(o.beta1 >= 0 && o.beta1 < 1 && o.beta2 >= 0 && o.beta2 < 1)) throw new InvalidArgumentError("trainSasRec: beta1 and beta2 must be in [0, 1)");
+}

@@ -1,0 +1,143 @@
+/**
+ * Starting and stopping the HTTP server. `startServer` opens the store in
+ * `dataDir`, lets each module (a feature such as Paper Radar's API) open what
+ * it needs and mount its routes, then listens. `close()` shuts down
+ * gracefully: it stops accepting connections, lets requests in flight finish
+ * (up to `shutdownTimeoutMs`, then cuts the rest), closes the modules and
+ * finally the store, so no write is cut off half-way.
+ */
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { createAdaptorServer } from "@hono/node-server";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Env } from "hono";
+import { InvalidArgumentError } from "../core/errors.js";
+import { openStore } from "../store/open-store.js";
+import type { Store } from "../store/store.js";
+import { createApp, type AppOptions } from "./app.js";
+
+/** What a module gets when it starts. */
+export interface ServerContext {
+  /** The root app: mount routers on it (`app.route("/", router)`). */
+  app: OpenAPIHono<Env>;
+  /** The store of `dataDir`, shared by all modules; the server closes it. */
+  store: Store;
+  /** The data directory (indexes, models and the store file live under it). */
+  dataDir: string;
+}
+
+/** A feature of the server: opens its resources and mounts its routes; `close` releases them. */
+export interface ServerModule {
+  readonly name: string;
+  start(context: ServerContext): Promise<{ close?: () => Promise<void> } | void>;
+}
+
+export interface StartServerOptions extends AppOptions {
+  /** TCP port; 0 picks a free one (see `port` of the result). Default 8080. */
+  port?: number;
+  /** Interface to listen on. Default "127.0.0.1" (this machine only); "0.0.0.0" for every interface. */
+  host?: string;
+  /** Directory of the store (`<dataDir>/trove.db`) and derived data. */
+  dataDir: string;
+  /** The features to serve, e.g. Paper Radar's `radarApi()`. */
+  modules: ServerModule[];
+  /** An already open store to use instead of opening `dataDir`'s (it is then not closed by `close()`). */
+  store?: Store;
+  /** How long `close()` waits for requests in flight before cutting connections (default 10 s). */
+  shutdownTimeoutMs?: number;
+  /** Close gracefully on SIGINT/SIGTERM (default false: the caller decides). */
+  handleSignals?: boolean;
+}
+
+export interface RunningServer {
+  /** Base URL, e.g. "http://127.0.0.1:41234". */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** The app (for `app.request()` in tests). */
+  readonly app: OpenAPIHono<Env>;
+  readonly store: Store;
+  /** Graceful shutdown; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_PORT = 8080;
+
+function checkPort(port: unknown): number {
+  if (!Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535) {
+    throw new InvalidArgumentError(`port must be an integer from 0 to 65535, got ${JSON.stringify(port)}`);
+  }
+  return port as number;
+}
+
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const port = checkPort(options.port ?? DEFAULT_PORT);
+  const host = options.host ?? "127.0.0.1";
+  if (typeof options.dataDir !== "string" || options.dataDir.length === 0) throw new InvalidArgumentError("dataDir must be a directory path");
+  if (!Array.isArray(options.modules) || options.modules.length === 0) {
+    throw new InvalidArgumentError("startServer needs at least one module (for Paper Radar: modules: [radarApi()])");
+  }
+  const ownsStore = options.store === undefined;
+  const store = options.store ?? (await openStore(options.dataDir));
+  const app = createApp<Env>(options);
+  const closers: Array<() => Promise<void>> = [];
+  const closeModules = async (): Promise<void> => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    closers.length = 0;
+    if (ownsStore) await store.close();
+  };
+  let server: Server;
+  try {
+    for (const module of options.modules) {
+      const handle = await module.start({ app, store, dataDir: options.dataDir });
+      if (handle && handle.close) closers.push(handle.close);
+    }
+    server = createAdaptorServer({ fetch: app.fetch }) as Server;
+    server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await closeModules();
+    throw error;
+  }
+
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${urlHost}:${address.port}`;
+  const timeout = options.shutdownTimeoutMs ?? 10_000;
+
+  let closing: Promise<void> | null = null;
+  const onSignal = (): void => {
+    void close();
+  };
+  const close = (): Promise<void> => {
+    if (!closing) {
+      closing = (async () => {
+        if (options.handleSignals) {
+          process.off("SIGINT", onSignal);
+          process.off("SIGTERM", onSignal);
+        }
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // keep-alive connections that finish their request become idle: close them as they do
+        server.closeIdleConnections();
+        const sweep = setInterval(() => server.closeIdleConnections(), 25);
+        const timer = setTimeout(() => server.closeAllConnections(), timeout);
+        await closed;
+        clearInterval(sweep);
+        clearTimeout(timer);
+        await closeModules();
+      })();
+    }
+    return closing;
+  };
+  if (options.handleSignals) {
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+  }
+  return { url, host: address.address, port: address.port, app, store, close };
+}
