@@ -37,23 +37,23 @@ type Better = "higher" | "lower";
 interface Column {
   title: string;
   value: (r: EngineResult) => number | null | undefined;
-  digits: number;
+  digits: number | "auto";
   better?: Better;
   /** Which phase must have finished for the value to exist. */
   needs: "build" | "size" | "query" | "quality";
 }
 
 const COLUMNS: Column[] = [
-  { title: "build s", value: (r) => r.build?.seconds, digits: 1, better: "lower", needs: "build" },
+  { title: "build s", value: (r) => r.build?.seconds, digits: "auto", better: "lower", needs: "build" },
   { title: "peak RSS MB", value: (r) => r.memory?.peakRssMB, digits: 0, better: "lower", needs: "build" },
   { title: "peak heap+ext MB", value: (r) => r.memory?.peakHeapMB, digits: 0, better: "lower", needs: "build" },
   { title: "serving heap+ext MB", value: servingHeap, digits: 0, better: "lower", needs: "build" },
   { title: "serving RSS MB", value: (r) => r.memory?.servingRssMB, digits: 0, better: "lower", needs: "build" },
   { title: "index MB", value: (r) => (r.size && "bytes" in r.size ? r.size.bytes / 1024 / 1024 : null), digits: 1, better: "lower", needs: "size" },
   { title: "open s", value: (r) => r.openSeconds, digits: 2, needs: "query" },
-  { title: "p50 ms", value: (r) => r.query?.p50Ms, digits: 3, better: "lower", needs: "query" },
-  { title: "p99 ms", value: (r) => r.query?.p99Ms, digits: 2, better: "lower", needs: "query" },
-  { title: "QPS", value: (r) => r.query?.qps, digits: 0, better: "higher", needs: "query" },
+  { title: "p50 ms", value: (r) => r.query?.p50Ms, digits: "auto", better: "lower", needs: "query" },
+  { title: "p99 ms", value: (r) => r.query?.p99Ms, digits: "auto", better: "lower", needs: "query" },
+  { title: "QPS", value: (r) => r.query?.qps, digits: "auto", better: "higher", needs: "query" },
   { title: "nDCG@10", value: (r) => r.ndcg10, digits: 4, needs: "quality" },
   { title: "overlap@10 w/ Trove", value: (r) => r.overlapWithTrove10, digits: 2, needs: "quality" },
 ];
@@ -64,8 +64,13 @@ export function servingHeap(r: EngineResult): number | null {
   return m.servingHeapMB + (m.servingExternalMB ?? 0);
 }
 
-function fmt(v: number, digits: number): string {
+/** digits: fixed decimals, or "auto" for about three significant figures (timings and rates spanning 0.1 to 10,000). */
+function fmt(v: number, digits: number | "auto"): string {
   if (!Number.isFinite(v)) return "n/a";
+  if (digits === "auto") {
+    const a = Math.abs(v);
+    digits = a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
+  }
   if (digits === 0) return Math.round(v).toLocaleString("en-US");
   return v.toFixed(digits);
 }
@@ -156,7 +161,7 @@ export function targetChecks(corpora: CorpusResult[]): TargetCheck[] {
 export function targetsTable(checks: TargetCheck[]): string {
   const lines = ["| corpus | target | Trove | peer | Trove better by | met |", "|---|---|---:|---:|---:|:---:|"];
   for (const t of checks) {
-    const num = (v: number | null) => (v === null ? "n/a" : fmt(v, Math.abs(v) < 10 ? 3 : 0));
+    const num = (v: number | null) => (v === null ? "n/a" : fmt(v, "auto"));
     const met = t.met === null ? `n/a (${t.note})` : t.met ? "yes" : "**no**";
     lines.push(`| ${t.corpus} | ${t.target} | ${num(t.trove)} | ${num(t.peer)} | ${t.factor === null ? "n/a" : `×${t.factor.toFixed(2)}`} (need ×${t.required}) | ${met} |`);
   }
