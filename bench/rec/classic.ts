@@ -34,12 +34,12 @@ type Config = Record<string, unknown>;
 const TUNED: Record<string, Partial<Record<RecommenderName, Config>>> = {
   beauty: {
     "most-popular": {},
-    "recent-popular": { windowFraction: 0.1 },
-    "item-knn": { neighbours: 200, shrinkage: 10 },
-    ease: { lambda: 500 },
-    als: { factors: 64, alpha: 10, regularization: 1, iterations: 15 },
-    bpr: { factors: 64, learningRate: 0.05, regularization: 0.002, epochs: 40 },
-    item2vec: { factors: 64, window: 3, epochs: 10, recencyDecay: 0.5, userScoring: "complementary" },
+    "recent-popular": { windowFraction: 0.3 },
+    "item-knn": { neighbours: 1000, shrinkage: 10 },
+    ease: { lambda: 50 },
+    als: { factors: 64, alpha: 30, regularization: 1, iterations: 15 },
+    bpr: { factors: 64, learningRate: 0.1, regularization: 0.03, epochs: 400 },
+    item2vec: { factors: 64, window: 8, epochs: 30, recencyDecay: 0.05, userScoring: "similar" },
   },
   ml100k: {
     "most-popular": {},
@@ -68,6 +68,31 @@ function grids(dataset: string): Record<RecommenderName, { fit: Config[]; score?
     },
   };
 }
+
+/**
+ * Our own figures for the TUNED configurations (test split), checked by --check:
+ * every fit is seeded and deterministic, so they must not move.
+ */
+const EXPECTED: Record<string, Partial<Record<RecommenderName, { "ndcg@10": number; "recall@10": number }>>> = {
+  ml100k: {
+    "most-popular": { "ndcg@10": 0.044885, "recall@10": 0.085896 },
+    "recent-popular": { "ndcg@10": 0.039605, "recall@10": 0.084836 },
+    "item-knn": { "ndcg@10": 0.055813, "recall@10": 0.108165 },
+    ease: { "ndcg@10": 0.071084, "recall@10": 0.14316 },
+    als: { "ndcg@10": 0.072736, "recall@10": 0.137858 },
+    bpr: { "ndcg@10": 0.068604, "recall@10": 0.136797 },
+    item2vec: { "ndcg@10": 0.08051, "recall@10": 0.160127 },
+  },
+  beauty: {
+    "most-popular": { "ndcg@10": 0.005456, "recall@10": 0.011537 },
+    "recent-popular": { "ndcg@10": 0.005536, "recall@10": 0.010911 },
+    "item-knn": { "ndcg@10": 0.036249, "recall@10": 0.063319 },
+    ease: { "ndcg@10": 0.038631, "recall@10": 0.069937 },
+    als: { "ndcg@10": 0.024858, "recall@10": 0.048965 },
+    bpr: { "ndcg@10": 0.021699, "recall@10": 0.045343 },
+    item2vec: { "ndcg@10": 0.025947, "recall@10": 0.042928 },
+  },
+};
 
 /** Published reference figures (same split, same protocol). */
 const REFERENCES: Record<string, { name: string; source: string; metrics: Record<string, number> }[]> = {
@@ -196,6 +221,19 @@ async function main(): Promise<void> {
     ),
   ];
   console.log(lines.join("\n"));
+  if (args.check === true) {
+    let failed = 0;
+    for (const r of rows) {
+      const expected = EXPECTED[dataset]?.[r.model as RecommenderName];
+      if (!expected) continue;
+      for (const metric of ["ndcg@10", "recall@10"] as const) {
+        const ok = Math.abs(r.test[metric] - expected[metric]) < 5e-5;
+        if (!ok) failed++;
+        log(`check ${r.model} ${metric}: ${r.test[metric].toFixed(4)} vs expected ${expected[metric].toFixed(4)} ${ok ? "ok" : "MOVED"}`);
+      }
+    }
+    if (failed > 0) process.exitCode = 1;
+  }
   if (typeof args.out === "string") {
     writeFileSync(args.out, JSON.stringify({ dataset, path, protocol, tuned: tune, rows, references: REFERENCES[dataset] ?? [], date: new Date().toISOString(), node: process.version }, null, 2) + "\n");
   }
