@@ -12,7 +12,8 @@ export type TroveErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "CORRUPT_INDEX"
-  | "INTERRUPTED";
+  | "INTERRUPTED"
+  | "UNAVAILABLE";
 
 export class TroveError extends Error {
   readonly code: TroveErrorCode;
@@ -106,5 +107,13 @@ export class InterruptedError extends TroveError {
   constructor(message = "interrupted") {
     super("INTERRUPTED", message);
     this.name = "InterruptedError";
+  }
+}
+
+/** Something the operation needs (a remote API, a mail server, an LLM endpoint) cannot be reached or is not configured. */
+export class UnavailableError extends TroveError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("UNAVAILABLE", message, options);
+    this.name = "UnavailableError";
   }
 }

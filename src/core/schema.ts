@@ -111,6 +111,10 @@ export function validateRecord(schema: CollectionSchema & { idField: string }, r
   if (typeof rawId !== "string" && typeof rawId !== "number") {
     throw new InvalidRecordError(`missing id: expected a string or number in field "${schema.idField}"`, { recordNumber, field: schema.idField });
   }
+  if (typeof rawId === "number" && !Number.isSafeInteger(rawId)) {
+    // NaN, Infinity, 1.5 and 2^53+1 have no single spelling as an id; quote them if they are meant as text
+    throw new InvalidRecordError(`a numeric id must be an integer within ±(2^53-1), got ${rawId}`, { recordNumber, field: schema.idField });
+  }
   const id = String(rawId);
   if (id.length === 0 || id.length > 512) {
     throw new InvalidRecordError("id must be 1 to 512 characters", { recordNumber, field: schema.idField });

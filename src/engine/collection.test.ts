@@ -34,6 +34,27 @@ test("the index catches up with writes made to the store behind its back, and de
   }
 });
 
+test("changes written to the store by someone else become searchable at the next refresh, each applied once", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "trove-collection-"));
+  try {
+    const store = await openStore(dir);
+    await store.createCollection("docs", SCHEMA);
+    const docs = await Collection.open(store, "docs", join(dir, "indexes"), { quiet: true, refreshIntervalMs: 0 });
+    await docs.put([{ id: "1", title: "graph retrieval", tag: "a" }]);
+    // another server sharing the store writes it
+    await store.putRecords("docs", [{ id: "2", title: "graph learning", tag: "b" }, { id: "1", title: "graph retrieval revised", tag: "a" }]);
+    const results = await Promise.all([docs.search("graph"), docs.search("graph"), docs.search("revised")]);
+    assert.deepEqual(results[0].hits.map((h) => h.id).sort(), ["1", "2"]);
+    assert.deepEqual(results[1].hits.map((h) => h.id).sort(), ["1", "2"]);
+    assert.deepEqual(results[2].hits.map((h) => h.id), ["1"]);
+    assert.equal(docs.index.documentCount, 2);
+    await docs.close();
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("a collection dropped and created again gets a fresh index, not the old one", async () => {
   const dir = mkdtempSync(join(tmpdir(), "trove-collection-"));
   try {

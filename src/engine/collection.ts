@@ -32,11 +32,24 @@ interface IndexPosition {
   createdSeq: number;
 }
 
+/**
+ * How often `search` looks for changes written to the store by someone else
+ * (another server sharing a PostgreSQL store, a script using the store
+ * directly). Like Elasticsearch's refresh interval: such changes become
+ * searchable within about this long; this collection's own writes at once.
+ */
+export const REFRESH_INTERVAL_MS = 1000;
+
 export class Collection {
+  /** The running sync, so that concurrent requests never apply the same changes twice. */
+  private syncing: Promise<number> | null = null;
+  private lastRefresh = 0;
+
   private constructor(
     readonly store: Store,
     readonly info: CollectionInfo,
     readonly index: LexicalIndex,
+    private readonly refreshIntervalMs: number,
   ) {}
 
   /**
@@ -47,7 +60,7 @@ export class Collection {
     store: Store,
     name: string,
     indexRoot: string,
-    options: Pick<LexicalIndexOptions, "bm25" | "defaultAnalyzer"> & { writer?: WriterOptions; quiet?: boolean } = {},
+    options: Pick<LexicalIndexOptions, "bm25" | "defaultAnalyzer"> & { writer?: WriterOptions; quiet?: boolean; refreshIntervalMs?: number } = {},
   ): Promise<Collection> {
     const info = await store.getCollection(name);
     const dir = join(indexRoot, name);
@@ -66,7 +79,7 @@ export class Collection {
       index = await LexicalIndex.create(dir, { ...info.schema, bm25: options.bm25, defaultAnalyzer: options.defaultAnalyzer, writer: options.writer });
       await index.commit({ position: { storeSeq: 0, createdSeq: info.createdSeq } satisfies IndexPosition });
     }
-    const collection = new Collection(store, info, index);
+    const collection = new Collection(store, info, index, options.refreshIntervalMs ?? REFRESH_INTERVAL_MS);
     await collection.sync({ quiet: options.quiet });
     return collection;
   }
@@ -90,6 +103,18 @@ export class Collection {
 
   /** Applies the store's changes since the index's position, then commits the new position. */
   async sync(options: { quiet?: boolean } = {}): Promise<number> {
+    // one sync at a time; a caller arriving during one waits for it and then checks again
+    while (this.syncing) await this.syncing.catch(() => undefined);
+    this.syncing = this.applyChanges(options);
+    try {
+      return await this.syncing;
+    } finally {
+      this.syncing = null;
+      this.lastRefresh = performance.now();
+    }
+  }
+
+  private async applyChanges(options: { quiet?: boolean }): Promise<number> {
     const position = this.index.userData.position as IndexPosition;
     const latest = await this.store.latestSeq(this.name);
     if (latest <= position.storeSeq) return 0;
@@ -124,6 +149,7 @@ export class Collection {
 
   /** Searches and attaches each hit's stored record. */
   async search(query: string | QueryNode, options: SearchOptions = {}): Promise<CollectionSearchResult> {
+    if (performance.now() - this.lastRefresh >= this.refreshIntervalMs) await this.sync({ quiet: true });
     const result = this.index.search(query, options);
     const records = await this.store.getRecords(
       this.name,

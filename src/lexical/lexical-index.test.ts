@@ -106,7 +106,10 @@ test("scores do not depend on how documents are split into segments, and survive
     const reopened = await LexicalIndex.open(many);
     for (const q of queries) assert.deepEqual(reopened.search(q, { k: 20 }).hits, a.search(q, { k: 20 }).hits, `after reopen: ${q}`);
     assert.equal(reopened.documentCount, 1200);
+    // a second writer of the same directory is refused while the first is open
+    await assert.rejects(LexicalIndex.open(many), /index at .* is being written by this process/);
     await reopened.close();
+    await (await LexicalIndex.open(many)).close();
     await a.close();
   } finally {
     rmSync(one, { recursive: true, force: true });

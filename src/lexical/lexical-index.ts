@@ -5,6 +5,7 @@
  * Adding a document whose id exists replaces it (delete + add). Reopening
  * reads the manifest and the segment files; nothing is rebuilt.
  */
+import { lockDirectory, type DirLock } from "../core/dir-lock.js";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { InvalidArgumentError, InvalidRecordError, TroveError } from "../core/errors.js";
@@ -122,6 +123,8 @@ export class LexicalIndex {
     readonly dir: string,
     manifest: Manifest,
     writerOptions: WriterOptions,
+    /** This process's write lock on `dir`, released by close(). */
+    private readonly lock: DirLock,
   ) {
     this.manifest = manifest;
     this.writerOptions = { ...DEFAULT_WRITER, ...writerOptions };
@@ -147,16 +150,31 @@ export class LexicalIndex {
       segments: [],
       userData: {},
     };
-    writeManifest(dir, manifest);
-    removeUnreferencedFiles(dir, manifest, new Set(), true);
-    return new LexicalIndex(dir, manifest, options.writer ?? {});
+    const lock = lockDirectory(dir, "index");
+    try {
+      writeManifest(dir, manifest);
+      removeUnreferencedFiles(dir, manifest, new Set(), true);
+      return new LexicalIndex(dir, manifest, options.writer ?? {}, lock);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
 
   /** Opens an existing index; leftovers of an interrupted commit are removed. */
   static async open(dir: string, options: { writer?: WriterOptions } = {}): Promise<LexicalIndex> {
-    const manifest = readManifest(dir);
-    removeUnreferencedFiles(dir, manifest, new Set(), true);
-    return new LexicalIndex(dir, manifest, options.writer ?? {});
+    // read first: a missing or broken index is reported as such, not as a lock problem
+    readManifest(dir);
+    const lock = lockDirectory(dir, "index");
+    try {
+      // read again under the lock: the previous writer may have committed meanwhile
+      const manifest = readManifest(dir);
+      removeUnreferencedFiles(dir, manifest, new Set(), true);
+      return new LexicalIndex(dir, manifest, options.writer ?? {}, lock);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
 
   static exists(dir: string): boolean {
@@ -609,6 +627,7 @@ export class LexicalIndex {
     this.closed = true;
     this.readers = [];
     this.pendingReaders = [];
+    this.lock.release();
   }
 }
 

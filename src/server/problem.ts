@@ -4,7 +4,7 @@
  *   { "error": { "code": "INVALID_ARGUMENT", "message": "query.limit: must be ...", "field": "query.limit" } }
  *
  * with a status chosen from the error's code: the engine's TroveError codes
- * (INVALID_* -> 400, NOT_FOUND -> 404, CONFLICT -> 409, anything else -> 500)
+ * (INVALID_* -> 400, NOT_FOUND -> 404, CONFLICT -> 409, UNAVAILABLE -> 503 with its message, anything else -> 500)
  * and the HTTP-only codes of HttpError (401, 403, 413, 415, ...). Messages of
  * unexpected errors (500) are not shown to the client; the server logs them.
  */
@@ -79,6 +79,8 @@ export function statusForCode(code: string): number {
       return 413;
     case "UNSUPPORTED_MEDIA_TYPE":
       return 415;
+    case "UNAVAILABLE":
+      return 503;
     default:
       return 500;
   }
@@ -133,11 +135,12 @@ export function toProblem(error: unknown): Problem {
   }
   if (error instanceof TroveError) {
     const status = statusForCode(error.code);
-    if (status >= 500) return internalProblem();
+    // 503 says what is missing (a mail server, an upstream API); other 5xx hide their details
+    if (status >= 500 && status !== 503) return internalProblem();
     const body: ProblemBody = { error: { code: error.code, message: error.message } };
     const field = (error as { field?: unknown }).field;
     if (typeof field === "string") body.error.field = field;
-    return { status, body, internal: false };
+    return { status, body, internal: status >= 500 };
   }
   if (isStatusError(error)) {
     if (error.status >= 500) return internalProblem();

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRoute, z } from "@hono/zod-openapi";
-import { InvalidQueryError, NotFoundError, TroveError } from "../core/errors.js";
+import { InvalidQueryError, NotFoundError, TroveError, UnavailableError } from "../core/errors.js";
 import { ConflictError } from "../store/errors.js";
 import { createApp, createRouter } from "./app.js";
 import { errorResponses, jsonBody, jsonResponse } from "./openapi.js";
@@ -24,6 +24,7 @@ const THROWN: Record<string, () => unknown> = {
   corrupt: () => new TroveError("CORRUPT_INDEX", "segment seg_1 is damaged at /secret/path"),
   bug: () => new TypeError("cannot read properties of undefined (/secret/path)"),
   forbidden: () => new HttpError(403, "FORBIDDEN", "not yours"),
+  unavailable: () => new UnavailableError("mail is not configured: set RADAR_SMTP_URL"),
 };
 
 let released: () => void = () => undefined;
@@ -119,6 +120,10 @@ describe("errors", () => {
       assert.ok(!res.body.error.message.includes("/secret/path"), "internal details stay in the log");
     }
     assert.equal(internalErrors.length, 2, "the two 500s were reported to onInternalError");
+    const unavailable = await get("/throw/unavailable");
+    assert.equal(unavailable.status, 503);
+    assert.equal(unavailable.body.error.code, "UNAVAILABLE");
+    assert.match(unavailable.body.error.message, /RADAR_SMTP_URL/, "a 503 says what is missing");
     assert.equal(statusForCode("INVALID_RECORD"), 400);
     assert.equal(toProblem("a string").status, 500);
   });

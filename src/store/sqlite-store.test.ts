@@ -178,7 +178,9 @@ test("values that JSON would change are refused, naming the path", async () => {
       [{ ...doc(1), when: new Date(0) }, "when", /a Date is not a plain JSON object/],
       [{ ...doc(1), list: [1, undefined] }, "list", /list\[1\]: undefined/],
       [{ ...doc(1), big: { n: 10n } }, "big", /big\.n: a bigint/],
-      [{ ...doc(1), id: Number.POSITIVE_INFINITY }, "id", /Infinity is not a JSON number/],
+      [{ ...doc(1), id: Number.POSITIVE_INFINITY }, "id", /Infinity is not a JSON number|numeric id must be an integer/],
+      [{ ...doc(1), id: Number.NaN }, "id", /NaN is not a JSON number|numeric id must be an integer/],
+      [{ ...doc(1), id: 1.5 }, "id", /numeric id must be an integer within ±\(2\^53-1\), got 1\.5/],
     ];
     for (const [record, field, pattern] of cases) {
       await assert.rejects(store.putRecords("papers", [record]), (e: unknown) => e instanceof InvalidRecordError && e.field === field && pattern.test(e.message), field);

@@ -6,7 +6,7 @@
  * records for normalizePaper. Errors of the API live here too.
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { TroveError, type TroveErrorCode } from "../../../src/core/errors.js";
+import { TroveError, UnavailableError } from "../../../src/core/errors.js";
 
 /** The arXiv API's query endpoint. */
 export const ARXIV_API_URL = "http://export.arxiv.org/api/query";
@@ -29,14 +29,13 @@ export class ArxivApiError extends TroveError {
 
 /**
  * The arXiv API could not be reached or kept failing after the retries.
- * Its code is "UNAVAILABLE" (exit status 1 in the CLI), which
- * src/core/errors.ts does not list yet.
+ * Its code is "UNAVAILABLE" (exit status 1 in the CLI).
  */
-export class ArxivUnavailableError extends TroveError {
+export class ArxivUnavailableError extends UnavailableError {
   readonly url: string;
 
   constructor(message: string, url: string) {
-    super("UNAVAILABLE" as TroveErrorCode, message);
+    super(message);
     this.name = "ArxivUnavailableError";
     this.url = url;
   }
