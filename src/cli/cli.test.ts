@@ -38,6 +38,14 @@ test("index create, add, search, delete and stats from the command line", () => 
       ["a"],
     );
     assert.deepEqual(result.facets.tag, [{ value: "ir", count: 1 }]);
+    const byYear = JSON.parse(trove("search", idx, "retrieval OR translation", "--json", "--sort", "year:asc").stdout) as { hits: Array<{ id: string; sortValue: number }> };
+    assert.deepEqual(
+      byYear.hits.map((h) => [h.id, h.sortValue]),
+      [["c", 2017], ["b", 2020], ["a", 2021]],
+    );
+    const badSort = trove("search", idx, "retrieval", "--sort", "tag");
+    assert.equal(badSort.code, 2);
+    assert.match(badSort.stderr, /sort field "tag" must be a number or date field/);
     assert.equal(trove("index", "delete", idx, "a").code, 0);
     const stats = JSON.parse(trove("index", "stats", idx).stdout) as { documents: number };
     assert.equal(stats.documents, 2);

@@ -330,3 +330,43 @@ test("conjunctions find every match whatever the clause order (regression: a cla
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("sort by a number field: every match ranked by value (missing last, ties in index order), scores kept, pages consistent", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "trove-sort-"));
+  try {
+    const docs = randomDocs(900, 17).map((d, i) => (i % 7 === 0 ? { ...d, year: undefined } : d));
+    const index = await LexicalIndex.create(dir, { ...SCHEMA, writer: { maxBufferedDocs: 200, maxSegments: 0 } });
+    index.addDocuments(docs);
+    await index.commit();
+    assert.ok(index.stats().segments > 1, "several segments");
+    const query = "retrieval ranking";
+    const all = index.search(query, { k: 100_000, exactTotalHits: true });
+    const scoreOf = new Map(all.hits.map((h) => [h.id, h.score]));
+    const position = new Map(docs.map((d, i) => [d.id as string, i]));
+    const yearOf = (id: string) => docs[position.get(id)!].year as number | undefined;
+    for (const order of ["desc", "asc"] as const) {
+      const expected = [...scoreOf.keys()].sort((a, b) => {
+        const ya = yearOf(a);
+        const yb = yearOf(b);
+        if (ya === undefined || yb === undefined) return ya === yb ? position.get(a)! - position.get(b)! : ya === undefined ? 1 : -1;
+        return (order === "desc" ? yb - ya : ya - yb) || position.get(a)! - position.get(b)!;
+      });
+      const sorted = index.search(query, { k: 50, sort: { field: "year", order } });
+      assert.equal(sorted.totalHits, all.totalHits);
+      assert.equal(sorted.totalHitsExact, true);
+      assert.deepEqual(sorted.hits.map((h) => h.id), expected.slice(0, 50), order);
+      for (const hit of sorted.hits) {
+        assert.equal(hit.score, scoreOf.get(hit.id), "the BM25 score is reported");
+        assert.equal(hit.sortValue, yearOf(hit.id) ?? null);
+      }
+      const tail = index.search(query, { k: 20, offset: expected.length - 20, sort: { field: "year", order } });
+      assert.deepEqual(tail.hits.map((h) => h.id), expected.slice(-20), "the last page holds the documents without a year");
+      assert.equal(tail.hits.at(-1)!.sortValue, null);
+    }
+    assert.throws(() => index.search(query, { sort: { field: "category" } }), /sort field "category" must be a number or date field, not keyword/);
+    assert.throws(() => index.search(query, { sort: { field: "nope" } }), /sort field "nope"/);
+    await index.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

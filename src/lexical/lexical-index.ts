@@ -35,7 +35,7 @@ import { mergeInProcess, mergeOnWorker } from "./merge-worker.js";
 import { SegmentReader } from "./segment-reader.js";
 import { buildScorer, filterBits, flattenTermDisjunction } from "./segment-scorers.js";
 import { IndexSnapshot } from "./snapshot.js";
-import { TopKHeap, collectAll, collectMaxScore } from "./top-k.js";
+import { TopKHeap, collectAll, collectSorted, collectMaxScore } from "./top-k.js";
 import { TermScorer } from "./scorer.js";
 
 export interface WriterOptions {
@@ -68,11 +68,20 @@ export interface SearchOptions {
   exactTotalHits?: boolean;
   /** Attach a score explanation to each hit. */
   explain?: boolean;
+  /**
+   * Rank by a number or date field instead of relevance: `{ field: "date", order: "desc" }`
+   * (default order "desc"). Documents without a value come last; ties keep index order.
+   * Every match is visited (no pruning), so totals are exact.
+   */
+  sort?: { field: string; order?: "asc" | "desc" };
 }
 
 export interface SearchHit {
   id: string;
+  /** BM25 score (also when the hits are sorted by a field). */
   score: number;
+  /** The sort field's value (epoch ms for dates) when `sort` was given; null when the document has none. */
+  sortValue?: number | null;
   explanation?: Explanation;
 }
 
@@ -508,7 +517,9 @@ export class LexicalIndex {
     for (const f of facetSpecs) {
       if (this.manifest.config.fields[f.field]?.type !== "keyword") throw new InvalidArgumentError(`facet field "${f.field}" is not a keyword field`);
     }
-    const exhaustive = options.exactTotalHits === true || facetSpecs.length > 0;
+    const sort = options.sort === undefined ? null : this.checkSort(options.sort);
+    const sortScores = new Map<number, number>();
+    const exhaustive = options.exactTotalHits === true || facetSpecs.length > 0 || sort !== null;
     const heap = new TopKHeap(k + offset);
     const flat = exhaustive ? null : flattenTermDisjunction(plan);
     const facetCounts = facetSpecs.map(() => new Map<string, number>());
@@ -552,7 +563,12 @@ export class LexicalIndex {
                 }
               }
             : undefined;
-        totalHits += collectAll(scorer, heap, { base, accept, onMatch });
+        if (sort) {
+          const values = segment.numerics.get(sort.field) ?? null;
+          totalHits += collectSorted(scorer, heap, values, sort.order === "desc", sortScores, { base, accept, onMatch });
+        } else {
+          totalHits += collectAll(scorer, heap, { base, accept, onMatch });
+        }
         facetReaders.forEach((r, i) => {
           if (!r) return;
           const counts = ordCounts[i]!;
@@ -568,7 +584,9 @@ export class LexicalIndex {
     const ranked = heap.sorted().slice(offset);
     const hits: SearchHit[] = ranked.map(({ score, doc }) => {
       const [s, local] = this.snapshot.locate(doc);
-      const hit: SearchHit = { id: this.snapshot.segments[s].idOf(local), score };
+      const hit: SearchHit = sort
+        ? { id: this.snapshot.segments[s].idOf(local), score: sortScores.get(doc)!, sortValue: score === -Infinity ? null : sort.order === "desc" ? score : -score }
+        : { id: this.snapshot.segments[s].idOf(local), score };
       if (options.explain) hit.explanation = this.explainDoc(plan, s, local) ?? undefined;
       return hit;
     });
@@ -584,6 +602,16 @@ export class LexicalIndex {
     }
     result.tookMs = performance.now() - started;
     return result;
+  }
+
+  private checkSort(sort: { field: string; order?: "asc" | "desc" }): { field: string; order: "asc" | "desc" } {
+    const type = this.manifest.config.fields[sort.field]?.type;
+    if (type !== "number" && type !== "date") {
+      throw new InvalidArgumentError(`sort field "${sort.field}" must be a number or date field${type ? `, not ${type}` : " of the index"}`);
+    }
+    const order = sort.order ?? "desc";
+    if (order !== "asc" && order !== "desc") throw new InvalidArgumentError(`sort order must be "asc" or "desc", got ${JSON.stringify(order)}`);
+    return { field: sort.field, order };
   }
 
   /** Explains how `id` scores for `query` (null when the document does not match or does not exist). */

@@ -104,6 +104,36 @@ export function collectAll(scorer: Scorer, heap: TopKHeap, options: SegmentColle
 }
 
 /**
+ * Exhaustive collection ranked by a numeric doc value instead of the score:
+ * the heap's key is the value (negated for ascending order), documents
+ * without a value come last, and ties keep index order. The BM25 score of
+ * each document that enters the heap is kept in `scores` (global doc ->
+ * score) so hits can still report it.
+ */
+export function collectSorted(
+  scorer: Scorer,
+  heap: TopKHeap,
+  values: Float64Array | null,
+  descending: boolean,
+  scores: Map<number, number>,
+  options: SegmentCollectOptions,
+): number {
+  let matches = 0;
+  const { base, accept, onMatch } = options;
+  for (let doc = scorer.nextDoc(); doc !== NO_MORE_DOCS; doc = scorer.nextDoc()) {
+    if (accept && !accept(doc)) continue;
+    matches++;
+    if (onMatch) onMatch(doc);
+    const value = values === null ? Number.NaN : values[doc];
+    const key = Number.isNaN(value) ? -Infinity : descending ? value : -value;
+    if (heap.full && key <= heap.threshold()) continue;
+    scores.set(base + doc, scorer.score());
+    heap.offer(key, base + doc);
+  }
+  return matches;
+}
+
+/**
  * MaxScore over term clauses grouped into fields: the final score is
  * fround(sum over groups of fround(sum of the group's clause scores)), the
  * same rounding as Lucene's nested boolean queries. Returns the number of

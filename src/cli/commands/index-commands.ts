@@ -138,6 +138,7 @@ export function registerIndexCommands(program: Command): void {
     .option("--k1 <k1>", "BM25 k1 for this query")
     .option("--b <b>", "BM25 b for this query")
     .option("--explain", "show how each hit's score is computed")
+    .option("--sort <field[:order]>", "rank by a number or date field instead of relevance, e.g. date:desc (default order desc)")
     .option("--json", "print JSON")
     .action(async (dir: string, query: string, opts: Record<string, string | boolean | string[] | undefined>) => {
       const idx = await LexicalIndex.open(dir);
@@ -150,6 +151,7 @@ export function registerIndexCommands(program: Command): void {
           fields: parseFieldBoosts(opts.fields as string | undefined),
           syntax: opts.plain ? "plain" : "query",
           explain: Boolean(opts.explain),
+          sort: parseSortOption(opts.sort as string | undefined),
           bm25: { k1: parseNumberOption("k1", opts.k1 as string, { min: 0 }), b: parseNumberOption("b", opts.b as string, { min: 0, max: 1 }) } as {
             k1: number;
             b: number;
@@ -160,7 +162,9 @@ export function registerIndexCommands(program: Command): void {
           return;
         }
         process.stdout.write(`${result.totalHitsExact ? "" : "≥"}${result.totalHits} hits in ${result.tookMs.toFixed(1)} ms\n`);
-        process.stdout.write(`${formatTable(["rank", "id", "score"], result.hits.map((h, i) => [i + 1 + Number(opts.offset ?? 0), h.id, h.score]))}\n`);
+        const sortColumn = opts.sort ? [String(opts.sort).split(":")[0]] : [];
+        const rows = result.hits.map((h, i) => [i + 1 + Number(opts.offset ?? 0), h.id, h.score, ...(opts.sort ? [h.sortValue ?? ""] : [])]);
+        process.stdout.write(`${formatTable(["rank", "id", "score", ...sortColumn], rows)}\n`);
         for (const hit of result.hits) if (hit.explanation) process.stdout.write(`\n${hit.id}\n${renderExplanation(hit.explanation, "  ")}`);
         for (const [field, counts] of Object.entries(result.facets ?? {})) {
           process.stdout.write(`\n${field}: ${counts.map((c) => `${c.value} (${c.count})`).join(", ")}\n`);
@@ -169,6 +173,14 @@ export function registerIndexCommands(program: Command): void {
         await idx.close();
       }
     });
+}
+
+/** `--sort date` or `--sort year:asc` -> the search option. */
+export function parseSortOption(value: string | undefined): { field: string; order: "asc" | "desc" } | undefined {
+  if (value === undefined) return undefined;
+  const match = /^([^:\s]+)(?::(asc|desc))?$/.exec(value);
+  if (!match) throw new InvalidArgumentError(`--sort must be <field> or <field>:asc|desc, got "${value}"`);
+  return { field: match[1], order: (match[2] as "asc" | "desc" | undefined) ?? "desc" };
 }
 
 export function renderExplanation(e: Explanation, indent = ""): string {
