@@ -13,4 +13,12 @@ export default tseslint.config(
       "no-constant-condition": ["error", { checkLoops: false }],
     },
   },
+  {
+    // Paper Radar's web client: plain ES modules run by the browser (apps/radar/web/public)
+    files: ["apps/radar/web/public/**/*.js"],
+    languageOptions: {
+      sourceType: "module",
+      globals: { window: "readonly", document: "readonly", location: "readonly", history: "readonly", fetch: "readonly", URLSearchParams: "readonly", FormData: "readonly", Node: "readonly", Element: "readonly" },
+    },
+  },
 );

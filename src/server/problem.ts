@@ -140,7 +140,7 @@ export function toProblem(error: unknown): Problem {
     const body: ProblemBody = { error: { code: error.code, message: error.message } };
     const field = (error as { field?: unknown }).field;
     if (typeof field === "string") body.error.field = field;
-    return { status, body, internal: status >= 500 };
+    return { status, body, internal: false };
   }
   if (isStatusError(error)) {
     if (error.status >= 500) return internalProblem();

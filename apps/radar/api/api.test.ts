@@ -187,6 +187,10 @@ describe("OpenAPI document", () => {
       ["/api/admin/pins", "post", [201, 400, 401, 403, 404, 409]],
       ["/api/admin/pins", "get", [200, 401, 403]],
       ["/api/admin/pins/{paperId}", "delete", [204, 401, 403, 404]],
+      ["/api/feed", "get", [200, 400, 401]],
+      ["/api/trending", "get", [200, 400]],
+      ["/api/digest", "get", [200, 400, 401]],
+      ["/api/digest/send", "post", [200, 400, 401, 503]],
     ];
     for (const [path, method, statuses] of expected) {
       const op = doc.paths[path]?.[method];

@@ -12,3 +12,5 @@ export { Topics, TOPICS_COLLECTION, TOPIC_KINDS, TOPIC_LEVELS, MAX_TOPICS } from
 export type { Topic } from "./topics.js";
 export { Pins, PINS_COLLECTION } from "./pins.js";
 export type { Pin } from "./pins.js";
+export { FeedService, FEED_VISITS_COLLECTION } from "../feed/feed-service.js";
+export type { FeedItem, FeedOptions, FeedReason, FeedResult, FeedServiceOptions } from "../feed/feed-service.js";

@@ -7,6 +7,7 @@ import { errorResponses, jsonResponse } from "../../../src/server/openapi.js";
 import { pageOf, pageSchema, paginationQuery } from "../../../src/server/pagination.js";
 import { asPaper, paperFilterQuery, paperIdParam, paperSchema, searchHitSchema } from "./schemas.js";
 import type { PaperFilters } from "./paper-search.js";
+import { relatedWithCoSaves } from "../feed/related.js";
 import type { RadarRouter, RadarServices } from "./services.js";
 
 const TAG = ["papers"];
@@ -52,14 +53,15 @@ export function registerPaperRoutes(router: RadarRouter, services: RadarServices
       method: "get",
       path: "/api/papers/{id}/related",
       tags: TAG,
-      summary: "Papers related to a paper by content",
-      description: "A BM25 query made of the paper's title words and its most frequent abstract terms; the paper itself is left out.",
+      summary: "Papers related to a paper by content and co-saves",
+      description: "A BM25 query made of the paper's title words and its most frequent abstract terms; the paper itself is left out. Once readers have saved it together with other papers, up to 5 co-saved papers (marked relatedBy: co-saves) lead the first page.",
       request: { params: paperIdParam, query: z.strictObject(paginationQuery) },
       responses: { 200: jsonResponse("a page of related papers, most similar first", paperPage), ...errorResponses(400, 404) },
     }),
     async (c) => {
       const query = c.req.valid("query");
-      const { items, total } = await search.related(c.req.valid("param").id, query);
+      const id = c.req.valid("param").id;
+      const { items, total } = await relatedWithCoSaves(services.feed, id, query, (page) => search.related(id, page));
       return c.json(pageOf(items.map(asPaper), total, query), 200);
     },
   );

@@ -27,6 +27,13 @@ import { Pins } from "./pins.js";
 import { registerReaderRoutes } from "./reader-routes.js";
 import type { RadarServices } from "./services.js";
 import { Topics } from "./topics.js";
+import { FeedService } from "../feed/feed-service.js";
+import { registerFeedRoutes } from "../feed/feed-routes.js";
+import { registerDigest, type DigestOptions } from "../digest/digest-module.js";
+import { digestSourceFromFeed } from "../digest/digest-types.js";
+import { Trending } from "../trending/trending.js";
+import { registerTrendingRoutes } from "../trending/trending-routes.js";
+import { mountWebApp } from "../web/web-app.js";
 
 export interface RadarApiOptions {
   /** An open papers collection to serve (it is then not closed by the server). Default: opened from the server's store. */
@@ -38,6 +45,8 @@ export interface RadarApiOptions {
   /** Mark the session cookie Secure (default: when the request came over https). */
   secureCookies?: boolean;
   search?: PaperSearchOptions;
+  /** The weekly digest's SMTP and LLM settings (see docs/radar-digest.md). */
+  digest?: DigestOptions;
 }
 
 /** Opens (creating if needed) the papers collection of `store`, index under `<dataDir>/indexes`. */
@@ -57,12 +66,18 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
         const accounts = await Accounts.open(store, options.accounts);
         const feedback = await Feedback.open(store, join(dataDir, "indexes"));
         opened.push(feedback);
+        const topics = await Topics.open(store);
+        const pins = await Pins.open(store);
+        const feed = await FeedService.open({ store, dataDir, papers, feedback, topics, pins });
+        opened.push(feed);
         const services: RadarServices = {
           accounts,
           search: new PaperSearch(papers, options.search),
           feedback,
-          topics: await Topics.open(store),
-          pins: await Pins.open(store),
+          topics,
+          pins,
+          feed,
+          digestSource: digestSourceFromFeed(feed),
           cookie: { cookieName: SESSION_COOKIE, secure: options.secureCookies },
           allowSignup: options.allowSignup ?? true,
         };
@@ -73,7 +88,11 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
         registerPaperRoutes(router, services);
         registerReaderRoutes(router, services);
         registerAdminRoutes(router, services);
+        registerFeedRoutes(router, services);
+        registerTrendingRoutes(router, new Trending(feedback, papers));
+        registerDigest(router, services, options.digest);
         app.route("/", router);
+        mountWebApp(app); // the web UI at / (never shadows /api or /openapi.json)
       } catch (error) {
         for (const r of opened.reverse()) await r.close().catch(() => undefined);
         throw error;

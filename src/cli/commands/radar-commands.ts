@@ -11,6 +11,7 @@ import { InterruptSignal } from "../../core/interrupt.js";
 import { ARXIV_API_URL, ARXIV_REQUEST_INTERVAL_MS, ArxivClient, fetchArxivPapers, resolveFetchOptions } from "../../../apps/radar/ingest/arxiv-fetch.js";
 import { IMPORT_FORMATS, detectFormat, importPapers, type ImportFormat } from "../../../apps/radar/ingest/import.js";
 import { DEFAULT_RADAR_DATA_DIR, openPapers } from "../../../apps/radar/papers.js";
+import { runEvalCommand } from "../../../apps/radar/eval/eval-command.js";
 import { parseNumberOption } from "../output.js";
 
 const DATA_OPTION = ["--data <dir>", "Paper Radar's store and index directory", DEFAULT_RADAR_DATA_DIR] as const;
@@ -97,6 +98,41 @@ export function registerRadarCommands(program: Command, output: RadarOutput = PR
         await radarPapers.close();
       }
     });
+
+  radar
+    .command("eval")
+    .description("offline evaluation of the feed: authors as readers, earlier papers as saves, later ones as targets (docs/radar-feed.md)")
+    .option("--corpus <file>", "papers file (JSONL/CSV, .gz accepted); default ../shared/datasets/arxiv-cs-cl-ir/papers.jsonl.gz, else data/arxiv-sample.jsonl.gz")
+    .option("--data <dir>", "evaluate on the papers stored in this Paper Radar data directory instead of a file")
+    .option("--limit-readers <n>", "readers evaluated at most (seeded sample)", "400")
+    .option("--seed <n>", "seed of the reader sample and the random baseline", "1")
+    .option("--split <split>", "test (default) or validation (an earlier cut, for tuning)", "test")
+    .option("--cut <date>", "test cut day YYYY-MM-DD (default: 75th percentile of paper dates)")
+    .option("--validation-cut <date>", "validation cut day (default: 55th percentile)")
+    .option("--weights <list>", "weights of the trove pipeline, e.g. content=1,svm=1,collaborative=0.5,topic=0.5,recency=0.1")
+    .option("--mmr-lambda <x>", "MMR lambda of the trove pipeline (1 = off)")
+    .option("--tune", "also rank with each weight (and lambda) changed one at a time: for the validation split")
+    .option("--json", "print one JSON object")
+    .action(
+      async (opts: { corpus?: string; data?: string; limitReaders: string; seed: string; split: string; cut?: string; validationCut?: string; weights?: string; mmrLambda?: string; tune?: boolean; json?: boolean }) => {
+        await runEvalCommand(
+          {
+            corpus: opts.corpus,
+            dataDir: opts.data,
+            limitReaders: parseNumberOption("limit-readers", opts.limitReaders, { integer: true, min: 1 }),
+            seed: parseNumberOption("seed", opts.seed, { integer: true, min: 0 }),
+            split: opts.split,
+            cut: opts.cut,
+            validationCut: opts.validationCut,
+            weights: opts.weights,
+            mmrLambda: parseNumberOption("mmr-lambda", opts.mmrLambda, { min: 0, max: 1 }),
+            tune: opts.tune,
+            json: opts.json,
+          },
+          output.stdout,
+        );
+      },
+    );
 
   radar
     .command("fetch")

@@ -1,0 +1,21 @@
+/** Paper Radar's weekly digest: building, summarizing, rendering, mailing, and its routes. */
+export { DigestBuilder, DIGEST_SIZE } from "./digest-builder.js";
+export type { DigestBuilderDeps } from "./digest-builder.js";
+export { digestSourceFromFeed } from "./digest-types.js";
+export type { Digest, DigestItem, DigestSource, DigestSourceItem, DigestTopic, DigestWindow, FeedLike } from "./digest-types.js";
+export { registerDigest, DEFAULT_MAIL_FROM } from "./digest-module.js";
+export type { DigestOptions } from "./digest-module.js";
+export { DigestMailer, digestSubject } from "./digest-mailer.js";
+export type { MailConfig, SentDigest } from "./digest-mailer.js";
+export { fallbackDigestSource } from "./fallback-source.js";
+export { isoWeekOf, parseIsoWeek, weeksInYear } from "./iso-week.js";
+export type { IsoWeek } from "./iso-week.js";
+export { chatCompletion, writeWithLlm, LlmError } from "./llm-writer.js";
+export type { LlmConfig } from "./llm-writer.js";
+export { renderDigestHtml } from "./render-html.js";
+export { renderDigestMarkdown, escapeMarkdown } from "./render-markdown.js";
+export { renderDigestRss } from "./render-rss.js";
+export { summarize, isBoilerplate, lexRank } from "./summarizer.js";
+export type { Summary, SummaryOptions } from "./summarizer.js";
+export { takeawayOf } from "./takeaway.js";
+export { bestFor, contributionOf } from "./best-for.js";

@@ -1,0 +1,302 @@
+/**
+ * Offline evaluation of the feed (`trove radar eval`), after the protocol of
+ * issue 4: authors stand in for readers.
+ *
+ * - Cut: a day C (default: the day at the 75th percentile of paper dates).
+ *   Papers before C are the past; papers from C to the horizon (the corpus's
+ *   end) are the candidates, all of them (a reader could have seen any).
+ * - Readers: authors with at least `minSaves` papers before C and at least
+ *   one among the candidates, sampled (seeded) down to `limitReaders`. A
+ *   reader's papers before C are their saves; their candidate papers are the
+ *   relevant items.
+ * - Validation split: the same with C' (default: the 55th percentile) as the
+ *   cut and C as the horizon, so candidates and targets all lie before the
+ *   test cut. Weights are tuned there, never on the test split.
+ * - Leakage: a target is authored by the reader, so any author feature would
+ *   find it trivially. No scorer sees authors: tf-idf is title + abstract
+ *   only (arxiv-sanity-lite adds author names to its tf-idf text; our
+ *   tfidf-svm baseline does not), topics are the categories of the reader's
+ *   earlier papers, and the collaborative signal uses only interactions
+ *   before C (authorship of earlier papers by the other author-readers), so
+ *   nothing about a candidate's authors reaches any scorer.
+ * - Metrics: NDCG@10 and Recall@50 with binary relevance over the full
+ *   candidate ranking (src/recommend/eval/rank-metrics.ts, on the shared
+ *   trec_eval-exact functions), averaged over readers.
+ */
+import { InterruptedError, InvalidArgumentError } from "../../../src/core/errors.js";
+import { AccuracyAccumulator } from "../../../src/recommend/eval/rank-metrics.js";
+import type { ItemKnn } from "../../../src/recommend/item-knn.js";
+import { SeededRandom } from "../../../src/recommend/random.js";
+import { detectFormat, readRawPapers } from "../ingest/import.js";
+import { ARXIV_CATEGORY, normalizePaper, type Paper } from "../papers.js";
+import { collaborativeScores, fitCoSaves } from "../feed/collaborative.js";
+import { DEFAULT_MMR_LAMBDA, rankCandidates, readerSvmScores, resolveWeights, type FeedWeights, type RankerOptions } from "../feed/ranker.js";
+import { contentScores, type TopicPreference } from "../feed/scorers.js";
+import { TfidfModel, dayNumber, dayString } from "../feed/tfidf.js";
+
+export interface FeedEvalOptions {
+  /** JSONL or CSV papers file (.gz accepted), or the name of where `papers` came from. */
+  corpus: string;
+  /** The papers themselves (then `corpus` is not read). */
+  papers?: Paper[];
+  /** "test" (default) or "validation". */
+  split?: "test" | "validation";
+  /** Test cut day (default: 75th percentile of dates). */
+  cut?: string;
+  /** Validation cut day (default: 55th percentile of dates). */
+  validationCut?: string;
+  /** Readers evaluated at most (default 400), sampled with `seed`. */
+  limitReaders?: number;
+  seed?: number;
+  /** Earlier papers a reader needs (default 2). */
+  minSaves?: number;
+  /** Weights of the `trove` pipeline (default: the feed's). */
+  weights?: Partial<FeedWeights>;
+  /** MMR λ of the `trove` pipeline (default: the feed's). */
+  mmrLambda?: number;
+  /**
+   * Add the tuning grid (TUNING_GRID): the `trove` pipeline with one weight
+   * or λ changed at a time, named `tune:<what>=<value>`. Meant for the
+   * validation split.
+   */
+  tune?: boolean;
+  /** Called after each reader. */
+  onProgress?: (done: number, total: number) => void;
+  /** Checked between readers; true stops the run with InterruptedError. */
+  interrupted?: () => boolean;
+}
+
+export interface MethodResult {
+  name: string;
+  description: string;
+  "ndcg@10": number;
+  "recall@50": number;
+}
+
+export interface FeedEvalResult {
+  protocol: string;
+  corpus: string;
+  split: "test" | "validation";
+  papers: number;
+  cut: string;
+  horizon: string;
+  trainPapers: number;
+  candidates: number;
+  readers: number;
+  eligibleReaders: number;
+  meanSaves: number;
+  meanTargets: number;
+  seed: number;
+  weights: FeedWeights;
+  mmrLambda: number;
+  results: MethodResult[];
+  timing: { loadSeconds: number; modelSeconds: number; coSaveSeconds: number; rankingSeconds: number; totalSeconds: number };
+}
+
+export const PROTOCOL =
+  "authors as readers: papers before the cut are their saves, their papers from the cut to the horizon are the relevant items; " +
+  "candidates = every paper from the cut to the horizon; full ranking; no author features in any scorer (tf-idf of title+abstract, " +
+  "topics from the reader's earlier categories, co-saves from authorship before the cut only); NDCG@10 and Recall@50, binary relevance, mean over readers";
+
+interface Method {
+  name: string;
+  description: string;
+  options: RankerOptions;
+  random?: boolean;
+}
+
+/** One change at a time around the defaults (see `tune`). */
+export const TUNING_GRID: ReadonlyArray<{ what: keyof FeedWeights | "mmrLambda"; values: number[] }> = [
+  { what: "content", values: [0, 0.5, 2] },
+  { what: "svm", values: [0, 0.5, 2] },
+  { what: "collaborative", values: [0, 0.25, 1] },
+  { what: "topic", values: [0, 0.25, 1] },
+  { what: "recency", values: [0, 0.3] },
+  { what: "mmrLambda", values: [0.5, 0.85, 1] },
+];
+
+function tuningMethods(weights: FeedWeights, mmrLambda: number): Method[] {
+  const out: Method[] = [];
+  for (const { what, values } of TUNING_GRID) {
+    for (const value of values) {
+      const options: RankerOptions = what === "mmrLambda" ? { weights, mmrLambda: value } : { weights: { ...weights, [what]: value }, mmrLambda };
+      out.push({ name: `tune:${what}=${value}`, description: `trove with ${what} = ${value}`, options });
+    }
+  }
+  return out;
+}
+
+function methods(weights: FeedWeights, mmrLambda: number): Method[] {
+  const only = (w: Partial<FeedWeights>): Partial<FeedWeights> => ({ content: 0, svm: 0, collaborative: 0, topic: 0, recency: 0, ...w });
+  return [
+    { name: "random", description: "random order (sanity floor)", options: {}, random: true },
+    { name: "recency", description: "newest first", options: { weights: only({ recency: 1 }), mmrLambda: 1 } },
+    { name: "tfidf-svm", description: "per-reader linear SVM over tf-idf (arxiv-sanity-lite: C=0.01, balanced), no authors in the text", options: { weights: only({ svm: 1 }), mmrLambda: 1 } },
+    { name: "content", description: "Trove's content scorer: cosine to saved papers (0.5 max + 0.5 mean)", options: { weights: only({ content: 1 }), mmrLambda: 1 } },
+    { name: "trove", description: "full pipeline: content + svm + co-saves + topics + recency, MMR", options: { weights, mmrLambda } },
+    { name: "trove-no-mmr", description: "full pipeline without MMR", options: { weights, mmrLambda: 1 } },
+    { name: "trove-no-svm", description: "full pipeline without the SVM", options: { weights: { ...weights, svm: 0 }, mmrLambda } },
+    { name: "trove-no-cosaves", description: "full pipeline without co-saves", options: { weights: { ...weights, collaborative: 0 }, mmrLambda } },
+    { name: "trove-no-topics", description: "full pipeline without topics", options: { weights: { ...weights, topic: 0 }, mmrLambda } },
+  ];
+}
+
+async function loadCorpus(file: string): Promise<Paper[]> {
+  const format = detectFormat(file) ?? "jsonl";
+  const papers: Paper[] = [];
+  const seen = new Set<string>();
+  for await (const { raw, line } of readRawPapers(file, format)) {
+    const paper = normalizePaper(raw, { file, line });
+    if (seen.has(paper.id)) continue;
+    seen.add(paper.id);
+    papers.push(paper);
+  }
+  return papers;
+}
+
+function quantileDay(sortedDays: Int32Array, q: number): number {
+  return sortedDays[Math.min(sortedDays.length - 1, Math.floor(q * sortedDays.length))];
+}
+
+/** Liked topics of a reader: categories of at least half of their earlier papers. */
+function topicsFrom(model: TfidfModel, saved: readonly number[]): TopicPreference[] {
+  const counts = new Map<string, number>();
+  for (const r of saved) for (const c of model.categoriesOf(r)) if (ARXIV_CATEGORY.test(c)) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return [...counts.entries()].filter(([, n]) => n * 2 >= saved.length).map(([value]) => ({ kind: "category", value, level: "like" }));
+}
+
+export async function runFeedEval(options: FeedEvalOptions): Promise<FeedEvalResult> {
+  const started = performance.now();
+  const seed = options.seed ?? 1;
+  const split = options.split ?? "test";
+  const all = options.papers ?? (await loadCorpus(options.corpus));
+  const loadSeconds = (performance.now() - started) / 1000;
+  const days = Int32Array.from(all, (p) => dayNumber(p.date)).sort();
+  if (days.length === 0) throw new InvalidArgumentError(`${options.corpus}: no papers`);
+  const testCut = options.cut !== undefined ? dayNumber(options.cut) : quantileDay(days, 0.75);
+  const validationCut = options.validationCut !== undefined ? dayNumber(options.validationCut) : quantileDay(days, 0.55);
+  const cut = split === "test" ? testCut : validationCut;
+  const horizon = split === "test" ? days[days.length - 1] : testCut - 1;
+
+  // the corpus as it stood at the horizon: training papers and candidates
+  const modelStarted = performance.now();
+  const visible = all.filter((p) => dayNumber(p.date) <= horizon);
+  const model = TfidfModel.build(visible);
+  const modelSeconds = (performance.now() - modelStarted) / 1000;
+  const before: number[] = [];
+  const after: number[] = [];
+  for (let r = 0; r < model.size; r++) (model.days[r] < cut ? before : after).push(r);
+  const candidates = Int32Array.from(after);
+  const allRows = Int32Array.from({ length: model.size }, (_, r) => r);
+
+  // readers: authors with earlier papers and later ones
+  const byAuthor = new Map<string, { saves: number[]; targets: number[] }>();
+  visible.forEach((paper, r) => {
+    for (const author of paper.authors) {
+      let entry = byAuthor.get(author);
+      if (!entry) byAuthor.set(author, (entry = { saves: [], targets: [] }));
+      (model.days[r] < cut ? entry.saves : entry.targets).push(r);
+    }
+  });
+  const minSaves = options.minSaves ?? 2;
+  const eligible = [...byAuthor.entries()].filter(([, e]) => e.saves.length >= minSaves && e.targets.length >= 1).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const rng = new SeededRandom(seed);
+  for (let i = eligible.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [eligible[i], eligible[j]] = [eligible[j], eligible[i]];
+  }
+  const readers = eligible.slice(0, options.limitReaders ?? 400);
+
+  // co-saves: every author's earlier papers (authorship before the cut only)
+  const coStarted = performance.now();
+  const events: Array<{ reader: string; paperId: string }> = [];
+  for (const [author, e] of byAuthor) if (e.saves.length >= 2) for (const r of e.saves) events.push({ reader: author, paperId: model.ids[r] });
+  const knn: ItemKnn | undefined = await fitCoSaves(events);
+  const coSaveSeconds = (performance.now() - coStarted) / 1000;
+
+  const weights = resolveWeights(options.weights);
+  const mmrLambda = options.mmrLambda ?? DEFAULT_MMR_LAMBDA;
+  const list = [...methods(weights, mmrLambda), ...(options.tune ? tuningMethods(weights, mmrLambda) : [])];
+  const accumulators = list.map(() => new AccuracyAccumulator([10, 50]));
+  const rankingStarted = performance.now();
+  const untilDay = horizon;
+  let savesSum = 0;
+  let targetsSum = 0;
+  const randomScores = new SeededRandom(seed + 1);
+  for (let i = 0; i < readers.length; i++) {
+    if (options.interrupted?.()) throw new InterruptedError("evaluation interrupted; nothing was written");
+    const [, { saves, targets }] = readers[i];
+    const saved = [...saves].sort((a, b) => model.days[b] - model.days[a] || b - a);
+    const targetSet = new Set(targets);
+    savesSum += saved.length;
+    targetsSum += targets.length;
+    const topics = topicsFrom(model, saved);
+    const precomputed = {
+      svm: readerSvmScores(model, candidates, saved, allRows),
+      content: contentScores(model, candidates, saved),
+      collaborative: knn ? collaborativeScores(knn, model, candidates, saved) : undefined,
+    };
+    list.forEach((method, m) => {
+      let order: number[];
+      if (method.random) {
+        const keys = Float64Array.from(candidates, () => randomScores.next());
+        order = Array.from(candidates, (_, k) => k).sort((a, b) => keys[a] - keys[b]).map((k) => candidates[k]);
+      } else {
+        const ranked = rankCandidates({ model, candidates, saved, topics, coSaves: knn, precomputed, untilDay, diversify: 50 }, method.options);
+        order = ranked.map((x) => x.row);
+      }
+      const ranks: number[] = [];
+      order.forEach((row, position) => {
+        if (targetSet.has(row)) ranks.push(position + 1);
+      });
+      accumulators[m].add(ranks, targets.length);
+    });
+    options.onProgress?.(i + 1, readers.length);
+  }
+  const rankingSeconds = (performance.now() - rankingStarted) / 1000;
+  const round = (x: number) => Math.round(x * 10_000) / 10_000;
+  return {
+    protocol: PROTOCOL,
+    corpus: options.corpus,
+    split,
+    papers: model.size,
+    cut: dayString(cut),
+    horizon: dayString(horizon),
+    trainPapers: before.length,
+    candidates: candidates.length,
+    readers: readers.length,
+    eligibleReaders: eligible.length,
+    meanSaves: readers.length ? round(savesSum / readers.length) : 0,
+    meanTargets: readers.length ? round(targetsSum / readers.length) : 0,
+    seed,
+    weights,
+    mmrLambda,
+    results: list.map((method, m) => {
+      const means = accumulators[m].means();
+      return { name: method.name, description: method.description, "ndcg@10": round(means["ndcg@10"] ?? 0), "recall@50": round(means["recall@50"] ?? 0) };
+    }),
+    timing: {
+      loadSeconds: round(loadSeconds),
+      modelSeconds: round(modelSeconds),
+      coSaveSeconds: round(coSaveSeconds),
+      rankingSeconds: round(rankingSeconds),
+      totalSeconds: round((performance.now() - started) / 1000),
+    },
+  };
+}
+
+/** The result as a readable table. */
+export function formatFeedEval(result: FeedEvalResult): string {
+  const lines = [
+    `feed evaluation (${result.split} split) on ${result.corpus}`,
+    `  ${result.papers} papers; cut ${result.cut}, horizon ${result.horizon}: ${result.trainPapers} earlier papers, ${result.candidates} candidates`,
+    `  ${result.readers} readers (of ${result.eligibleReaders} eligible authors), ${result.meanSaves} saves and ${result.meanTargets} relevant papers each on average; seed ${result.seed}`,
+    "",
+    `  ${"method".padEnd(18)} ${"NDCG@10".padStart(8)} ${"Recall@50".padStart(10)}  description`,
+  ];
+  for (const r of result.results) {
+    lines.push(`  ${r.name.padEnd(18)} ${r["ndcg@10"].toFixed(4).padStart(8)} ${r["recall@50"].toFixed(4).padStart(10)}  ${r.description}`);
+  }
+  lines.push("", `  ${result.timing.totalSeconds.toFixed(1)} s (load ${result.timing.loadSeconds.toFixed(1)}, tf-idf ${result.timing.modelSeconds.toFixed(1)}, co-saves ${result.timing.coSaveSeconds.toFixed(1)}, ranking ${result.timing.rankingSeconds.toFixed(1)})`);
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,153 @@
+/**
+ * The feed's ranking pipeline, shared by the FeedService and the offline
+ * evaluation (so that what is measured is what is served):
+ *
+ *   candidates -> scorers (content, svm, collaborative, topics, recency)
+ *              -> combination -> MMR diversification
+ *
+ * Combination: content, svm, collaborative and recency scores are each
+ * standardized over the candidates (z-scores, so no scorer dominates by its
+ * scale) and summed with `weights`; topic points (+1 per liked topic matched,
+ * at most 2, −10 per disliked one) are added times `weights.topic` without
+ * standardizing, so a disliked topic pushes a paper down by a fixed amount.
+ * A scorer whose weight is 0, or that has no input (no saved papers, no
+ * topics, no co-saves), contributes nothing. Ties break by row (stable).
+ */
+import type { ItemKnn } from "../../../src/recommend/item-knn.js";
+import { collaborativeScores, type CollaborativeSignal } from "./collaborative.js";
+import { mmrOrder } from "./diversify.js";
+import { fitReaderSvm, svmScores, type LinearSvmOptions } from "./linear-svm.js";
+import { contentScores, recencyScores, type ContentSignal, topicScores, zScores, type TopicPreference, type TopicScoreOptions } from "./scorers.js";
+import type { TfidfModel } from "./tfidf.js";
+
+export interface FeedWeights {
+  content: number;
+  svm: number;
+  collaborative: number;
+  topic: number;
+  recency: number;
+}
+
+/** The weights the feed uses; see docs/radar-feed.md for how they were chosen. */
+export const DEFAULT_FEED_WEIGHTS: Readonly<FeedWeights> = Object.freeze({ content: 1, svm: 1, collaborative: 0.5, topic: 0.5, recency: 0.1 });
+
+/** MMR trade-off used by the feed (1 = no diversification). */
+export const DEFAULT_MMR_LAMBDA = 0.7;
+
+export interface RankerOptions {
+  weights?: Partial<FeedWeights>;
+  /** Content score: mix · max + (1 − mix) · mean similarity to saved papers (default 0.5). */
+  contentMix?: number;
+  /** MMR λ (default DEFAULT_MMR_LAMBDA; 1 turns MMR off). */
+  mmrLambda?: number;
+  svm?: LinearSvmOptions;
+  topics?: TopicScoreOptions;
+  /** Saved papers used for content and svm, newest first (default 200). */
+  maxSaved?: number;
+  /** Expanded-profile size of the collaborative scorer (default 30). */
+  coSaveExpansion?: number;
+}
+
+export interface RankInput {
+  model: TfidfModel;
+  /** Rows that may be shown. */
+  candidates: Int32Array;
+  /** Rows of the reader's saved and liked papers, newest first. */
+  saved: readonly number[];
+  topics?: readonly TopicPreference[];
+  /** Rows the SVM learns from (saved = +1, the rest −1); default every row. */
+  svmTrainRows?: Int32Array;
+  /**
+   * Scorer outputs already computed for these candidates and saved papers
+   * (the evaluation computes each once per reader and ranks several ways).
+   */
+  precomputed?: { content?: ContentSignal; svm?: Float32Array; collaborative?: CollaborativeSignal };
+  coSaves?: ItemKnn;
+  /** Day number of the window's end (recency is the age at this day). */
+  untilDay: number;
+  /** Positions diversified by MMR (the rest stay in score order). */
+  diversify: number;
+}
+
+export interface RankedCandidate {
+  row: number;
+  score: number;
+  /** Weighted contribution of each scorer. */
+  parts: FeedWeights;
+  /** Most similar saved paper (-1: none) and its cosine. */
+  bestSaved: number;
+  bestSimilarity: number;
+  /** Indices into the topics of the liked / disliked topics matched. */
+  likedTopics: number[];
+  dislikedTopics: number[];
+  /** The reader's saved paper behind the collaborative score (-1: none); computed on demand. */
+  coSource(): number;
+  /** The SVM's z-score (0 without an SVM). */
+  svmZ: number;
+  /** The collaborative z-score (0 without co-saves). */
+  coZ: number;
+}
+
+export function resolveWeights(weights: Partial<FeedWeights> = {}): FeedWeights {
+  return { ...DEFAULT_FEED_WEIGHTS, ...weights };
+}
+
+/** Ranks every candidate; the first `diversify` positions are the MMR selection. */
+export function rankCandidates(input: RankInput, options: RankerOptions = {}): RankedCandidate[] {
+  const { model, candidates, topics = [] } = input;
+  const w = resolveWeights(options.weights);
+  const n = candidates.length;
+  const saved = input.saved.slice(0, options.maxSaved ?? 200);
+  const zero: Float32Array = new Float32Array(n);
+
+  const pre = input.precomputed ?? {};
+  const content = w.content !== 0 && saved.length > 0 ? (pre.content ?? contentScores(model, candidates, saved, options.contentMix ?? 0.5)) : undefined;
+  const contentZ = content ? zScores(content.scores) : zero;
+
+  let svmZ = zero;
+  if (w.svm !== 0 && saved.length > 0) svmZ = zScores(pre.svm ?? readerSvmScores(model, candidates, saved, input.svmTrainRows, options.svm));
+
+  const co =
+    w.collaborative !== 0 && saved.length > 0
+      ? (pre.collaborative ?? (input.coSaves ? collaborativeScores(input.coSaves, model, candidates, saved, { expansion: options.coSaveExpansion }) : undefined))
+      : undefined;
+  const coZ = co ? zScores(co.scores) : zero;
+
+  const topic = w.topic !== 0 && topics.length > 0 ? topicScores(model, candidates, topics, options.topics) : undefined;
+  const recencyZ = w.recency !== 0 ? zScores(recencyScores(model, candidates, input.untilDay)) : zero;
+
+  const scores = new Float32Array(n);
+  const ranked: RankedCandidate[] = new Array(n);
+  for (let k = 0; k < n; k++) {
+    const parts: FeedWeights = {
+      content: w.content * contentZ[k],
+      svm: w.svm * svmZ[k],
+      collaborative: w.collaborative * coZ[k],
+      topic: topic ? w.topic * topic.scores[k] : 0,
+      recency: w.recency * recencyZ[k],
+    };
+    scores[k] = parts.content + parts.svm + parts.collaborative + parts.topic + parts.recency;
+    ranked[k] = {
+      row: candidates[k],
+      score: scores[k],
+      parts,
+      bestSaved: content ? content.bestSaved[k] : -1,
+      bestSimilarity: content ? content.bestSimilarity[k] : 0,
+      likedTopics: topic ? topic.liked[k] : [],
+      dislikedTopics: topic ? topic.disliked[k] : [],
+      coSource: co ? () => co.sourceOf(k) : () => -1,
+      svmZ: svmZ[k],
+      coZ: coZ[k],
+    };
+  }
+  const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => scores[b] - scores[a] || candidates[a] - candidates[b]);
+  const lambda = options.mmrLambda ?? DEFAULT_MMR_LAMBDA;
+  const final = mmrOrder(model, candidates, scores, order, input.diversify, { lambda });
+  return final.map((k) => ranked[k]);
+}
+
+/** Fits the reader's SVM (saved = +1, the other training rows −1) and scores the candidates. */
+export function readerSvmScores(model: TfidfModel, candidates: Int32Array, saved: readonly number[], trainRows?: Int32Array, options?: LinearSvmOptions): Float32Array {
+  const train = trainRows ?? Int32Array.from({ length: model.size }, (_, r) => r);
+  return svmScores(fitReaderSvm(model, train, saved, model.vocabularySize, options), model, candidates);
+}

@@ -1,0 +1,6 @@
+/** Paper Radar's trending papers: the decayed score, the reader over the interactions collection, and the route. */
+export { Trending, DEFAULT_TRENDING_DAYS, MAX_TRENDING_DAYS } from "./trending.js";
+export type { TrendingItem, TrendingOptions, TrendingQuery } from "./trending.js";
+export { scoreTrending, decay, DEFAULT_HALF_LIFE_DAYS, DEFAULT_TRENDING_WEIGHTS } from "./trending-score.js";
+export type { TrendingScore, TrendingSignal, TrendingWeights } from "./trending-score.js";
+export { registerTrendingRoutes } from "./trending-routes.js";

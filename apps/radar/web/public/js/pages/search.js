@@ -1,0 +1,86 @@
+// Search: Trove's query language over the papers, with filters (dates,
+// category, author), relevance or date order, highlighted matches and pages.
+// With no query it lists the newest papers matching the filters.
+import { get, url } from "../api.js";
+import { field, h, notice, pageTitle, replace } from "../dom.js";
+import { errorNotice, pager, paperCard } from "../papers.js";
+
+const LIMIT = 20;
+const FILTERS = ["q", "category", "author", "from", "to", "sort"];
+
+export async function render(view, ctx) {
+  const q = ctx.query.get("q") ?? "";
+  const values = Object.fromEntries(FILTERS.map((name) => [name, ctx.query.get(name) ?? ""]));
+  const offset = Number(ctx.query.get("offset") ?? 0) || 0;
+
+  const form = searchForm(values, ctx);
+  const results = h("section", { "aria-labelledby": "results-heading", className: "results" });
+  replace(view, pageTitle(q ? `Search: ${q}` : "Search papers"), form, results);
+  if (!q) replace(results, h("h2", { id: "results-heading", className: "visually-hidden" }, "Newest papers"));
+
+  const params = { category: values.category, author: values.author, from: values.from, to: values.to, limit: LIMIT, offset };
+  let page;
+  try {
+    page = q ? await get("/api/search", { ...params, q, sort: values.sort || "relevance" }) : await get("/api/papers", params);
+  } catch (error) {
+    results.append(errorNotice(error, "Search"));
+    return;
+  }
+  if (!ctx.isCurrent()) return;
+  const hrefFor = (o) => url("/search", { ...values, offset: o || undefined });
+  const heading = h("h2", { id: "results-heading" }, q ? `${page.total.toLocaleString("en")} papers match` : "Newest papers");
+  if (page.items.length === 0) {
+    replace(results, heading, notice("info", q ? "No papers match. Try fewer words, or remove a filter." : "No papers match these filters."));
+    return;
+  }
+  const list = h(
+    "ol",
+    { className: "cards", start: offset + 1 },
+    page.items.map((item) => h("li", {}, q ? paperCard(item.paper, { highlights: item.highlights, headingLevel: 3 }) : paperCard(item, { headingLevel: 3 }))),
+  );
+  replace(results, heading, list, pager(page, hrefFor));
+}
+
+function searchForm(values, ctx) {
+  const input = (name, attrs = {}) => h("input", { name, value: values[name], ...attrs });
+  const sort = h(
+    "select",
+    { name: "sort" },
+    h("option", { value: "relevance", selected: values.sort !== "date" }, "Relevance"),
+    h("option", { value: "date", selected: values.sort === "date" }, "Newest first"),
+  );
+  const hasFilters = Boolean(values.category || values.author || values.from || values.to);
+  const form = h(
+    "form",
+    { role: "search", className: "search-form", action: "/search" },
+    h(
+      "div",
+      { className: "search-row" },
+      field("Search papers", input("q", { type: "search", placeholder: 'e.g. dense retrieval, "query expansion", title:bert', autocomplete: "off" })),
+      h("button", { type: "submit" }, "Search"),
+    ),
+    h(
+      "details",
+      { className: "filters", open: hasFilters },
+      h("summary", {}, "Filters and order"),
+      h(
+        "div",
+        { className: "filter-grid" },
+        field("Category", input("category", { placeholder: "cs.IR", list: "category-list" })),
+        field("Author", input("author", { placeholder: "exact name" })),
+        field("From", input("from", { type: "date" })),
+        field("To", input("to", { type: "date" })),
+        field("Sort by", sort),
+      ),
+      h("datalist", { id: "category-list" }, ["cs.IR", "cs.CL", "cs.LG", "cs.AI", "cs.CV", "cs.DL", "cs.HC", "cs.SI", "stat.ML"].map((c) => h("option", { value: c }))),
+    ),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const params = Object.fromEntries(FILTERS.map((name) => [name, String(data.get(name) ?? "").trim()]));
+    if (params.sort === "relevance") params.sort = "";
+    ctx.navigate(url("/search", params));
+  });
+  return form;
+}
