@@ -53,7 +53,7 @@ const TUNED: Record<string, Partial<Record<RecommenderName, Config>>> = {
 };
 
 /** Small grids: fit-time options × score-time options (the latter need no refit). */
-function grids(dataset: string): Record<RecommenderName, { fit: Config[]; score?: Config[] }> {
+function grids(dataset: string): Partial<Record<RecommenderName, { fit: Config[]; score?: Config[] }>> {
   return {
     "most-popular": { fit: [{}] },
     "recent-popular": { fit: [{ windowFraction: 0.05 }, { windowFraction: 0.1 }, { windowFraction: 0.3 }] },
@@ -152,7 +152,7 @@ async function runModel(
   log: (s: string) => void,
   override?: Config[],
 ): Promise<Row> {
-  const grid = override ? { fit: override, score: undefined } : tune ? grids(dataset)[name] : { fit: [TUNED[dataset]?.[name] ?? {}], score: undefined };
+  const grid = override ? { fit: override, score: undefined } : tune ? (grids(dataset)[name] ?? { fit: [{}], score: undefined }) : { fit: [TUNED[dataset]?.[name] ?? {}], score: undefined };
   let best: { model: BaseRecommender<object>; options: Config; validation: RankingEvaluation; fitSeconds: number } | undefined;
   let tried = 0;
   for (const fitConfig of grid.fit) {

@@ -11,15 +11,14 @@
  * --maxlen 50 --hidden 64 --blocks 2 --heads 1 --dropout 0.5 --lr 0.001 --batch 128
  * --negatives 256 --seed 42 --patience 10 --kernel wasm-simd|js.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   buildExamples, evaluateNextItem, formatEpoch, leaveOneOut, readSequenceFile, SasRec, trainSasRec,
   type ExampleStrategy, type KernelKind, type LossKind,
 } from "../../src/recommend/sequence/index.js";
+import { measureTorch, measureTrove, modelConfig, type SpeedRow } from "./sasrec-speed.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..", "..", ".."); // dist/bench/rec -> project root
@@ -63,10 +62,7 @@ const split = leaveOneOut(sequences);
 const log = (s: string) => process.stdout.write(s + "\n");
 log(`# Beauty: ${sequences.length} users, ${nItems} items; ${JSON.stringify(hp)}`);
 
-const config = {
-  maxLen: hp.maxLen, hidden: hp.hidden, blocks: hp.blocks, heads: hp.heads, ffnHidden: hp.hidden,
-  dropout: hp.dropout, attnDropout: hp.dropout,
-};
+const config = modelConfig(hp);
 
 if (mode === "train") {
   const started = performance.now();
@@ -97,60 +93,15 @@ if (mode === "train") {
     log(`# saved to ${opt.save}; reloaded model test NDCG@10 ${check.ndcg.toFixed(4)}`);
   }
 } else if (mode === "speed") {
-  const epochs = num("epochs", 2);
-  const runs = num("runs", 1);
   const threads = num("threads", 1);
   const kernels = (opt.kernel ?? "wasm-simd").split(",") as KernelKind[];
-  const maxBatches = opt["max-batches"] !== undefined ? num("max-batches", 0) : undefined;
-  /** Median over measured epochs of the training rate (targets per second). */
-  interface Row { name: string; rate: number; seconds: number; targets: number }
-  const rows: Row[] = [];
-  const median = (xs: number[]) => {
-    const s = [...xs].sort((a, b) => a - b);
-    const m = s.length >> 1;
-    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  const speed = {
+    epochs: num("epochs", 2), runs: num("runs", 1), log,
+    maxBatches: opt["max-batches"] !== undefined ? num("max-batches", 0) : undefined,
   };
-  for (const kernel of kernels) {
-    const rates: number[] = [];
-    const times: number[] = [];
-    const counts: number[] = [];
-    for (let r = 0; r < runs; r++) {
-      const res = await trainSasRec(split.train, nItems, {
-        config, loss: hp.loss, negatives: hp.negatives, examples: hp.examples, epochs, batchSize: hp.batch, lr: hp.lr,
-        seed: hp.seed + r, kernel, maxBatchesPerEpoch: maxBatches, onEpoch: (e) => log(`trove ${kernel} run ${r} ${formatEpoch(e)}`),
-      });
-      // first epoch includes warm-up (JIT, buffer growth): keep the later ones when there are several
-      const eps = res.history.length > 1 ? res.history.slice(1) : res.history;
-      for (const e of eps) {
-        rates.push(e.targets / e.trainSeconds);
-        times.push(e.trainSeconds);
-        counts.push(e.targets);
-      }
-    }
-    rows.push({ name: `Trove (${kernel}, 1 thread)`, rate: median(rates), seconds: median(times), targets: median(counts) });
-  }
-  if (opt.torch !== undefined) {
-    const script = join(root, "bench", "rec", "sasrec_torch.py");
-    if (!existsSync(script)) throw new Error(`missing ${script}`);
-    const args = [
-      script, "--data", dataPath, "--epochs", String(epochs), "--threads", String(threads), "--maxlen", String(hp.maxLen),
-      "--hidden", String(hp.hidden), "--blocks", String(hp.blocks), "--heads", String(hp.heads), "--dropout", String(hp.dropout),
-      "--lr", String(hp.lr), "--batch", String(hp.batch), "--loss", hp.loss, "--negatives", String(hp.negatives),
-      "--examples", hp.examples, "--runs", String(runs),
-    ];
-    if (maxBatches !== undefined) args.push("--max-batches", String(maxBatches));
-    const python = process.env.PYTHON ?? (existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
-    const out = spawnSync(python, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-    if (out.status !== 0) throw new Error(`PyTorch reference failed (exit ${out.status})`);
-    process.stdout.write(out.stdout);
-    const line = out.stdout.split("\n").find((l) => l.startsWith("RESULT "));
-    if (!line) throw new Error("PyTorch reference printed no RESULT line");
-    const res = JSON.parse(line.slice(7)) as { seconds: number; rate: number; targets: number; threads: number; version: string };
-    rows.push({
-      name: `PyTorch ${res.version} (CPU, ${res.threads} thread${res.threads > 1 ? "s" : ""})`,
-      rate: res.rate, seconds: res.seconds, targets: res.targets,
-    });
-  }
+  const rows: SpeedRow[] = [];
+  for (const kernel of kernels) rows.push(await measureTrove(split.train, nItems, hp, kernel, speed));
+  if (opt.torch !== undefined) rows.push(measureTorch(root, dataPath, hp, threads, speed));
   const ref = rows[rows.length - 1];
   const fullTargets = buildExamples(split.train, hp.examples, hp.maxLen).targets;
   log("");

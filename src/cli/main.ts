@@ -12,6 +12,8 @@ import { registerDemoCommand } from "./commands/demo-command.js";
 import { registerCollectionCommands } from "./commands/collection-commands.js";
 import { registerServeCommand } from "./commands/serve-command.js";
 import { registerRadarCommands } from "./commands/radar-commands.js";
+import { registerRecCommands } from "./commands/rec-commands.js";
+import { registerRadarStartCommand } from "./commands/radar-start-command.js";
 
 export const VERSION = "0.1.0";
 
@@ -27,8 +29,11 @@ export function buildProgram(): Command {
   registerCollectionCommands(program);
   registerServeCommand(program);
   registerEvalCommands(program);
+  registerRecCommands(program);
   registerDemoCommand(program);
   registerRadarCommands(program);
+  const radar = program.commands.find((command) => command.name() === "radar");
+  if (radar) registerRadarStartCommand(radar);
   return program;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Public API of the recommendation core: interaction data and importers,
  * splits, the ranking protocol and metrics, and the recommenders behind one
- * interface. (Sequential models live in ./sequence.)
+ * interface, SASRec among them (the sequence module's own API is exported too).
  */
 export { IdDictionary, InteractionBuilder, InteractionData, DEFAULT_KIND, DEFAULT_KIND_WEIGHTS } from "./interactions.js";
 export type { InteractionColumns, InteractionDataOptions, InteractionRecord, UserSequences } from "./interactions.js";
@@ -40,7 +40,7 @@ export { runRecEvaluation, evaluateOnSplit } from "./eval/run.js";
 export type { RecEvaluationOptions, RecEvaluationResult } from "./eval/run.js";
 
 export { BaseRecommender } from "./recommender.js";
-export type { Recommender, RecommendOptions, UserQuery, FitProgress, CommonFitOptions } from "./recommender.js";
+export type { Recommender, RecommendOptions, UserQuery, FitProgress, CommonFitOptions, FitContext } from "./recommender.js";
 export { createRecommender, loadRecommender, resolveRecommenderName, RECOMMENDER_NAMES } from "./registry.js";
 export type { RecommenderName, RecommenderOptionsByName } from "./registry.js";
 export { MostPopular, RecentPopular } from "./popularity.js";
@@ -55,6 +55,9 @@ export { Bpr, BPR_DEFAULTS } from "./bpr.js";
 export type { BprOptions } from "./bpr.js";
 export { Item2Vec, ITEM2VEC_DEFAULTS } from "./item2vec.js";
 export type { Item2VecOptions } from "./item2vec.js";
+export { SasRecRecommender, SASREC_DEFAULTS } from "./sequence/sasrec-recommender.js";
+export type { SasRecOptions } from "./sequence/sasrec-recommender.js";
+export * as sequence from "./sequence/index.js";
 export { invertSpd, choleskyLower } from "./linalg.js";
 export { writeModel, readModel, readModelHeader, MODEL_FORMAT, MODEL_FORMAT_VERSION } from "./model-io.js";
 export type { ModelHeader } from "./model-io.js";

@@ -25,6 +25,7 @@ const SMALL: Record<RecommenderName, Record<string, unknown>> = {
   als: { factors: 8, iterations: 8, alpha: 5, regularization: 0.1 },
   bpr: { factors: 8, epochs: 60, learningRate: 0.05, regularization: 0.01 },
   item2vec: { factors: 8, epochs: 30, window: 0, negatives: 3, learningRate: 0.05 },
+  sasrec: { hidden: 16, blocks: 1, maxLen: 8, dropout: 0.1, attnDropout: 0.1, epochs: 30, batchSize: 32, lr: 0.01 },
 };
 
 const planted = plantedClusters();

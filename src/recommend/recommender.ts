@@ -41,7 +41,18 @@ export interface FitProgress {
 /** Options every `fit` accepts besides the algorithm's own hyperparameters. */
 export interface CommonFitOptions {
   onProgress?: (progress: FitProgress) => void;
+  /**
+   * Held-out targets sharing the training data's dictionaries (a split's
+   * `validation` part), for models that stop early on validation (SASRec);
+   * other models ignore it.
+   */
+  validation?: InteractionData;
+  /** Polled by iterative models between steps: when set, they stop early and keep what they have. */
+  interrupt?: { readonly interrupted: boolean };
 }
+
+/** What `fitModel` gets besides the data: the common fit options. */
+export type FitContext = Pick<CommonFitOptions, "validation" | "interrupt">;
 
 export interface Recommender {
   /** Registry name, e.g. "ease". */
@@ -52,6 +63,8 @@ export interface Recommender {
   readonly numItems: number;
   /** Seconds the last `fit` took (0 for a loaded model that never fitted here). */
   readonly trainingSeconds: number;
+  /** How the last `fit` went, for models with a training loop (epochs, early stopping); else undefined. */
+  readonly fitReport?: Record<string, unknown>;
   /** External id of item index i / user index u, and back (-1 when unknown). */
   itemId(item: number): string;
   userId(user: number): string;
@@ -80,6 +93,7 @@ export abstract class BaseRecommender<O extends object> implements Recommender {
   protected readonly stateVersion: number = 1;
   options: O;
   trainingSeconds = 0;
+  fitReport: Record<string, unknown> | undefined = undefined;
   protected userIds: readonly string[] = [];
   protected itemIds: readonly string[] = [];
   private userLookup: Map<string, number> | undefined;
@@ -129,7 +143,7 @@ export abstract class BaseRecommender<O extends object> implements Recommender {
   }
 
   async fit(data: InteractionData, options: Partial<O> & CommonFitOptions = {}): Promise<void> {
-    const { onProgress, ...hyper } = options;
+    const { onProgress, validation, interrupt, ...hyper } = options;
     this.options = { ...this.options, ...stripUndefined(hyper as Partial<O>) };
     this.validateOptions();
     this.userIds = data.userDictionary.toArray().slice();
@@ -143,14 +157,15 @@ export abstract class BaseRecommender<O extends object> implements Recommender {
     this.seenPtr = seen.indptr;
     this.seenItems = seen.indices;
     const start = performance.now();
-    await this.fitModel(data, onProgress ?? (() => {}));
+    this.fitReport = undefined;
+    await this.fitModel(data, onProgress ?? (() => {}), { validation, interrupt });
     this.trainingSeconds = (performance.now() - start) / 1000;
   }
 
   /** Throws InvalidArgumentError for out-of-range hyperparameters. */
   protected validateOptions(): void {}
 
-  protected abstract fitModel(data: InteractionData, progress: (p: FitProgress) => void): Promise<void> | void;
+  protected abstract fitModel(data: InteractionData, progress: (p: FitProgress) => void, context: FitContext): Promise<void> | void;
 
   /** Scores for a resolved query into `out` (length numItems). */
   protected abstract score(query: ResolvedQuery, out: Float32Array): void;

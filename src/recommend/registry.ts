@@ -12,6 +12,7 @@ import { ItemKnn, type ItemKnnOptions } from "./item-knn.js";
 import { readModel } from "./model-io.js";
 import { MostPopular, RecentPopular, type PopularityOptions } from "./popularity.js";
 import type { BaseRecommender } from "./recommender.js";
+import { SasRecRecommender, type SasRecOptions } from "./sequence/sasrec-recommender.js";
 
 export interface RecommenderOptionsByName {
   "most-popular": PopularityOptions;
@@ -21,6 +22,7 @@ export interface RecommenderOptionsByName {
   als: AlsOptions;
   bpr: BprOptions;
   item2vec: Item2VecOptions;
+  sasrec: SasRecOptions;
 }
 
 export type RecommenderName = keyof RecommenderOptionsByName;
@@ -33,6 +35,7 @@ const FACTORIES: { [N in RecommenderName]: (options: Partial<RecommenderOptionsB
   als: (o) => new ImplicitAls(o),
   bpr: (o) => new Bpr(o),
   item2vec: (o) => new Item2Vec(o),
+  sasrec: (o) => new SasRecRecommender(o),
 };
 
 const ALIASES: Record<string, RecommenderName> = { pop: "most-popular", popularity: "most-popular", itemknn: "item-knn", knn: "item-knn" };

@@ -35,6 +35,8 @@ export interface RecEvaluationOptions {
   refitForTest?: boolean;
   /** Save the fitted model here. */
   saveModelTo?: string;
+  /** Polled by iterative models (SASRec stops training early and keeps its best weights). */
+  interrupt?: { readonly interrupted: boolean };
   onProgress?: (message: string, progress?: FitProgress) => void;
 }
 
@@ -49,6 +51,8 @@ export interface RecEvaluationResult {
   validation: Record<string, number> | null;
   test: Omit<RankingEvaluation, "metrics">;
   trainingSeconds: number;
+  /** Training-loop details of models that have one (SASRec: epochs, best epoch, how it stopped). */
+  training: Record<string, unknown> | null;
   evaluationSeconds: number;
   /** Everything that determined the numbers, defaults filled in. */
   options: {
@@ -78,7 +82,8 @@ export async function runRecEvaluation(options: RecEvaluationOptions): Promise<R
   const candidates = options.candidates ?? "all";
   const model = createRecommender(modelName, options.modelOptions ?? {});
   const fitProgress = (p: FitProgress): void => log(`fit ${modelName}: ${p.phase} ${p.done}/${p.total}`, p);
-  await model.fit(split.train, { onProgress: fitProgress });
+  // Validation targets go to fit too: models that stop early (SASRec) select on them.
+  await model.fit(split.train, { onProgress: fitProgress, validation: split.validationEvents.length > 0 ? split.validation : undefined, interrupt: options.interrupt });
   let trainingSeconds = model.trainingSeconds;
   log(`fit ${modelName} on train in ${trainingSeconds.toFixed(2)} s`);
   let validation: RankingEvaluation | null = null;
@@ -88,8 +93,11 @@ export async function runRecEvaluation(options: RecEvaluationOptions): Promise<R
   }
   let testModel: BaseRecommender<object> = model;
   if (options.refitForTest) {
-    testModel = createRecommender(modelName, options.modelOptions ?? {});
-    await testModel.fit(split.trainAndValidation(), { onProgress: fitProgress });
+    // A model that early-stopped on validation is refit for the epochs validation chose (no validation left to stop on).
+    const bestEpoch = model.fitReport?.bestEpoch;
+    const refitOptions = typeof bestEpoch === "number" && bestEpoch > 0 ? { ...(options.modelOptions ?? {}), epochs: bestEpoch } : (options.modelOptions ?? {});
+    testModel = createRecommender(modelName, refitOptions);
+    await testModel.fit(split.trainAndValidation(), { onProgress: fitProgress, interrupt: options.interrupt });
     trainingSeconds += testModel.trainingSeconds;
   }
   const test = evaluateSplit(testModel, split, "test", { ks, candidates });
@@ -111,6 +119,7 @@ export async function runRecEvaluation(options: RecEvaluationOptions): Promise<R
     validation: validation?.metrics ?? null,
     test: testInfo,
     trainingSeconds,
+    training: testModel.fitReport ?? null,
     evaluationSeconds: (validation?.seconds ?? 0) + test.seconds,
     options: {
       model: modelName,

@@ -13,3 +13,5 @@ export type { NextItemScorer, LeaveOneOutSplit, RankingMetrics } from "./evaluat
 export { FORMAT_NAME, FORMAT_VERSION } from "./format.js";
 export type { KernelKind } from "./heap.js";
 export { Rng } from "./rng.js";
+export { SasRecRecommender, SASREC_DEFAULTS } from "./sasrec-recommender.js";
+export type { SasRecOptions } from "./sasrec-recommender.js";

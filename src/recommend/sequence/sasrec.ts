@@ -196,6 +196,8 @@ export interface TrainOptions {
   onEpoch?: (report: EpochReport) => void;
   /** Stop cleanly (keeping the best weights) on the first Ctrl-C. Default true. */
   handleSigint: boolean;
+  /** An interrupt flag owned by the caller (e.g. the CLI's InterruptSignal), polled instead of installing a handler. */
+  interrupt?: { readonly interrupted: boolean };
   /** Cap on optimizer steps per epoch (benchmarks). */
   maxBatchesPerEpoch?: number;
   kernel?: KernelKind;
@@ -271,7 +273,8 @@ export async function trainSasRec(
   const shuffleRng = new Rng((o.seed ^ 0x2545f491) >>> 0);
   const builder = new BatchBuilder();
   const showProgress = o.progress ?? Boolean(process.stderr.isTTY);
-  const signal = o.handleSigint ? new InterruptSignal() : null;
+  const ownSignal = !o.interrupt && o.handleSigint ? new InterruptSignal() : null;
+  const signal: { readonly interrupted: boolean } | null = o.interrupt ?? ownSignal;
   const history: EpochReport[] = [];
   let best: Float32Array | null = null;
   let bestEpoch = 0;
@@ -279,6 +282,9 @@ export async function trainSasRec(
   let sinceBest = 0;
   let stoppedBy: TrainResult["stoppedBy"] = "epochs";
   const nBatches = Math.min(Math.ceil(ex.count / o.batchSize), o.maxBatchesPerEpoch ?? Infinity);
+  // Last time the loop let the event loop run (signal handlers, timers); kept across epochs so that
+  // short epochs still yield every ~50 ms.
+  let lastYield = performance.now();
   try {
     outer: for (let epoch = 1; epoch <= o.epochs; epoch++) {
       shuffleRng.shuffle(order);
@@ -287,7 +293,6 @@ export async function trainSasRec(
       let lossSum = 0;
       let targets = 0;
       let examples = 0;
-      let lastYield = t0;
       for (let b = 0; b < nBatches; b++) {
         builder.clear();
         const end = Math.min(ex.count, (b + 1) * o.batchSize);
@@ -342,13 +347,17 @@ export async function trainSasRec(
         stoppedBy = "early-stopping";
         break;
       }
+      if (signal && performance.now() - lastYield > 50) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
       if (signal?.interrupted) {
         stoppedBy = "interrupt";
         break;
       }
     }
   } finally {
-    signal?.dispose();
+    ownSignal?.dispose();
   }
   if (best) model.setParameters(best);
   return { model, history, stoppedBy, bestEpoch, bestValid };
