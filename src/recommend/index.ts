@@ -11,6 +11,8 @@ export { SeededRandom } from "./random.js";
 export { topK, TopKSelector } from "./top-k.js";
 export type { ScoredItems } from "./top-k.js";
 
+export { InteractionStore, INTERACTION_STORE_SCHEMA, DEFAULT_INTERACTIONS_COLLECTION, eventsOf } from "./interaction-store.js";
+export type { AppendResult } from "./interaction-store.js";
 export { loadInteractions, detectInteractionFormat, INTERACTION_FORMATS } from "./io/load.js";
 export type { InteractionFormat, LoadInteractionsOptions } from "./io/load.js";
 export { readSequenceFile } from "./io/sequence-file.js";

@@ -16,6 +16,7 @@
  * and unknown tokens, and throws TroveErrors (INVALID_ARGUMENT naming the
  * field, CONFLICT for a taken email) for bad input.
  */
+import { ensureCollection } from "../../../src/store/ensure-collection.js";
 import { InvalidArgumentError, NotFoundError } from "../../../src/core/errors.js";
 import type { CollectionSchema, StoredRecord } from "../../../src/core/schema.js";
 import { ConflictError } from "../../../src/store/errors.js";
@@ -93,18 +94,8 @@ const SCHEMAS: Record<string, CollectionSchema> = {
 };
 
 /** Creates `name` with `schema` unless it exists. */
-export async function ensureCollection(store: Store, name: string, schema: CollectionSchema): Promise<void> {
-  try {
-    await store.getCollection(name);
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
-    try {
-      await store.createCollection(name, schema);
-    } catch (createError) {
-      if (!(createError instanceof ConflictError)) throw createError;
-    }
-  }
-}
+/** Opens-or-creates a collection (kept here for the app's imports; the logic lives in src/store). */
+export { ensureCollection };
 
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const MAX_EMAIL_LENGTH = 254;

@@ -166,3 +166,35 @@ test("Ctrl-C stops sasrec training cleanly: the best weights are evaluated and t
   assert.ok(out.training.epochs < 100000);
   assert.ok(out.metrics["ndcg@10"] >= 0);
 });
+
+test("rec import stores a file's interactions once; eval rec and rec train read them from the store; a bad line stores nothing", async () => {
+  const data = join(dir, "store");
+  const first = await troveInProcess("rec", "import", seqFile, "--format", "s3rec", "--data", data, "--json");
+  assert.equal(first.code, 0, first.stderr);
+  const imported = JSON.parse(first.stdout) as { read: number; appended: number; alreadyStored: number; total: number };
+  assert.equal(imported.read, 720);
+  assert.equal(imported.appended, 720);
+  const again = JSON.parse((await troveInProcess("rec", "import", seqFile, "--format", "s3rec", "--data", data, "--json")).stdout) as typeof imported;
+  assert.deepEqual([again.appended, again.alreadyStored, again.total], [0, 720, 720]);
+
+  const fromFile = JSON.parse((await troveInProcess("eval", "rec", "--dataset", seqFile, "--format", "s3rec", "--model", "itemknn", "--json")).stdout) as { metrics: Record<string, number> };
+  const fromStore = await troveInProcess("eval", "rec", "--data", data, "--model", "itemknn", "--json");
+  assert.equal(fromStore.code, 0, fromStore.stderr);
+  assert.deepEqual((JSON.parse(fromStore.stdout) as { metrics: Record<string, number> }).metrics, fromFile.metrics, "same data, same split, same figures");
+
+  const out = join(dir, "from-store-model");
+  assert.equal((await troveInProcess("rec", "train", "--data", data, "--model", "pop", "--out", out)).code, 0);
+  assert.equal((await troveInProcess("rec", "recommend", "--model-dir", out, "--user", "u3")).code, 0);
+
+  const bad = join(dir, "bad.txt");
+  writeFileSync(bad, "u900 1 2 3\nu900 4 5\n"); // a user on two lines
+  const refused = await troveInProcess("rec", "import", bad, "--format", "s3rec", "--data", data);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /bad\.txt:2/);
+  const after = JSON.parse((await troveInProcess("rec", "import", seqFile, "--format", "s3rec", "--data", data, "--json")).stdout) as typeof imported;
+  assert.equal(after.total, 720, "the refused file stored nothing");
+
+  const both = await troveInProcess("eval", "rec", "--data", data, "--dataset", seqFile, "--model", "pop");
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /either as a file .* or from a store/);
+});

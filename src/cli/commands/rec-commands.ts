@@ -3,21 +3,28 @@
  *
  *   trove eval rec      split a dataset, fit on train, report validation and
  *                       test metrics (full ranking, S3-Rec/ICLRec protocol)
+ *   trove rec import    append a file's interactions to a Trove store
  *   trove rec train     fit on all the data and save the model
  *   trove rec recommend top-k items for a user of a saved model
  *   trove rec similar   items similar to an item of a saved model
  *
- * Users and items are named by the dataset's external ids. Model options come
+ * `eval rec` and `rec train` read a file (--dataset) or a store's
+ * interactions collection (--data). Users and items are named by the
+ * dataset's external ids. Model options come
  * from `--option key=value` (repeatable) and named flags for the common ones;
  * each is checked against the model's own options and typed like its default.
  */
 import type { Command } from "commander";
+import { existsSync } from "node:fs";
 import { InvalidArgumentError, NotFoundError } from "../../core/errors.js";
 import { InterruptSignal } from "../../core/interrupt.js";
 import { Progress } from "../../core/progress.js";
 import { runRecEvaluation, type RecEvaluationResult } from "../../recommend/eval/run.js";
 import type { SplitOptions } from "../../recommend/eval/splits.js";
 import { loadInteractions, type InteractionFormat } from "../../recommend/io/load.js";
+import { DEFAULT_INTERACTIONS_COLLECTION, InteractionStore } from "../../recommend/interaction-store.js";
+import type { InteractionData } from "../../recommend/interactions.js";
+import { openStore } from "../../store/open-store.js";
 import type { BaseRecommender, FitProgress } from "../../recommend/recommender.js";
 import { createRecommender, loadRecommender, RECOMMENDER_NAMES, resolveRecommenderName } from "../../recommend/registry.js";
 import type { ScoredItems } from "../../recommend/top-k.js";
@@ -62,11 +69,42 @@ function addModelOptions(command: Command): Command {
   return command;
 }
 
-function addDatasetOptions(command: Command): Command {
+function addFileOptions(command: Command): Command {
   return command
-    .requiredOption("--dataset <path>", "interaction file (S3-Rec sequence file, MovieLens u.data/ratings.dat, RecBole .inter, JSONL, CSV; .gz ok)")
     .option("--format <name>", "s3rec, movielens, recbole, jsonl, csv or auto (from the file name)", "auto")
     .option("--min-rating <x>", "MovieLens/RecBole: keep only ratings >= x");
+}
+
+function addDatasetOptions(command: Command): Command {
+  return addFileOptions(
+    command
+      .option("--dataset <path>", "interaction file (S3-Rec sequence file, MovieLens u.data/ratings.dat, RecBole .inter, JSONL, CSV; .gz ok)")
+      .option("--data <dir>", "or: read the interactions stored in this Trove data directory (see `trove rec import`)")
+      .option("--collection <name>", "with --data: the interactions collection", DEFAULT_INTERACTIONS_COLLECTION),
+  );
+}
+
+/** Reads the interactions a command names: a file (--dataset) or a store's collection (--data). */
+async function loadSource(opts: Opts): Promise<{ label: string; data: InteractionData }> {
+  if ((opts.dataset === undefined) === (opts.data === undefined)) {
+    throw new InvalidArgumentError("give the interactions either as a file (--dataset <path>) or from a store (--data <dir>), not both");
+  }
+  if (opts.dataset !== undefined) {
+    const path = String(opts.dataset);
+    const data = await loadInteractions({ path, format: parseFormat(String(opts.format)), minRating: parseNumberOption("min-rating", opts.minRating as string | undefined) });
+    return { label: path, data };
+  }
+  const dir = String(opts.data);
+  if (!existsSync(dir)) throw new NotFoundError(`no Trove data directory at ${dir} (import interactions first: trove rec import <file> --data ${dir})`);
+  const store = await openStore(dir);
+  try {
+    const interactions = await InteractionStore.open(store, String(opts.collection));
+    const data = await interactions.load();
+    if (data.length === 0) throw new NotFoundError(`the collection "${interactions.collection}" in ${dir} holds no interactions`);
+    return { label: `${dir} (collection ${interactions.collection})`, data };
+  } finally {
+    await store.close();
+  }
 }
 
 /** Parses and checks model options against the model's own option set. */
@@ -226,10 +264,10 @@ export function registerRecCommands(program: Command): void {
       const progress = fitProgressReporter();
       const signal = new InterruptSignal();
       try {
+        const source = await loadSource(opts);
         const result = await runRecEvaluation({
-          datasetPath: String(opts.dataset),
-          format: parseFormat(String(opts.format)),
-          load: { minRating: parseNumberOption("min-rating", opts.minRating as string | undefined) },
+          datasetPath: source.label,
+          data: source.data,
           model,
           modelOptions,
           k: ks,
@@ -258,11 +296,7 @@ export function registerRecCommands(program: Command): void {
     .action(async (opts: Opts) => {
       const name = resolveRecommenderName(String(opts.model));
       const modelOptions = parseModelOptions(name, opts);
-      const data = await loadInteractions({
-        path: String(opts.dataset),
-        format: parseFormat(String(opts.format)),
-        minRating: parseNumberOption("min-rating", opts.minRating as string | undefined),
-      });
+      const { data } = await loadSource(opts);
       const model = createRecommender(name, modelOptions);
       const progress = fitProgressReporter();
       const signal = new InterruptSignal();
@@ -280,6 +314,37 @@ export function registerRecCommands(program: Command): void {
       };
       if (opts.json) printJson(summary);
       else process.stdout.write(`${model.algorithm} fitted on ${data.length} events (${model.numUsers} users, ${model.numItems} items) in ${model.trainingSeconds.toFixed(2)} s; saved to ${String(opts.out)}\n`);
+    });
+
+  addFileOptions(
+    rec
+      .command("import <file>")
+      .description("append the interactions of a file to a Trove store (all-or-nothing; importing the same events again stores nothing twice)"),
+  )
+    .requiredOption("--data <dir>", "Trove data directory (created if missing)")
+    .option("--collection <name>", "interactions collection", DEFAULT_INTERACTIONS_COLLECTION)
+    .option("--json", "print one JSON object")
+    .action(async (file: string, opts: Opts) => {
+      if (!existsSync(file)) throw new NotFoundError(`file not found: ${file}`);
+      // read and check the whole file before the store is opened (or created)
+      const data = await loadInteractions({ path: file, format: parseFormat(String(opts.format)), minRating: parseNumberOption("min-rating", opts.minRating as string | undefined) });
+      const store = await openStore(String(opts.data));
+      const signal = new InterruptSignal();
+      const controller = new AbortController();
+      const onSigint = () => controller.abort();
+      process.on("SIGINT", onSigint);
+      try {
+        const interactions = await InteractionStore.open(store, String(opts.collection));
+        const progress = new Progress("storing interactions", data.length);
+        const result = await interactions.appendData(data, { signal: controller.signal, onProgress: (done) => progress.update(done) });
+        progress.done();
+        if (opts.json) printJson({ file, collection: interactions.collection, ...result });
+        else process.stdout.write(`${file}: ${result.read} events read, ${result.appended} appended, ${result.alreadyStored} already stored; ${result.total} in ${String(opts.data)} (collection ${interactions.collection})\n`);
+      } finally {
+        process.off("SIGINT", onSigint);
+        signal.dispose();
+        await store.close();
+      }
     });
 
   rec
