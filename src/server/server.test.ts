@@ -220,6 +220,10 @@ describe("server", () => {
   test("refuses a bad port and a missing module", async () => {
     await assert.rejects(startServer({ port: 70000, dataDir, modules: [testModule] }), /port must be an integer/);
     await assert.rejects(startServer({ port: 0, dataDir, modules: [] }), /at least one module/);
+    await assert.rejects(
+      startServer({ port: server.port, host: "127.0.0.1", dataDir: join(dataDir, "busy"), modules: [testModule] }),
+      (error: unknown) => error instanceof TroveError && error.code === "CONFLICT" && new RegExp(`port ${server.port} .* already in use`).test(error.message),
+    );
   });
 
   test("close() lets a request in flight finish, then closes the modules and the store", async () => {

@@ -11,7 +11,7 @@ import type { Server } from "node:http";
 import { createAdaptorServer } from "@hono/node-server";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "hono";
-import { InvalidArgumentError } from "../core/errors.js";
+import { InvalidArgumentError, TroveError } from "../core/errors.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 import { createApp, type AppOptions } from "./app.js";
@@ -103,6 +103,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     });
   } catch (error) {
     await closeModules();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") throw new TroveError("CONFLICT", `port ${port} on ${host} is already in use (another Paper Radar?): choose another with --port or PORT`);
+    if (code === "EACCES") throw new TroveError("INVALID_ARGUMENT", `not allowed to listen on port ${port} on ${host}: choose a port above 1023 with --port or PORT`);
     throw error;
   }
 
