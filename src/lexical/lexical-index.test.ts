@@ -363,6 +363,9 @@ test("sort by a number field: every match ranked by value (missing last, ties in
       assert.deepEqual(tail.hits.map((h) => h.id), expected.slice(-20), "the last page holds the documents without a year");
       assert.equal(tail.hits.at(-1)!.sortValue, null);
     }
+    const withRanking = docs.filter((d) => (d.text as string).split(" ").includes("ranking")).length;
+    assert.equal(index.docFreq("text", "rank"), withRanking, "docFreq counts documents holding the analyzed term, over all segments");
+    assert.equal(index.docFreq("text", "no-such-term"), 0);
     assert.throws(() => index.search(query, { sort: { field: "category" } }), /sort field "category" must be a number or date field, not keyword/);
     assert.throws(() => index.search(query, { sort: { field: "nope" } }), /sort field "nope"/);
     await index.close();

@@ -5,6 +5,7 @@
  * Adding a document whose id exists replaces it (delete + add). Reopening
  * reads the manifest and the segment files; nothing is rebuilt.
  */
+import { encodeUtf8 } from "./utf8.js";
 import { lockDirectory, type DirLock } from "../core/dir-lock.js";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -634,6 +635,11 @@ export class LexicalIndex {
   /** Number of live committed documents. */
   get documentCount(): number {
     return this.snapshot.liveDocCount();
+  }
+
+  /** Documents whose `field` holds the (already analyzed) term, over committed segments, as BM25's idf counts them. */
+  docFreq(field: string, term: string): number {
+    return this.snapshot.docFreq(field, encodeUtf8(term));
   }
 
   stats(): IndexStats {

@@ -92,7 +92,13 @@ export class DigestBuilder {
     const background = new DocumentFrequencies();
     for (const c of chosen) background.add(reader.termsOf(c.paper.abstract ?? "").counts.keys());
     let summaries = chosen.map((c) => summarize(c.paper.title, c.paper.abstract ?? "", { background }).text);
-    const takeaway = takeawayOf(chosen.map((c, i) => ({ title: c.paper.title, abstract: c.paper.abstract ?? "", summary: summaries[i] })));
+    const index = this.deps.search.papers.index;
+    const corpus = { docCount: index.documentCount, docFreq: (term: string) => index.docFreq("abstract", term) };
+    const takeaway = takeawayOf(
+      chosen.map((c, i) => ({ title: c.paper.title, abstract: c.paper.abstract ?? "", summary: summaries[i] })),
+      3,
+      corpus,
+    );
     let generatedBy: Digest["generatedBy"] = "extractive";
     let takeawayText = takeaway.text;
     if (this.deps.llm && chosen.length > 0) {

@@ -104,6 +104,17 @@ test("takeaway: shared terms across papers, and a sentence from one of the summa
   ]);
   assert.ok(functionWords.themes.includes("text"), functionWords.themes.join(","));
   assert.ok(!functionWords.themes.includes("from") && !functionWords.themes.includes("between"), functionWords.themes.join(","));
+  // with corpus frequencies, a shared term every paper of the corpus uses gives way to a distinctive one
+  const week = [
+    { title: "Language agents for entity matching", abstract: "Language agents match entities.", summary: "Language agents match entities." },
+    { title: "Entity resolution with language", abstract: "Language helps entity resolution.", summary: "Language helps entity resolution." },
+    { title: "Language and vision", abstract: "Language grounds vision.", summary: "Language grounds vision." },
+  ];
+  const reader = new TermReader();
+  const stem = (word: string) => [...reader.termsOf(word).counts.keys()][0];
+  const corpus = { docCount: 10_000, docFreq: (term: string) => (term === stem("language") ? 9_000 : term === stem("entity") ? 40 : 500) };
+  assert.equal(takeawayOf(week, 1).themes[0], "language", "without a corpus: the most shared term");
+  assert.equal(takeawayOf(week, 1, corpus).themes[0], "entity", "with a corpus: shared and distinctive");
 });
 
 test("best for: the audience follows the contribution type and the area", () => {

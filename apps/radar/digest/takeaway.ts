@@ -3,9 +3,12 @@
  * digest's papers.
  *
  * - Themes: the terms (english analyzer stems, each shown as its most frequent word)
- *   found in the title or abstract of at least two papers, ranked by how many
- *   papers share them, then by their weight summed over the papers (log tf ×
- *   idf against the digest); words every paper writes ("model", "propose",
+ *   found in the title or abstract of at least two papers and in at least one
+ *   title (so they name a subject, not a turn of phrase), ranked by how many
+ *   papers share them times the term's idf in the whole corpus when the
+ *   corpus is given (shared and distinctive), else by how many papers share
+ *   them, then by their weight summed over the papers (log tf × idf against
+ *   the digest); words every paper writes ("model", "propose",
  *   "result") are left out by a small list of research-prose stems, and
  *   function words ("from", "between") by the Snowball English stop list.
  * - The most representative sentence: of all the papers' summary
@@ -49,7 +52,17 @@ export interface Takeaway {
 
 const reader = new TermReader();
 
-export function takeawayOf(papers: readonly TakeawayPaper[], maxThemes = 3): Takeaway {
+/**
+ * Document frequencies over a whole corpus (the papers index), so that
+ * themes are what this week's papers share *and* what sets them apart:
+ * "entity matching" rather than "LLMs" or "across".
+ */
+export interface CorpusFrequencies {
+  docCount: number;
+  docFreq(term: string): number;
+}
+
+export function takeawayOf(papers: readonly TakeawayPaper[], maxThemes = 3, corpus?: CorpusFrequencies): Takeaway {
   if (papers.length === 0) return { text: "No papers this week.", themes: [] };
   const docs = papers.map((p) => reader.termsOf(`${p.title}. ${p.abstract}`));
   const df = new DocumentFrequencies();
@@ -69,9 +82,14 @@ export function takeawayOf(papers: readonly TakeawayPaper[], maxThemes = 3): Tak
   // a term is shown as its most frequent word (ties: the shorter, then the first in order)
   const surface = (term: string): string =>
     [...(forms.get(term) ?? new Map<string, number>([[term, 1]]))].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length)[0][0];
+  // with a corpus: papers sharing the term × the term's corpus idf; without: papers sharing it, then weight
+  const corpusIdf = (t: string): number => (corpus ? Math.log((corpus.docCount + 1) / (corpus.docFreq(t) + 1)) : 1);
+  const themeScore = (t: string): number => df.count(t) * corpusIdf(t);
+  // a theme names a subject: it appears in at least one title (abstract prose such as "whether" or "points" never does)
+  const inTitles = new Set(papers.flatMap((p) => [...reader.termsOf(p.title).counts.keys()]));
   const shared = [...weight.keys()]
-    .filter((t) => df.count(t) >= 2 && !RESEARCH_PROSE.has(t) && t.length > 2 && !FUNCTION_WORDS.has(surface(t)))
-    .sort((a, b) => df.count(b) - df.count(a) || weight.get(b)! - weight.get(a)! || (a < b ? -1 : 1))
+    .filter((t) => df.count(t) >= 2 && inTitles.has(t) && !RESEARCH_PROSE.has(t) && t.length > 2 && !FUNCTION_WORDS.has(surface(t)))
+    .sort((a, b) => themeScore(b) - themeScore(a) || df.count(b) - df.count(a) || weight.get(b)! - weight.get(a)! || (a < b ? -1 : 1))
     .slice(0, maxThemes);
   const themes = shared.map(surface);
 
