@@ -9,18 +9,20 @@
  * i.e. solves (YᵀY + λI + Σ_{i∈u} (c_ui - 1) y_i y_iᵀ) x_u = Σ_{i∈u} c_ui y_i.
  * YᵀY is shared by all users; a few CG steps warm-started from the previous
  * x_u replace an exact d×d solve, so a user costs O(steps·(d² + |u|·d)).
- * Items are solved the same way with the roles swapped. A history that is
- * not a training user's is folded in with an exact solve against the item
- * factors.
+ * Items are solved the same way with the roles swapped. The products (YᵀY,
+ * and A·v per row) run in als-kernels.ts: WebAssembly SIMD in float32, or
+ * JavaScript. A history that is not a training user's is folded in with an
+ * exact solve against the item factors.
  */
 import { InvalidArgumentError } from "../core/errors.js";
+import { AlsWorkspace } from "./als-kernels.js";
 import type { CsrMatrix } from "./csr.js";
+import { FactorRecommender } from "./factor-model.js";
 import type { InteractionData } from "./interactions.js";
 import { solveSpdSmall } from "./linalg.js";
 import type { ModelArray } from "./model-io.js";
 import { SeededRandom } from "./random.js";
-import { BaseRecommender, cosineRow, rowNorms, scoreByFactors, type FitProgress, type ResolvedQuery } from "./recommender.js";
-import type { ScoredItems } from "./top-k.js";
+import { scoreByFactors, type FitProgress, type ResolvedQuery } from "./recommender.js";
 
 export interface AlsOptions {
   factors: number;
@@ -34,17 +36,18 @@ export interface AlsOptions {
   /** r = 1 for every observed pair (default true); otherwise r = summed interaction weight. */
   binary: boolean;
   seed: number;
+  /** Run the CG products in the WebAssembly SIMD kernels (float32) when available and factors % 4 = 0, else in JavaScript (default true). */
+  simd: boolean;
 }
 
-export const ALS_DEFAULTS: AlsOptions = { factors: 64, regularization: 0.01, alpha: 1, iterations: 15, cgSteps: 3, binary: true, seed: 42 };
+export const ALS_DEFAULTS: AlsOptions = { factors: 64, regularization: 0.01, alpha: 1, iterations: 15, cgSteps: 3, binary: true, seed: 42, simd: true };
 
-export class ImplicitAls extends BaseRecommender<AlsOptions> {
+export class ImplicitAls extends FactorRecommender<AlsOptions> {
   readonly algorithm = "als";
-  userFactors: Float32Array = new Float32Array(0);
-  itemFactors: Float32Array = new Float32Array(0);
-  private itemNorms: Float32Array | undefined;
   private gram: Float64Array | undefined;
   private foldScratch: { counts: Float32Array; m: Float64Array; b: Float64Array; v: Float64Array } | undefined;
+  /** Which kernel the last fit used ("wasm-simd" or "js"). */
+  kernel: "wasm-simd" | "js" | "none" = "none";
 
   constructor(options: Partial<AlsOptions> = {}) {
     super(ALS_DEFAULTS, options);
@@ -68,75 +71,20 @@ export class ImplicitAls extends BaseRecommender<AlsOptions> {
     const Y = new Float32Array(data.numItems * d);
     for (let p = 0; p < X.length; p++) X[p] = rng.next() * 0.01;
     for (let p = 0; p < Y.length; p++) Y[p] = rng.next() * 0.01;
-    const scratch = new CgScratch(d);
+    const solver = CgSolver.create(ui, iu, X, Y, this.options);
+    this.kernel = solver.kernel;
     for (let it = 0; it < iterations; it++) {
-      this.halfStep(ui, X, Y, scratch);
-      this.halfStep(iu, Y, X, scratch);
+      solver.halfStep(true);
+      solver.halfStep(false);
       progress({ phase: "iterations", done: it + 1, total: iterations });
       await Promise.resolve();
     }
-    this.userFactors = X;
-    this.itemFactors = Y;
-    this.itemNorms = undefined;
-    this.gram = undefined;
+    solver.copyOut(X, Y);
+    this.setFactors(X, Y);
   }
 
-  /** One CG pass over the rows of `m`: updates `target` rows given `fixed` rows. */
-  private halfStep(m: CsrMatrix, target: Float32Array, fixed: Float32Array, s: CgScratch): void {
-    const { factors: d, regularization, alpha, cgSteps, binary } = this.options;
-    const G = gramOf(fixed, m.cols, d, regularization);
-    const { x, r, p, ap } = s;
-    for (let u = 0; u < m.rows; u++) {
-      const start = m.indptr[u];
-      const end = m.indptr[u + 1];
-      const xo = u * d;
-      if (start === end) {
-        target.fill(0, xo, xo + d);
-        continue;
-      }
-      for (let f = 0; f < d; f++) x[f] = target[xo + f];
-      // r = b - A x
-      symv(G, x, r, d);
-      for (let f = 0; f < d; f++) r[f] = -r[f];
-      for (let q = start; q < end; q++) {
-        const yo = m.indices[q] * d;
-        const c = 1 + alpha * (binary ? 1 : m.data[q]);
-        let yx = 0;
-        for (let f = 0; f < d; f++) yx += fixed[yo + f] * x[f];
-        const w = c - (c - 1) * yx;
-        for (let f = 0; f < d; f++) r[f] += w * fixed[yo + f];
-      }
-      let rs = 0;
-      for (let f = 0; f < d; f++) {
-        p[f] = r[f];
-        rs += r[f] * r[f];
-      }
-      for (let step = 0; step < cgSteps && rs > 1e-20; step++) {
-        symv(G, p, ap, d);
-        for (let q = start; q < end; q++) {
-          const yo = m.indices[q] * d;
-          const c = 1 + alpha * (binary ? 1 : m.data[q]);
-          let yp = 0;
-          for (let f = 0; f < d; f++) yp += fixed[yo + f] * p[f];
-          const w = (c - 1) * yp;
-          for (let f = 0; f < d; f++) ap[f] += w * fixed[yo + f];
-        }
-        let pap = 0;
-        for (let f = 0; f < d; f++) pap += p[f] * ap[f];
-        if (!(pap > 0)) break;
-        const a = rs / pap;
-        let rsNew = 0;
-        for (let f = 0; f < d; f++) {
-          x[f] += a * p[f];
-          r[f] -= a * ap[f];
-          rsNew += r[f] * r[f];
-        }
-        const beta = rsNew / rs;
-        for (let f = 0; f < d; f++) p[f] = r[f] + beta * p[f];
-        rs = rsNew;
-      }
-      for (let f = 0; f < d; f++) target[xo + f] = x[f];
-    }
+  protected override factorsChanged(): void {
+    this.gram = undefined;
   }
 
   protected score(query: ResolvedQuery, out: Float32Array): void {
@@ -177,37 +125,12 @@ export class ImplicitAls extends BaseRecommender<AlsOptions> {
     return b;
   }
 
-  similarItems(item: number, k: number): ScoredItems {
-    this.checkItem(item);
-    const d = this.options.factors;
-    this.itemNorms ??= rowNorms(this.itemFactors, this.numItems, d);
-    const scores = new Float32Array(this.numItems);
-    cosineRow(this.itemFactors, this.itemNorms, d, item, scores);
-    return this.topOfRow(scores, k, item);
-  }
-
   protected exportState(): { arrays: Record<string, ModelArray> } {
-    return { arrays: { userFactors: this.userFactors, itemFactors: this.itemFactors } };
+    return { arrays: this.factorArrays() };
   }
 
   protected importState(arrays: Record<string, ModelArray>): void {
-    this.userFactors = arrays.userFactors as Float32Array;
-    this.itemFactors = arrays.itemFactors as Float32Array;
-    this.itemNorms = undefined;
-    this.gram = undefined;
-  }
-}
-
-class CgScratch {
-  readonly x: Float64Array;
-  readonly r: Float64Array;
-  readonly p: Float64Array;
-  readonly ap: Float64Array;
-  constructor(d: number) {
-    this.x = new Float64Array(d);
-    this.r = new Float64Array(d);
-    this.p = new Float64Array(d);
-    this.ap = new Float64Array(d);
+    this.setFactors(arrays.userFactors as Float32Array, arrays.itemFactors as Float32Array);
   }
 }
 
@@ -230,12 +153,117 @@ function gramOf(Y: Float32Array, rows: number, d: number, lambda: number): Float
   return G;
 }
 
-/** out = G·v for a symmetric d×d G. */
-function symv(G: Float64Array, v: Float64Array, out: Float64Array, d: number): void {
-  for (let f = 0; f < d; f++) {
-    let s = 0;
-    const gf = f * d;
-    for (let g = 0; g < d; g++) s += G[gf + g] * v[g];
-    out[f] = s;
+/** The rows of one side of the matrix as the kernel sees them: row pointers and word offsets of indices and c - 1. */
+interface KernelMatrix {
+  indptr: Int32Array;
+  rows: number;
+  indices: number;
+  cm1: number;
+}
+
+/**
+ * The CG half-steps, with the factors, both sparse orientations and the
+ * scratch vectors in one workspace: its kernels form G and do G·v plus the
+ * sparse sum per row; the O(d) CG updates run here.
+ */
+class CgSolver {
+  private constructor(
+    private readonly ws: AlsWorkspace,
+    private readonly options: AlsOptions,
+    private readonly users: KernelMatrix,
+    private readonly items: KernelMatrix,
+    private readonly X: number,
+    private readonly Y: number,
+    private readonly G: number,
+    private readonly scratch: number,
+  ) {}
+
+  get kernel(): "wasm-simd" | "js" {
+    return this.ws.kernel;
+  }
+
+  static create(ui: CsrMatrix, iu: CsrMatrix, X: Float32Array, Y: Float32Array, options: AlsOptions): CgSolver {
+    const d = options.factors;
+    const nnz = (m: CsrMatrix): number => m.indptr[m.rows];
+    const ws = AlsWorkspace.create([X.length, Y.length, d * d, 4 * d, nnz(ui), nnz(ui), nnz(iu), nnz(iu)], d, options.simd);
+    const xo = ws.alloc(X.length);
+    ws.f32.set(X, xo);
+    const yo = ws.alloc(Y.length);
+    ws.f32.set(Y, yo);
+    const G = ws.alloc(d * d);
+    const scratch = ws.alloc(4 * d);
+    const load = (m: CsrMatrix): KernelMatrix => {
+      const n = nnz(m);
+      const indices = ws.alloc(n);
+      ws.i32.set(m.indices.subarray(0, n), indices);
+      const cm1 = ws.alloc(n);
+      for (let q = 0; q < n; q++) ws.f32[cm1 + q] = options.alpha * (options.binary ? 1 : m.data[q]);
+      return { indptr: m.indptr, rows: m.rows, indices, cm1 };
+    };
+    return new CgSolver(ws, options, load(ui), load(iu), xo, yo, G, scratch);
+  }
+
+  /** One CG pass over the users (`users` true) or the items. */
+  halfStep(users: boolean): void {
+    const { factors: d, regularization, cgSteps } = this.options;
+    const h = this.ws.f32;
+    const m = users ? this.users : this.items;
+    const target = users ? this.X : this.Y;
+    const fixed = users ? this.Y : this.X;
+    const fixedRows = users ? this.items.rows : this.users.rows;
+    const Gw = this.G;
+    h.fill(0, Gw, Gw + d * d);
+    this.ws.gram(4 * fixed, fixedRows, 4 * d, 4 * Gw);
+    for (let f = 0; f < d; f++) {
+      h[Gw + f * d + f] += regularization;
+      for (let g = 0; g < f; g++) h[Gw + f * d + g] = h[Gw + g * d + f];
+    }
+    const apply = this.ws.cgApply;
+    const dB = 4 * d;
+    const gB = 4 * this.G;
+    const yB = 4 * fixed;
+    const idxB = 4 * m.indices;
+    const cmB = 4 * m.cm1;
+    const r = this.scratch;
+    const p = r + d;
+    const ap = p + d;
+    for (let u = 0; u < m.rows; u++) {
+      const qs = 4 * m.indptr[u];
+      const qe = 4 * m.indptr[u + 1];
+      const x = target + u * d;
+      if (qs === qe) {
+        h.fill(0, x, x + d);
+        continue;
+      }
+      apply(gB, yB, dB, idxB, cmB, qs, qe, 4 * x, 4 * r, 1);
+      let rs = 0;
+      for (let f = 0; f < d; f++) {
+        const rf = h[r + f];
+        h[p + f] = rf;
+        rs += rf * rf;
+      }
+      for (let step = 0; step < cgSteps && rs > 1e-20; step++) {
+        apply(gB, yB, dB, idxB, cmB, qs, qe, 4 * p, 4 * ap, 0);
+        let pap = 0;
+        for (let f = 0; f < d; f++) pap += h[p + f] * h[ap + f];
+        if (!(pap > 0)) break;
+        const a = rs / pap;
+        let rsNew = 0;
+        for (let f = 0; f < d; f++) {
+          h[x + f] += a * h[p + f];
+          const rf = h[r + f] - a * h[ap + f];
+          h[r + f] = rf;
+          rsNew += rf * rf;
+        }
+        const beta = rsNew / rs;
+        for (let f = 0; f < d; f++) h[p + f] = h[r + f] + beta * h[p + f];
+        rs = rsNew;
+      }
+    }
+  }
+
+  copyOut(X: Float32Array, Y: Float32Array): void {
+    X.set(this.ws.f32.subarray(this.X, this.X + X.length));
+    Y.set(this.ws.f32.subarray(this.Y, this.Y + Y.length));
   }
 }

@@ -15,11 +15,11 @@
  */
 import { InvalidArgumentError } from "../core/errors.js";
 import { csrFind } from "./csr.js";
+import { FactorRecommender } from "./factor-model.js";
 import type { InteractionData } from "./interactions.js";
 import type { ModelArray } from "./model-io.js";
 import { mix32, SeededRandom } from "./random.js";
-import { BaseRecommender, cosineRow, rowNorms, type FitProgress, type ResolvedQuery } from "./recommender.js";
-import type { ScoredItems } from "./top-k.js";
+import type { FitProgress, ResolvedQuery } from "./recommender.js";
 
 export interface BprOptions {
   factors: number;
@@ -43,12 +43,9 @@ export const BPR_DEFAULTS: BprOptions = {
   seed: 42,
 };
 
-export class Bpr extends BaseRecommender<BprOptions> {
+export class Bpr extends FactorRecommender<BprOptions> {
   readonly algorithm = "bpr";
-  userFactors: Float32Array = new Float32Array(0);
-  itemFactors: Float32Array = new Float32Array(0);
   itemBiases: Float32Array = new Float32Array(0);
-  private itemNorms: Float32Array | undefined;
   private userScratch: Float32Array | undefined;
   private mark: Uint8Array | undefined;
 
@@ -93,10 +90,8 @@ export class Bpr extends BaseRecommender<BprOptions> {
       progress({ phase: "epochs", done: epoch + 1, total: epochs });
       await Promise.resolve();
     }
-    this.userFactors = X;
-    this.itemFactors = Y;
     this.itemBiases = bias;
-    this.itemNorms = undefined;
+    this.setFactors(X, Y);
   }
 
   protected score(query: ResolvedQuery, out: Float32Array): void {
@@ -152,24 +147,13 @@ export class Bpr extends BaseRecommender<BprOptions> {
     return x;
   }
 
-  similarItems(item: number, k: number): ScoredItems {
-    this.checkItem(item);
-    const d = this.options.factors;
-    this.itemNorms ??= rowNorms(this.itemFactors, this.numItems, d);
-    const scores = new Float32Array(this.numItems);
-    cosineRow(this.itemFactors, this.itemNorms, d, item, scores);
-    return this.topOfRow(scores, k, item);
-  }
-
   protected exportState(): { arrays: Record<string, ModelArray> } {
-    return { arrays: { userFactors: this.userFactors, itemFactors: this.itemFactors, itemBiases: this.itemBiases } };
+    return { arrays: { ...this.factorArrays(), itemBiases: this.itemBiases } };
   }
 
   protected importState(arrays: Record<string, ModelArray>): void {
-    this.userFactors = arrays.userFactors as Float32Array;
-    this.itemFactors = arrays.itemFactors as Float32Array;
     this.itemBiases = arrays.itemBiases as Float32Array;
-    this.itemNorms = undefined;
+    this.setFactors(arrays.userFactors as Float32Array, arrays.itemFactors as Float32Array);
   }
 }
 

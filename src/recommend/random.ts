@@ -4,20 +4,16 @@
  * 32-bit integer arithmetic, so a seed gives the same stream on every
  * platform, which is what makes fits and splits reproducible.
  */
-export class SeededRandom {
-  private state: number;
+/**
+ * What every seeded generator offers, built on its `nextU32`: uniform
+ * numbers, integers, normals and shuffles. Generators differ only in how they
+ * make 32-bit integers.
+ */
+export abstract class RandomStream {
   private spareNormal = NaN;
 
-  constructor(seed: number) {
-    // Mix the seed once so that nearby seeds start far apart.
-    this.state = mix32((seed >>> 0) ^ 0x5bd1e995);
-  }
-
   /** Next unsigned 32-bit integer. */
-  nextU32(): number {
-    this.state = (this.state + 0x9e3779b9) | 0;
-    return mix32(this.state);
-  }
+  abstract nextU32(): number;
 
   /** Uniform in [0, 1) with 32 bits of resolution. */
   next(): number {
@@ -54,6 +50,22 @@ export class SeededRandom {
     }
     return array;
   }
+}
+
+export class SeededRandom extends RandomStream {
+  private state: number;
+
+  constructor(seed: number) {
+    super();
+    // Mix the seed once so that nearby seeds start far apart.
+    this.state = mix32((seed >>> 0) ^ 0x5bd1e995);
+  }
+
+  /** Next unsigned 32-bit integer. */
+  nextU32(): number {
+    this.state = (this.state + 0x9e3779b9) | 0;
+    return mix32(this.state);
+  }
 
   /** A child generator whose stream depends only on this seed and `salt`. */
   fork(salt: number): SeededRandom {
@@ -69,7 +81,7 @@ export function mix32(x: number): number {
 }
 
 /** Fills `out` with N(0, scale²) values. */
-export function fillNormal(out: Float32Array, rng: SeededRandom, scale: number): Float32Array {
+export function fillNormal(out: Float32Array, rng: RandomStream, scale: number): Float32Array {
   for (let i = 0; i < out.length; i++) out[i] = rng.normal() * scale;
   return out;
 }

@@ -16,49 +16,7 @@
  * SIMD registers of x86-64, so nothing spills.
  */
 
-const I32 = 0x7f;
-const V128 = 0x7b;
-
-function uleb(n: number, out: number[]): void {
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-}
-
-function sleb(n: number, out: number[]): void {
-  while (true) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    const done = (n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0);
-    out.push(done ? byte : byte | 0x80);
-    if (done) return;
-  }
-}
-
-/** A tiny instruction emitter for one function body. */
-class Body {
-  readonly code: number[] = [];
-  get(l: number): this { this.code.push(0x20); uleb(l, this.code); return this; }
-  set(l: number): this { this.code.push(0x21); uleb(l, this.code); return this; }
-  i32(v: number): this { this.code.push(0x41); sleb(v, this.code); return this; }
-  op(...bytes: number[]): this { this.code.push(...bytes); return this; }
-  simd(op: number): this { this.code.push(0xfd); uleb(op, this.code); return this; }
-  mem(align: number, offset: number): this { uleb(align, this.code); uleb(offset, this.code); return this; }
-  add(): this { return this.op(0x6a); }
-  mul(): this { return this.op(0x6c); }
-  /** `block loop` with an exit test `cond` (leaves the loop when true) at the top. */
-  loop(exitWhen: (b: this) => void, body: (b: this) => void): this {
-    this.op(0x02, 0x40, 0x03, 0x40);
-    exitWhen(this);
-    this.op(0x0d, 1); // br_if to the outer block
-    body(this);
-    this.op(0x0c, 0, 0x0b, 0x0b); // br loop; end loop; end block
-    return this;
-  }
-}
+import { assembleModule, Body, compileModule, I32, V128, wasm, type ValType } from "./wasm-emit.js";
 
 // Opcodes.
 const I32_GE_S = 0x4e;
@@ -72,7 +30,6 @@ const V128_CONST = 0x0c;
 const F64X2_EXTRACT_LANE = 0x21;
 const F64X2_ADD = 0xf0;
 const F64X2_MUL = 0xf2;
-const LOCAL_TEE = 0x22;
 
 function buildModule(): Uint8Array {
   // Parameters 0..8: M N K a lda b ldb c ldc. Then locals.
@@ -150,70 +107,16 @@ function buildModule(): Uint8Array {
       b.get(i).i32(4).add().set(i);
     },
   );
-  f.op(0x0b); // end function
-  void LOCAL_TEE;
-
-  const body: number[] = [];
-  uleb(2, body); // two local groups
-  uleb(i32Locals, body);
-  body.push(I32);
-  uleb(v128Locals, body);
-  body.push(V128);
-  body.push(...f.code);
-
-  const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  const section = (id: number, content: number[]): void => {
-    out.push(id);
-    uleb(content.length, out);
-    out.push(...content);
-  };
-  const name = (s: string, to: number[]): void => {
-    uleb(s.length, to);
-    for (let p = 0; p < s.length; p++) to.push(s.charCodeAt(p));
-  };
-  // Type: (i32 × 9) -> ()
-  section(1, [1, 0x60, 9, ...new Array<number>(9).fill(I32), 0]);
-  // Import env.memory (min 1 page, no maximum).
-  const imports: number[] = [1];
-  name("env", imports);
-  name("memory", imports);
-  imports.push(0x02, 0x00, 0x01);
-  section(2, imports);
-  section(3, [1, 0]); // one function of type 0
-  const exports: number[] = [1];
-  name("k42", exports);
-  exports.push(0x00, 0x00);
-  section(7, exports);
-  const code: number[] = [1];
-  uleb(body.length, code);
-  code.push(...body);
-  section(10, code);
-  return Uint8Array.from(out);
+  const locals: ValType[] = [...new Array<ValType>(i32Locals).fill(I32), ...new Array<ValType>(v128Locals).fill(V128)];
+  return assembleModule([{ name: "k42", params: new Array<ValType>(9).fill(I32), results: [], locals, body: f }]);
 }
 
 export type Kernel42 = (M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number) => void;
 
-// WebAssembly is a global in Node 20 but not in the ES2023 lib typings; reach it loosely.
-interface WasmApi {
-  Memory: new (descriptor: { initial: number; maximum?: number }) => { buffer: ArrayBuffer };
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  validate(bytes: Uint8Array): boolean;
-}
-const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-
 let compiled: object | null | undefined;
 
 function compiledModule(): object | null {
-  if (compiled === undefined) {
-    compiled = null;
-    try {
-      const bytes = buildModule();
-      if (wasm && wasm.validate(bytes)) compiled = new wasm.Module(bytes);
-    } catch {
-      compiled = null;
-    }
-  }
+  if (compiled === undefined) compiled = compileModule(buildModule);
   return compiled;
 }
 

@@ -1,16 +1,20 @@
 /**
  * Seeded pseudo-random numbers: xoshiro128** seeded through splitmix32.
  * The same seed gives the same stream on every platform (32-bit integer
- * arithmetic only), which is what makes training deterministic.
+ * arithmetic only), which is what makes training deterministic. Uniforms,
+ * normals and shuffles come from RandomStream (../random.ts), shared with the
+ * other recommenders' generator.
  */
-export class Rng {
+import { RandomStream } from "../random.js";
+
+export class Rng extends RandomStream {
   private a: number;
   private b: number;
   private c: number;
   private d: number;
-  private spare = NaN;
 
   constructor(seed: number) {
+    super();
     let s = seed >>> 0;
     const split = (): number => {
       s = (s + 0x9e3779b9) | 0;
@@ -37,41 +41,6 @@ export class Rng {
     this.c ^= t;
     this.d = rotl(this.d, 11);
     return result;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    return this.nextU32() / 4294967296;
-  }
-
-  /** Uniform integer in [0, n). */
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-
-  /** Standard normal (Box-Muller, caching the second value). */
-  normal(): number {
-    if (!Number.isNaN(this.spare)) {
-      const v = this.spare;
-      this.spare = NaN;
-      return v;
-    }
-    let u = 0;
-    while (u === 0) u = this.next();
-    const v = this.next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
-  }
-
-  /** In-place Fisher-Yates shuffle. */
-  shuffle(a: Int32Array | number[]): void {
-    for (let i = a.length - 1; i > 0; i--) {
-      const j = this.int(i + 1);
-      const t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
   }
 }
 

@@ -12,28 +12,9 @@
  * and N a multiple of 8: the caller (kernels.ts) handles the edges.
  */
 
-// --- a tiny WebAssembly binary writer -------------------------------------
+import { I32, V128, sleb, uleb } from "../wasm-emit.js";
 
-function uleb(n: number, out: number[]): void {
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-}
-
-function sleb(n: number, out: number[]): void {
-  while (true) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return;
-    }
-    out.push(byte | 0x80);
-  }
-}
+// --- the WebAssembly binary writer (LEB128 and value types from ../wasm-emit.ts) ---
 
 function section(id: number, body: number[], out: number[]): void {
   out.push(id);
@@ -45,9 +26,6 @@ function name(s: string, out: number[]): void {
   uleb(s.length, out);
   for (let i = 0; i < s.length; i++) out.push(s.charCodeAt(i));
 }
-
-const I32 = 0x7f;
-const V128 = 0x7b;
 
 /** Emits instructions for one function body. */
 class Code {
