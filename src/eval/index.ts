@@ -24,6 +24,8 @@ export type { Qrels, QrelsFormat } from "./qrels.js";
 export { formatRunLines, formatScore, parseRun, readRun, roundRunScores, writeRun } from "./run.js";
 export type { Run, ScoredDoc } from "./run.js";
 export { formatFixed } from "./format.js";
+export { pairedBootstrap } from "./paired-bootstrap.js";
+export type { PairedDifference } from "./paired-bootstrap.js";
 export { openBeirDataset, readBeirCorpus, readBeirQueries, readBeirSplitQrels, streamBeirQueries } from "./beir.js";
 export type { BeirDataset, BeirDocument, BeirQuery } from "./beir.js";
 export { displayName, formatMetricsTable, formatTrecEvalOutput, toJsonReport } from "./report.js";

@@ -81,11 +81,19 @@ test("--json prints one object with the results list, protocol, readers, cut and
     assert.ok(figure(name)["ndcg@10"] > figure("random")["ndcg@10"] + 0.1, `${name} ${figure(name)["ndcg@10"]} vs random ${figure("random")["ndcg@10"]}`);
     assert.ok(figure(name)["recall@50"] > figure("random")["recall@50"], `${name} recall`);
   }
+  // every method but the baseline carries its paired difference from tfidf-svm; random is clearly worse
+  assert.equal(figure("tfidf-svm").vsTfidfSvm, undefined);
+  const vsRandom = figure("random").vsTfidfSvm!["ndcg@10"];
+  assert.equal(vsRandom.pairs, parsed.readers);
+  assert.ok(Math.abs(vsRandom.difference - (figure("random")["ndcg@10"] - figure("tfidf-svm")["ndcg@10"])) < 2e-4);
+  assert.ok(vsRandom.low <= vsRandom.difference && vsRandom.difference <= vsRandom.high);
+  assert.ok(vsRandom.high < 0, `random is worse than the SVM on these readers: ${JSON.stringify(vsRandom)}`);
 });
 
 test("without --json a table; the validation split cuts earlier; the same seed gives the same figures", async () => {
   const { printed, result } = await run({ corpus, limitReaders: 10, split: "validation", tune: true });
   assert.match(printed, /NDCG@10\s+Recall@50/);
+  assert.match(printed, /vs tfidf-svm: ΔNDCG@10 \[95% CI\]/);
   assert.match(printed, /tfidf-svm/);
   assert.equal(result.split, "validation");
   assert.ok(result.horizon < (await run({ corpus, json: true, limitReaders: 10 })).result.cut, "validation ends before the test cut");

@@ -24,6 +24,7 @@
  *   trec_eval-exact functions), averaged over readers.
  */
 import { InterruptedError, InvalidArgumentError } from "../../../src/core/errors.js";
+import { pairedBootstrap, type PairedDifference } from "../../../src/eval/paired-bootstrap.js";
 import { AccuracyAccumulator } from "../../../src/recommend/eval/rank-metrics.js";
 import type { ItemKnn } from "../../../src/recommend/item-knn.js";
 import { SeededRandom } from "../../../src/recommend/random.js";
@@ -71,6 +72,12 @@ export interface MethodResult {
   description: string;
   "ndcg@10": number;
   "recall@50": number;
+  /**
+   * Mean per-reader difference from the arxiv-sanity baseline (`tfidf-svm`)
+   * with a 95% paired-bootstrap interval: an interval containing 0 means the
+   * readers cannot tell the two apart. Absent on the baseline itself.
+   */
+  vsTfidfSvm?: { "ndcg@10": PairedDifference; "recall@50": PairedDifference };
 }
 
 export interface FeedEvalResult {
@@ -92,6 +99,9 @@ export interface FeedEvalResult {
   results: MethodResult[];
   timing: { loadSeconds: number; modelSeconds: number; coSaveSeconds: number; rankingSeconds: number; totalSeconds: number };
 }
+
+/** The arxiv-sanity baseline every method is compared with. */
+export const BASELINE = "tfidf-svm";
 
 export const PROTOCOL =
   "authors as readers: papers before the cut are their saves, their papers from the cut to the horizon are the relevant items; " +
@@ -131,7 +141,7 @@ function methods(weights: FeedWeights, mmrLambda: number): Method[] {
   return [
     { name: "random", description: "random order (sanity floor)", options: {}, random: true },
     { name: "recency", description: "newest first", options: { weights: only({ recency: 1 }), mmrLambda: 1 } },
-    { name: "tfidf-svm", description: "per-reader linear SVM over tf-idf (arxiv-sanity-lite: C=0.01, balanced), no authors in the text", options: { weights: only({ svm: 1 }), mmrLambda: 1 } },
+    { name: BASELINE, description: "per-reader linear SVM over tf-idf (arxiv-sanity-lite: C=0.01, balanced), no authors in the text", options: { weights: only({ svm: 1 }), mmrLambda: 1 } },
     { name: "content", description: "Trove's content scorer: cosine to saved papers (0.5 max + 0.5 mean)", options: { weights: only({ content: 1 }), mmrLambda: 1 } },
     { name: "trove", description: "full pipeline: content + svm + co-saves + topics + recency, MMR", options: { weights, mmrLambda } },
     { name: "trove-no-mmr", description: "full pipeline without MMR", options: { weights, mmrLambda: 1 } },
@@ -217,7 +227,7 @@ export async function runFeedEval(options: FeedEvalOptions): Promise<FeedEvalRes
   const weights = resolveWeights(options.weights);
   const mmrLambda = options.mmrLambda ?? DEFAULT_MMR_LAMBDA;
   const list = [...methods(weights, mmrLambda), ...(options.tune ? tuningMethods(weights, mmrLambda) : [])];
-  const accumulators = list.map(() => new AccuracyAccumulator([10, 50]));
+  const accumulators = list.map(() => new AccuracyAccumulator([10, 50], { keepPerUser: ["ndcg@10", "recall@50"] }));
   const rankingStarted = performance.now();
   const untilDay = horizon;
   let savesSum = 0;
@@ -273,7 +283,16 @@ export async function runFeedEval(options: FeedEvalOptions): Promise<FeedEvalRes
     mmrLambda,
     results: list.map((method, m) => {
       const means = accumulators[m].means();
-      return { name: method.name, description: method.description, "ndcg@10": round(means["ndcg@10"] ?? 0), "recall@50": round(means["recall@50"] ?? 0) };
+      const result: MethodResult = { name: method.name, description: method.description, "ndcg@10": round(means["ndcg@10"] ?? 0), "recall@50": round(means["recall@50"] ?? 0) };
+      const baseline = list.findIndex((x) => x.name === BASELINE);
+      if (baseline >= 0 && baseline !== m) {
+        const compare = (metric: string): PairedDifference => {
+          const d = pairedBootstrap(accumulators[m].values(metric), accumulators[baseline].values(metric), { seed });
+          return { difference: round(d.difference), low: round(d.low), high: round(d.high), pairs: d.pairs };
+        };
+        result.vsTfidfSvm = { "ndcg@10": compare("ndcg@10"), "recall@50": compare("recall@50") };
+      }
+      return result;
     }),
     timing: {
       loadSeconds: round(loadSeconds),
@@ -292,11 +311,16 @@ export function formatFeedEval(result: FeedEvalResult): string {
     `  ${result.papers} papers; cut ${result.cut}, horizon ${result.horizon}: ${result.trainPapers} earlier papers, ${result.candidates} candidates`,
     `  ${result.readers} readers (of ${result.eligibleReaders} eligible authors), ${result.meanSaves} saves and ${result.meanTargets} relevant papers each on average; seed ${result.seed}`,
     "",
-    `  ${"method".padEnd(18)} ${"NDCG@10".padStart(8)} ${"Recall@50".padStart(10)}  description`,
+    `  ${"method".padEnd(18)} ${"NDCG@10".padStart(8)} ${"Recall@50".padStart(10)}  ${"vs tfidf-svm: ΔNDCG@10 [95% CI]".padEnd(34)} ${"ΔRecall@50 [95% CI]".padEnd(30)} description`,
   ];
+  const delta = (d: PairedDifference | undefined): string =>
+    d ? `${d.difference >= 0 ? "+" : ""}${d.difference.toFixed(4)} [${d.low.toFixed(4)}, ${d.high.toFixed(4)}]${d.low > 0 ? " *" : d.high < 0 ? " -" : ""}` : "";
   for (const r of result.results) {
-    lines.push(`  ${r.name.padEnd(18)} ${r["ndcg@10"].toFixed(4).padStart(8)} ${r["recall@50"].toFixed(4).padStart(10)}  ${r.description}`);
+    lines.push(
+      `  ${r.name.padEnd(18)} ${r["ndcg@10"].toFixed(4).padStart(8)} ${r["recall@50"].toFixed(4).padStart(10)}  ${delta(r.vsTfidfSvm?.["ndcg@10"]).padEnd(34)} ${delta(r.vsTfidfSvm?.["recall@50"]).padEnd(30)} ${r.description}`,
+    );
   }
+  lines.push("", "  * the whole 95% interval is above 0 (better than tfidf-svm); - below 0 (worse); otherwise the readers cannot tell them apart");
   lines.push("", `  ${result.timing.totalSeconds.toFixed(1)} s (load ${result.timing.loadSeconds.toFixed(1)}, tf-idf ${result.timing.modelSeconds.toFixed(1)}, co-saves ${result.timing.coSaveSeconds.toFixed(1)}, ranking ${result.timing.rankingSeconds.toFixed(1)})`);
   return lines.join("\n") + "\n";
 }

@@ -29,12 +29,18 @@ import { ndcgAtK, precisionAtK, recallAtK, reciprocalRank } from "../../eval/met
  */
 export class AccuracyAccumulator {
   private readonly sums = new Map<string, number>();
+  /** Per-user values of the metrics named in `keepPerUser`, in the order users were added. */
+  private readonly perUser = new Map<string, number[]>();
   private readonly maxK: number;
   private rels: Float64Array;
   private ones: Float64Array;
   users = 0;
 
-  constructor(readonly ks: readonly number[]) {
+  constructor(
+    readonly ks: readonly number[],
+    options: { keepPerUser?: readonly string[] } = {},
+  ) {
+    for (const name of options.keepPerUser ?? []) this.perUser.set(name, []);
     for (const k of ks) if (!(Number.isInteger(k) && k > 0)) throw new InvalidArgumentError(`cutoffs must be positive integers, got ${k}`);
     this.maxK = Math.max(1, ...ks);
     this.rels = new Float64Array(this.maxK);
@@ -61,6 +67,14 @@ export class AccuracyAccumulator {
 
   private bump(name: string, value: number): void {
     this.sums.set(name, (this.sums.get(name) ?? 0) + value);
+    this.perUser.get(name)?.push(value);
+  }
+
+  /** Each user's value of a metric named in `keepPerUser` (for paired comparisons). */
+  values(name: string): readonly number[] {
+    const values = this.perUser.get(name);
+    if (!values) throw new InvalidArgumentError(`per-user values of "${name}" were not kept (pass it in keepPerUser)`);
+    return values;
   }
 
   means(): Record<string, number> {
