@@ -10,10 +10,10 @@
  * first), dates as YYYY-MM-DD.
  */
 import { join } from "node:path";
-import { InvalidFileError, InvalidRecordError, NotFoundError } from "../../src/core/errors.js";
+import { InvalidFileError, InvalidRecordError } from "../../src/core/errors.js";
 import type { CollectionSchema, StoredRecord } from "../../src/core/schema.js";
 import { Collection } from "../../src/engine/collection.js";
-import { ConflictError } from "../../src/store/errors.js";
+import { ensureCollection } from "../../src/store/ensure-collection.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
 
@@ -317,7 +317,7 @@ export interface RadarPapers {
 export async function openPapers(dataDir: string = DEFAULT_RADAR_DATA_DIR, options: { quiet?: boolean } = {}): Promise<RadarPapers> {
   const store = await openStore(dataDir);
   try {
-    await ensurePapersCollection(store);
+    await ensureCollection(store, PAPERS_COLLECTION, PAPER_SCHEMA);
     const papers = await Collection.open(store, PAPERS_COLLECTION, join(dataDir, "indexes"), { quiet: options.quiet });
     return {
       store,
@@ -333,21 +333,6 @@ export async function openPapers(dataDir: string = DEFAULT_RADAR_DATA_DIR, optio
   } catch (error) {
     await store.close();
     throw error;
-  }
-}
-
-async function ensurePapersCollection(store: Store): Promise<void> {
-  try {
-    await store.getCollection(PAPERS_COLLECTION);
-    return;
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
-  }
-  try {
-    await store.createCollection(PAPERS_COLLECTION, PAPER_SCHEMA);
-  } catch (error) {
-    // another process created it meanwhile
-    if (!(error instanceof ConflictError)) throw error;
   }
 }
 

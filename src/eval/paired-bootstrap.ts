@@ -6,9 +6,10 @@
  * as a 95% confidence interval of the mean difference. An interval that
  * contains 0 says the data cannot tell the two systems apart.
  *
- * Seeded (a 32-bit counter-based generator), so a report is reproducible.
+ * Seeded (SeededRandom), so a report is reproducible.
  */
 import { InvalidArgumentError } from "../core/errors.js";
+import { SeededRandom } from "../core/random.js";
 
 export interface PairedDifference {
   /** Mean of a − b over the pairs. */
@@ -18,12 +19,6 @@ export interface PairedDifference {
   high: number;
   /** Pairs compared. */
   pairs: number;
-}
-
-function mix32(x: number): number {
-  x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
-  x = Math.imul(x ^ (x >>> 15), 0x846ca68b);
-  return (x ^ (x >>> 16)) >>> 0;
 }
 
 export function pairedBootstrap(
@@ -41,13 +36,10 @@ export function pairedBootstrap(
   let total = 0;
   for (let i = 0; i < n; i++) total += diffs[i] = a[i] - b[i];
   const means = new Float64Array(resamples);
-  let state = mix32((options.seed ?? 1) ^ 0x5bd1e995);
+  const random = new SeededRandom(options.seed ?? 1);
   for (let r = 0; r < resamples; r++) {
     let sum = 0;
-    for (let i = 0; i < n; i++) {
-      state = (state + 0x9e3779b9) | 0;
-      sum += diffs[Math.floor((mix32(state) / 4294967296) * n)];
-    }
+    for (let i = 0; i < n; i++) sum += diffs[random.int(n)];
     means[r] = sum / n;
   }
   means.sort();

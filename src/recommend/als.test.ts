@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { alsKernelAvailable, AlsWorkspace } from "./als-kernels.js";
 import { ImplicitAls } from "./als.js";
-import { SeededRandom } from "./random.js";
+import { SeededRandom } from "../core/random.js";
 import { plantedClusters } from "./testing.js";
 
 const simd = alsKernelAvailable();

@@ -21,7 +21,7 @@ import { FactorRecommender } from "./factor-model.js";
 import type { InteractionData } from "./interactions.js";
 import { solveSpdSmall } from "./linalg.js";
 import type { ModelArray } from "./model-io.js";
-import { SeededRandom } from "./random.js";
+import { SeededRandom } from "../core/random.js";
 import { scoreByFactors, type FitProgress, type ResolvedQuery } from "./recommender.js";
 
 export interface AlsOptions {

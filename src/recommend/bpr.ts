@@ -18,7 +18,7 @@ import { csrFind } from "./csr.js";
 import { FactorRecommender } from "./factor-model.js";
 import type { InteractionData } from "./interactions.js";
 import type { ModelArray } from "./model-io.js";
-import { mix32, SeededRandom } from "./random.js";
+import { mix32, SeededRandom } from "../core/random.js";
 import type { FitProgress, ResolvedQuery } from "./recommender.js";
 
 export interface BprOptions {

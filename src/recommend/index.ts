@@ -7,7 +7,7 @@ export { IdDictionary, InteractionBuilder, InteractionData, DEFAULT_KIND, DEFAUL
 export type { InteractionColumns, InteractionDataOptions, InteractionRecord, UserSequences } from "./interactions.js";
 export { csrFromCoordinates, csrTranspose, csrRow, csrRowData, csrFind, csrNnz } from "./csr.js";
 export type { CsrMatrix } from "./csr.js";
-export { SeededRandom } from "./random.js";
+export { SeededRandom } from "../core/random.js";
 export { topK, TopKSelector } from "./top-k.js";
 export type { ScoredItems } from "./top-k.js";
 

@@ -18,7 +18,7 @@
 import { InvalidArgumentError } from "../core/errors.js";
 import type { InteractionData } from "./interactions.js";
 import type { ModelArray } from "./model-io.js";
-import { SeededRandom } from "./random.js";
+import { SeededRandom } from "../core/random.js";
 import { BaseRecommender, rowNorms, type FitProgress, type ResolvedQuery } from "./recommender.js";
 import type { ScoredItems } from "./top-k.js";
 

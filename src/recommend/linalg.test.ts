@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { gemmNT, inverseScratchFloats, invertSpd, NotPositiveDefiniteError, solveSpdSmall } from "./linalg.js";
 import { F64Workspace } from "./wasm-dgemm.js";
-import { SeededRandom } from "./random.js";
+import { SeededRandom } from "../core/random.js";
 
 function randomSpd(n: number, seed: number): Float64Array {
   const rng = new SeededRandom(seed);

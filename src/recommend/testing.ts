@@ -2,7 +2,7 @@
  * Small synthetic datasets for the tests (not part of the public API).
  */
 import { InteractionBuilder, type InteractionData } from "./interactions.js";
-import { SeededRandom } from "./random.js";
+import { SeededRandom } from "../core/random.js";
 
 /**
  * Planted structure: items fall into `clusters` groups of `itemsPerCluster`;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { SeededRandom } from "./random.js";
+import { SeededRandom } from "../core/random.js";
 import { TopKSelector, topK } from "./top-k.js";
 
 test("top-k orders by score, then by item index; skips -Infinity and NaN", () => {

@@ -94,9 +94,6 @@ const SCHEMAS: Record<string, CollectionSchema> = {
 };
 
 /** Creates `name` with `schema` unless it exists. */
-/** Opens-or-creates a collection (kept here for the app's imports; the logic lives in src/store). */
-export { ensureCollection };
-
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const MAX_EMAIL_LENGTH = 254;
 const DAY_MS = 86_400_000;

@@ -1,5 +1,5 @@
 /** Paper Radar accounts: readers, passwords, sessions, API keys and the authorization helpers. */
-export { Accounts, AccountInputError, ACCOUNT_COLLECTIONS, ensureCollection, normalizeEmail } from "./accounts.js";
+export { Accounts, AccountInputError, ACCOUNT_COLLECTIONS, normalizeEmail } from "./accounts.js";
 export type { AccountsOptions, ApiKeyInfo, Reader, Role } from "./accounts.js";
 export { DEFAULT_SCRYPT, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword, needsRehash, passwordProblem, verifyPassword } from "./passwords.js";
 export type { ScryptParams } from "./passwords.js";

@@ -23,7 +23,7 @@ import { Collection } from "../../../src/engine/collection.js";
 import type { QueryNode } from "../../../src/lexical/query-ast.js";
 import type { PageRequest } from "../../../src/server/pagination.js";
 import type { Store } from "../../../src/store/store.js";
-import { ensureCollection } from "../accounts/accounts.js";
+import { ensureCollection } from "../../../src/store/ensure-collection.js";
 import { MATCH_ALL, allOf } from "./query-nodes.js";
 
 export const INTERACTIONS_COLLECTION = "interactions";

@@ -10,7 +10,7 @@
 import type { CollectionSchema, StoredRecord } from "../../../src/core/schema.js";
 import type { Store } from "../../../src/store/store.js";
 import { ConflictError } from "../../../src/store/errors.js";
-import { ensureCollection } from "../accounts/accounts.js";
+import { ensureCollection } from "../../../src/store/ensure-collection.js";
 
 export const PINS_COLLECTION = "pins";
 

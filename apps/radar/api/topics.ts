@@ -9,7 +9,7 @@
  */
 import type { CollectionSchema, StoredRecord } from "../../../src/core/schema.js";
 import type { Store } from "../../../src/store/store.js";
-import { ensureCollection } from "../accounts/accounts.js";
+import { ensureCollection } from "../../../src/store/ensure-collection.js";
 
 export const TOPICS_COLLECTION = "topics";
 export const TOPIC_KINDS = ["category", "keyword"] as const;

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SeededRandom } from "../../../src/recommend/random.js";
+import { SeededRandom } from "../../../src/core/random.js";
 import { parseWeights, runEvalCommand } from "./eval-command.js";
 import type { FeedEvalResult } from "./feed-eval.js";
 

@@ -27,7 +27,7 @@ import { InterruptedError, InvalidArgumentError } from "../../../src/core/errors
 import { pairedBootstrap, type PairedDifference } from "../../../src/eval/paired-bootstrap.js";
 import { AccuracyAccumulator } from "../../../src/recommend/eval/rank-metrics.js";
 import type { ItemKnn } from "../../../src/recommend/item-knn.js";
-import { SeededRandom } from "../../../src/recommend/random.js";
+import { SeededRandom } from "../../../src/core/random.js";
 import { detectFormat, readRawPapers } from "../ingest/import.js";
 import { ARXIV_CATEGORY, normalizePaper, type Paper } from "../papers.js";
 import { collaborativeScores, fitCoSaves } from "../feed/collaborative.js";

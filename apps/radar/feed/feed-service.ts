@@ -17,7 +17,7 @@ import type { Collection } from "../../../src/engine/collection.js";
 import type { QueryNode } from "../../../src/lexical/query-ast.js";
 import type { ItemKnn } from "../../../src/recommend/item-knn.js";
 import type { Store } from "../../../src/store/store.js";
-import { ensureCollection } from "../accounts/accounts.js";
+import { ensureCollection } from "../../../src/store/ensure-collection.js";
 import type { Feedback } from "../api/feedback.js";
 import { INTERACTIONS_COLLECTION } from "../api/feedback.js";
 import type { Pins } from "../api/pins.js";

@@ -14,7 +14,7 @@
  * Σ α_i y_i x_i; stops when the projected-gradient gap falls below `tol`
  * or after `maxEpochs` passes.
  */
-import { SeededRandom } from "../../../src/recommend/random.js";
+import { SeededRandom } from "../../../src/core/random.js";
 
 /** Sparse rows in CSR form (the tf-idf model's arrays). */
 export interface SparseRows {

@@ -24,7 +24,7 @@
 import { InvalidArgumentError } from "../../core/errors.js";
 import { csrFind, csrRow, type CsrMatrix } from "../csr.js";
 import type { InteractionData } from "../interactions.js";
-import { SeededRandom } from "../random.js";
+import { SeededRandom } from "../../core/random.js";
 import type { BaseRecommender } from "../recommender.js";
 import { TopKSelector } from "../top-k.js";
 import { AccuracyAccumulator, BeyondAccuracyAccumulator } from "./rank-metrics.js";

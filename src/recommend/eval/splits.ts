@@ -13,7 +13,7 @@
 import { InvalidArgumentError } from "../../core/errors.js";
 import { csrFind } from "../csr.js";
 import type { InteractionData } from "../interactions.js";
-import { SeededRandom } from "../random.js";
+import { SeededRandom } from "../../core/random.js";
 
 export type SplitStrategy = "leave-one-out" | "global-temporal" | "user-temporal" | "random-holdout";
 

@@ -5,7 +5,7 @@
  * normals and shuffles come from RandomStream (../random.ts), shared with the
  * other recommenders' generator.
  */
-import { RandomStream } from "../random.js";
+import { RandomStream } from "../../core/random.js";
 
 export class Rng extends RandomStream {
   private a: number;

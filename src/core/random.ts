@@ -1,5 +1,5 @@
 /**
- * Seeded random numbers for the recommenders and the splits. A 32-bit Weyl
+ * Seeded random numbers (recommenders, splits, bootstrap intervals, the feed's SVM). A 32-bit Weyl
  * sequence passed through an avalanche mix (a counter-based generator): only
  * 32-bit integer arithmetic, so a seed gives the same stream on every
  * platform, which is what makes fits and splits reproducible.
