@@ -6,7 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { StoredRecord } from "../../../src/core/schema.js";
 import { errorResponses, jsonResponse, signedIn } from "../../../src/server/openapi.js";
-import { pageOf, paginationQuery } from "../../../src/server/pagination.js";
+import { pageOf, pageSchema, paginationQuery } from "../../../src/server/pagination.js";
 import { badRequest } from "../../../src/server/problem.js";
 import { isoDay } from "../../../src/server/validation.js";
 import { currentReader, requireReader } from "../accounts/authorization.js";
@@ -30,13 +30,9 @@ export const feedItemSchema = z
   })
   .openapi("FeedItem");
 
-export const feedSchema = z
-  .object({
-    items: z.array(feedItemSchema),
+export const feedSchema = pageSchema(feedItemSchema, "FeedItemPage")
+  .extend({
     total: z.number().int().min(0).openapi({ description: "papers in the window after leaving out saved, liked, hidden and viewed ones" }),
-    limit: z.number().int(),
-    offset: z.number().int(),
-    next: z.number().int().nullable().openapi({ description: "offset of the next page, or null on the last page" }),
     window: z.object({
       since: z.string().openapi({ format: "date" }),
       until: z.string().openapi({ format: "date" }),
