@@ -65,32 +65,47 @@ export async function seedPapersIfEmpty(dataDir: string, corpus: string, log: (l
   }
 }
 
-export function registerRadarStartCommand(radar: Command): void {
-  radar
-    .command("start")
-    .description("serve Paper Radar (web app and API), importing the bundled arXiv sample on the first start")
+interface ServeOptions {
+  port: string;
+  host: string;
+  data: string;
+  log?: boolean;
+  /** `radar start` only: papers to import when the collection is empty. */
+  corpus?: string;
+}
+
+/** The options `trove serve` and `trove radar start` share. */
+export function addServeOptions(command: Command): Command {
+  return command
     .option("--port <n>", "port (env PORT)", process.env.PORT ?? "8080")
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .option("--data <dir>", "Paper Radar's store and index directory", DEFAULT_RADAR_DATA_DIR)
+    .option("--log", "log requests");
+}
+
+/** Serves Paper Radar until Ctrl-C, first importing `opts.corpus` into an empty collection when given. */
+export async function serveRadar(opts: ServeOptions): Promise<void> {
+  const port = parseNumberOption("port", opts.port, { integer: true, min: 0, max: 65535 });
+  const started = performance.now();
+  if (opts.corpus !== undefined) await seedPapersIfEmpty(opts.data, opts.corpus, (line) => process.stderr.write(`${line}\n`));
+  const server = await startRadarServer({
+    port,
+    host: opts.host,
+    dataDir: opts.data,
+    logRequests: Boolean(opts.log),
+    handleSignals: true,
+    radar: radarOptionsFromEnv(),
+  });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const browseHost = opts.host === "0.0.0.0" || opts.host === "127.0.0.1" ? "localhost" : opts.host;
+  process.stdout.write(
+    `Paper Radar is running at http://${browseHost}:${server.port}/ (ready in ${seconds} s; API: ${server.url}/openapi.json). Ctrl-C to stop.\n` +
+      `The first account to sign up becomes the admin.\n`,
+  );
+}
+
+export function registerRadarStartCommand(radar: Command): void {
+  addServeOptions(radar.command("start").description("serve Paper Radar (web app and API), importing the bundled arXiv sample on the first start"))
     .option("--corpus <file>", "papers to import when the collection is empty", bundledPapersFile())
-    .option("--log", "log requests")
-    .action(async (opts: { port: string; host: string; data: string; corpus: string; log?: boolean }) => {
-      const port = parseNumberOption("port", opts.port, { integer: true, min: 0, max: 65535 });
-      const started = performance.now();
-      await seedPapersIfEmpty(opts.data, opts.corpus, (line) => process.stderr.write(`${line}\n`));
-      const server = await startRadarServer({
-        port,
-        host: opts.host,
-        dataDir: opts.data,
-        logRequests: Boolean(opts.log),
-        handleSignals: true,
-        radar: radarOptionsFromEnv(),
-      });
-      const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      const browseHost = opts.host === "0.0.0.0" || opts.host === "127.0.0.1" ? "localhost" : opts.host;
-      process.stdout.write(
-        `Paper Radar is running at http://${browseHost}:${server.port}/ (ready in ${seconds} s; API: ${server.url}/openapi.json). Ctrl-C to stop.\n` +
-          `The first account to sign up becomes the admin.\n`,
-      );
-    });
+    .action((opts: ServeOptions) => serveRadar(opts));
 }
