@@ -186,9 +186,13 @@ describe("co-saves", () => {
     // before: no co-saves for old-ir
     const plain = await call("GET", "/api/papers/old-ir/related");
     assert.ok(plain.body.items.every((p: { relatedBy?: string }) => p.relatedBy === undefined));
+    const savers: string[] = [];
     for (const email of ["c1@example.org", "c2@example.org", "c3@example.org"]) {
       const cookie = await signUp(email);
+      savers.push(cookie);
       await feedback(cookie, "old-ir", "save");
+      // views are written too; they never make papers co-saved
+      await feedback(cookie, "new-cl-0", "view");
       await feedback(cookie, "new-lg-0", "save");
     }
     const related = await call("GET", "/api/papers/old-ir/related");
@@ -206,5 +210,15 @@ describe("co-saves", () => {
     assert.ok(reason, JSON.stringify(item.reasons));
     assert.equal(reason.paperId, "old-ir");
     assert.match(reason.text, /^saved by readers who saved “Earlier work/);
+
+    // views alone leave the co-saves as they were; un-saving (a deletion) takes them away
+    await feedback(cookie, "new-cl-1", "view");
+    assert.equal((await call("GET", "/api/papers/old-ir/related")).body.items[0].relatedBy, "co-saves");
+    for (const saver of savers) {
+      const saves = await call("GET", "/api/feedback?kind=save&paperId=new-lg-0", saver);
+      for (const record of saves.body.items) assert.equal((await call("DELETE", `/api/feedback/${record.id}`, saver)).status, 204);
+    }
+    const after = await call("GET", "/api/papers/old-ir/related");
+    assert.ok(after.body.items.every((p: { relatedBy?: string }) => p.relatedBy === undefined), JSON.stringify(after.body.items.map((p: { id: string; relatedBy?: string }) => [p.id, p.relatedBy])));
   });
 });

@@ -255,12 +255,22 @@ export class FeedService {
     return svm;
   }
 
-  /** item-kNN over every reader's saves and likes, refitted when the interactions changed. */
+  /**
+   * item-kNN over every reader's saves and likes, refitted when those
+   * changed. Views (written each time a paper is opened) are most of the
+   * writes and never change the model, so the changes since the last fit are
+   * checked first and only a saved/liked record written or any record deleted
+   * (its kind is gone with it) triggers the full scan and refit.
+   */
   private coSaveModel(): Promise<ItemKnn | undefined> {
     const run = this.coSaveQueue.then(async () => {
       const store = this.deps.store;
       const seq = await store.latestSeq(INTERACTIONS_COLLECTION);
       if (seq === this.coSaves.seq) return this.coSaves.knn;
+      if (this.coSaves.seq >= 0 && !(await this.positivesChangedSince(this.coSaves.seq))) {
+        this.coSaves = { seq, knn: this.coSaves.knn };
+        return this.coSaves.knn;
+      }
       const events: Array<{ reader: string; paperId: string; kind: string; timestamp: number }> = [];
       for await (const { record } of store.scanRecords(INTERACTIONS_COLLECTION)) {
         if (POSITIVE_KINDS.has(String(record.kind))) {
@@ -273,6 +283,16 @@ export class FeedService {
     });
     this.coSaveQueue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Whether a save or like was written, or any interaction deleted, after `seq`. */
+  private async positivesChangedSince(seq: number): Promise<boolean> {
+    for (let after = seq; ; ) {
+      const changes = await this.deps.store.changesSince(INTERACTIONS_COLLECTION, after, 5000);
+      if (changes.length === 0) return false;
+      if (changes.some((c) => c.op === "delete" || POSITIVE_KINDS.has(String(c.record?.kind)))) return true;
+      after = changes[changes.length - 1].seq;
+    }
   }
 
   /** Rows of papers in the window whose title or abstract holds the keyword as a phrase. */
