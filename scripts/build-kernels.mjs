@@ -1,0 +1,31 @@
+// Compiles the WebAssembly kernels written in AssemblyScript (src/kernels/assembly/*.ts)
+// into dist/kernels/<name>.wasm. Runs before tsc in `npm run build`; a kernel is
+// recompiled only when its source (or this script) is newer than its output.
+// Flags: SIMD on, -O3, no runtime (kernels never allocate), memory imported from
+// the caller as env.memory, so JavaScript owns the heap and its typed-array views.
+import asc from "assemblyscript/asc";
+import { mkdirSync, readdirSync, statSync, existsSync } from "node:fs";
+import { join } from "node:path";
+
+const sourceDir = "src/kernels/assembly";
+const outDir = "dist/kernels";
+mkdirSync(outDir, { recursive: true });
+const scriptTime = statSync(new URL(import.meta.url)).mtimeMs;
+let failed = false;
+for (const file of readdirSync(sourceDir).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).sort()) {
+  const source = join(sourceDir, file);
+  const output = join(outDir, file.replace(/\.ts$/, ".wasm"));
+  if (existsSync(output) && statSync(output).mtimeMs > Math.max(statSync(source).mtimeMs, scriptTime)) continue;
+  const { error, stderr } = await asc.main([
+    source,
+    "--outFile", output,
+    "-O3", "--noAssert", "--enable", "simd",
+    "--runtime", "stub", "--importMemory", "--initialMemory", "0",
+    "--use", "abort=",
+  ]);
+  if (error) {
+    failed = true;
+    process.stderr.write(`build-kernels: ${source} failed: ${error.message}\n${stderr.toString()}\n`);
+  }
+}
+if (failed) process.exit(1);
