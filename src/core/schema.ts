@@ -99,6 +99,20 @@ export function parseDateValue(value: unknown): number {
 }
 
 /**
+ * Why a key (a record id or a metadata key) cannot be stored as text by every
+ * backend, or undefined when it can: PostgreSQL text cannot hold the NUL
+ * character, and a lone UTF-16 surrogate has no UTF-8 spelling (the drivers
+ * would silently turn it into U+FFFD, so two different ids would collide).
+ */
+export function keyTextProblem(key: string): string | undefined {
+  if (key.includes("\u0000")) return "must not contain the NUL character";
+  if (LONE_SURROGATE.test(key)) return "must be well-formed Unicode (it holds a lone surrogate)";
+  return undefined;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
  * Validates one record against a normalized schema. Returns the record's id.
  * Unknown fields are kept (stored) but not indexed; declared fields must have the declared type.
  */
@@ -119,6 +133,8 @@ export function validateRecord(schema: CollectionSchema & { idField: string }, r
   if (id.length === 0 || id.length > 512) {
     throw new InvalidRecordError("id must be 1 to 512 characters", { recordNumber, field: schema.idField });
   }
+  const idProblem = keyTextProblem(id);
+  if (idProblem) throw new InvalidRecordError(`id ${idProblem}`, { recordNumber, field: schema.idField });
   for (const [name, spec] of Object.entries(schema.fields)) {
     const value = rec[name];
     const where = { recordNumber, recordId: id, field: name };
