@@ -1,16 +1,19 @@
 /**
  * Atomic file replacement: write to a temporary file beside the target, fsync
  * it, rename it over the target, then fsync the directory. A crash at any
- * point leaves either the old file or the new one, never a torn mix.
+ * point leaves either the old file or the new one, never a torn mix. Files
+ * are created 0600.
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { PRIVATE_FILE_MODE } from "./private-files.js";
 
 let counter = 0;
 
 export function writeFileAtomic(path: string, data: Uint8Array | string | readonly Uint8Array[]): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++counter}.tmp`);
-  const fd = openSync(tmp, "w");
+  // a new file is readable by its owner only (private-files.ts); the rename keeps that mode
+  const fd = openSync(tmp, "w", PRIVATE_FILE_MODE);
   try {
     const parts = typeof data === "string" ? [Buffer.from(data, "utf8")] : data instanceof Uint8Array ? [data] : data;
     for (const part of parts) {

@@ -6,7 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -97,6 +97,23 @@ test("two stores open on the same file in one process share the write queue (no 
   } finally {
     await second.close();
     await first.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a new store's directory is 0700 and its database, WAL and shared-memory files 0600, whatever the umask", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "trove-store-"));
+  const previous = process.umask(0o022);
+  try {
+    const store = SqliteStore.open(join(dir, "data"));
+    await store.createCollection("papers", SCHEMA);
+    await store.putRecords("papers", [{ id: "p1", title: "private" }]);
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    assert.equal(mode(join(dir, "data")), 0o700);
+    for (const file of ["trove.db", "trove.db-wal", "trove.db-shm"]) assert.equal(mode(join(dir, "data", file)), 0o600, file);
+    await store.close();
+  } finally {
+    process.umask(previous);
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -30,7 +30,8 @@
  * File layout and migrations: sqlite-migrations.ts.
  */
 import Database from "better-sqlite3";
-import { existsSync, mkdirSync, realpathSync, statSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
+import { makePrivateDir, touchPrivateFile } from "../core/private-files.js";
 import { dirname, join, resolve } from "node:path";
 import { InvalidArgumentError, InvalidFileError, NotFoundError, TroveError } from "../core/errors.js";
 import { normalizeSchema, type CollectionSchema, type StoredRecord } from "../core/schema.js";
@@ -548,16 +549,18 @@ export function resolveStoreFile(location: string): string {
     return path;
   }
   if (/\.(db|sqlite|sqlite3)$/i.test(path)) {
-    mkdirSync(dirname(path), { recursive: true });
+    makePrivateDir(dirname(path));
     return path;
   }
-  mkdirSync(path, { recursive: true });
+  makePrivateDir(path);
   return join(path, STORE_FILE_NAME);
 }
 
 function openConnection(file: string): Database.Database {
   let db: Database.Database;
   try {
+    // SQLite would create the file 0644; created 0600 here, its -wal and -shm files copy that mode
+    touchPrivateFile(file);
     db = new Database(file);
   } catch (error) {
     throw mapSqliteError(error, file);
