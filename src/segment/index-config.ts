@@ -6,7 +6,7 @@
 import type { CollectionSchema, FieldSpec } from "../core/schema.js";
 import { normalizeSchema } from "../core/schema.js";
 import { InvalidArgumentError } from "../core/errors.js";
-import { DEFAULT_BM25, validateBm25, type Bm25Params } from "./bm25.js";
+import { DEFAULT_BM25, validateBm25, type Bm25Params } from "../lexical/bm25.js";
 
 export interface TextFieldConfig {
   type: "text";
@@ -23,13 +23,13 @@ export interface NumericFieldConfig {
 }
 export type IndexedFieldConfig = TextFieldConfig | KeywordFieldConfig | NumericFieldConfig;
 
-export interface LexicalIndexConfig {
+export interface IndexConfig {
   idField: string;
   fields: Record<string, IndexedFieldConfig>;
   bm25: Bm25Params;
 }
 
-export interface LexicalIndexOptions extends CollectionSchema {
+export interface IndexOptions extends CollectionSchema {
   bm25?: Partial<Bm25Params>;
   /** Default analyzer for text fields that name none; default "english". */
   defaultAnalyzer?: string;
@@ -37,7 +37,7 @@ export interface LexicalIndexOptions extends CollectionSchema {
   positions?: boolean;
 }
 
-export function toIndexConfig(options: LexicalIndexOptions): LexicalIndexConfig {
+export function toIndexConfig(options: IndexOptions): IndexConfig {
   const schema = normalizeSchema(options);
   const fields: Record<string, IndexedFieldConfig> = {};
   for (const [name, spec] of Object.entries(schema.fields) as [string, FieldSpec][]) {
@@ -54,7 +54,7 @@ export function toIndexConfig(options: LexicalIndexOptions): LexicalIndexConfig 
   return { idField: schema.idField, fields, bm25 };
 }
 
-export function textFieldNames(config: LexicalIndexConfig): string[] {
+export function textFieldNames(config: IndexConfig): string[] {
   return Object.entries(config.fields)
     .filter(([, f]) => f.type === "text")
     .map(([name]) => name);

@@ -1,41 +1,22 @@
 /**
- * Buffers added documents in memory (columnar: flat Int32 posting lists, not
- * objects per term) and turns them into the sections of one immutable segment.
+ * Write side of a text field: buffers analyzed documents column-wise (flat Int32
+ * posting lists, not objects per term) and encodes them into the field's
+ * sections: `<field>.norms` (one-byte length norms), `.termBytes` /
+ * `.termOffsets` (sorted UTF-8 dictionary), `.docFreq`, `.totalTermFreq`, per
+ * term its first block and per block of 128 postings the last doc, byte
+ * offset, best tf and shortest norm (block-max bounds), `.postings` (bit-packed
+ * doc gaps and frequencies) and `.positions` (varints).
  */
 import type { Analyzer } from "../text/analyzer.js";
-import { parseDateValue } from "../core/schema.js";
+import type { Sections, TextFieldStats } from "../segment/segment-format.js";
+import { compareCodePoints, encodeUtf8 } from "../core/utf8.js";
 import { IntList } from "./byte-buffer.js";
-import type { LexicalIndexConfig, TextFieldConfig } from "./index-config.js";
+import type { TextFieldConfig } from "../segment/index-config.js";
 import { PostingsEncoder } from "./postings-encoder.js";
 import { intToByte4 } from "./small-float.js";
-import { compareCodePoints, encodeUtf8, packStrings } from "./utf8.js";
 
-export interface TextFieldStats {
-  type: "text";
-  docCount: number;
-  sumTotalTermFreq: number;
-  sumDocFreq: number;
-  termCount: number;
-  positions: boolean;
-}
-export interface KeywordFieldStats {
-  type: "keyword";
-  valueCount: number;
-}
-export interface NumericFieldStats {
-  type: "number" | "date";
-}
-export type SegmentFieldStats = TextFieldStats | KeywordFieldStats | NumericFieldStats;
-
-export interface SegmentMeta {
-  docCount: number;
-  fields: Record<string, SegmentFieldStats>;
-}
-
-export type Sections = Map<string, Uint8Array | Uint32Array | Int32Array | Float32Array | Float64Array>;
-
-/** Per-field in-memory postings. */
-class TextFieldBuffer {
+/** One text field of the segment being built. */
+export class TextFieldWriter {
   readonly termIds = new Map<string, number>();
   readonly terms: string[] = [];
   readonly postTerm = new IntList(1 << 16);
@@ -147,7 +128,7 @@ class TextFieldBuffer {
     return (this.postTerm.data.length * 4 * 4 + this.positions.data.length * 4 + this.terms.length * 64) | 0;
   }
 
-  encode(name: string, sections: Sections): TextFieldStats {
+  finish(name: string, sections: Sections): TextFieldStats {
     const termCount = this.terms.length;
     const order = Array.from({ length: termCount }, (_, i) => i).sort((a, b) => compareCodePoints(this.terms[a], this.terms[b]));
     // counting sort of postings by term id (postings are already in doc order)
@@ -216,104 +197,3 @@ export function putTextSections(sections: Sections, name: string, norms: Uint8Ar
   sections.set(`${name}.positions`, enc.positions);
 }
 
-/** Multi-valued keyword doc values: per doc a list of strings. */
-class KeywordFieldBuffer {
-  readonly values: string[][] = [];
-  add(value: unknown): void {
-    if (typeof value === "string") this.values.push([value]);
-    else if (Array.isArray(value)) this.values.push(value.filter((v): v is string => typeof v === "string"));
-    else if (typeof value === "number" || typeof value === "boolean") this.values.push([String(value)]);
-    else this.values.push([]);
-  }
-  encode(name: string, sections: Sections): KeywordFieldStats {
-    return encodeKeywordColumn(name, this.values, sections);
-  }
-}
-
-export function encodeKeywordColumn(name: string, perDoc: readonly (readonly string[])[], sections: Sections): KeywordFieldStats {
-  const distinct = new Set<string>();
-  for (const list of perDoc) for (const v of list) distinct.add(v);
-  const dict = [...distinct].sort(compareCodePoints);
-  const ordOf = new Map(dict.map((v, i) => [v, i]));
-  const docOffsets = new Uint32Array(perDoc.length + 1);
-  const ords = new IntList();
-  for (let d = 0; d < perDoc.length; d++) {
-    const list = [...new Set(perDoc[d])].map((v) => ordOf.get(v)!).sort((a, b) => a - b);
-    for (const o of list) ords.push(o);
-    docOffsets[d + 1] = ords.length;
-  }
-  const packed = packStrings(dict);
-  sections.set(`${name}.dictBytes`, packed.bytes);
-  sections.set(`${name}.dictOffsets`, packed.offsets);
-  sections.set(`${name}.docOffsets`, docOffsets);
-  sections.set(`${name}.ords`, new Uint32Array(ords.toArray()));
-  return { type: "keyword", valueCount: dict.length };
-}
-
-export function toNumericValue(type: "number" | "date", value: unknown): number {
-  if (value === undefined || value === null) return Number.NaN;
-  if (type === "date") return parseDateValue(value);
-  return typeof value === "number" ? value : Number.NaN;
-}
-
-export class SegmentBuilder {
-  private readonly ids: string[] = [];
-  private readonly text = new Map<string, TextFieldBuffer>();
-  private readonly keywords = new Map<string, KeywordFieldBuffer>();
-  private readonly numerics = new Map<string, { type: "number" | "date"; values: number[] }>();
-
-  constructor(
-    private readonly config: LexicalIndexConfig,
-    analyzerFor: (name: string) => Analyzer,
-  ) {
-    for (const [name, field] of Object.entries(config.fields)) {
-      if (field.type === "text") this.text.set(name, new TextFieldBuffer(analyzerFor(field.analyzer), field));
-      else if (field.type === "keyword") this.keywords.set(name, new KeywordFieldBuffer());
-      else this.numerics.set(name, { type: field.type, values: [] });
-    }
-  }
-
-  get docCount(): number {
-    return this.ids.length;
-  }
-
-  bytesUsed(): number {
-    let total = this.ids.length * 48;
-    for (const f of this.text.values()) total += f.bytesUsed();
-    return total;
-  }
-
-  /** Adds a validated record; returns its segment-local doc number. */
-  add(id: string, record: Record<string, unknown>): number {
-    const doc = this.ids.length;
-    this.ids.push(id);
-    for (const [name, buffer] of this.text) {
-      const value = record[name];
-      buffer.add(doc, typeof value === "string" ? value : undefined);
-    }
-    for (const [name, buffer] of this.keywords) buffer.add(record[name]);
-    for (const [name, column] of this.numerics) column.values.push(toNumericValue(column.type, record[name]));
-    return doc;
-  }
-
-  build(): { meta: SegmentMeta; sections: Sections } {
-    const sections: Sections = new Map();
-    const fields: Record<string, SegmentFieldStats> = {};
-    putIdSections(sections, this.ids);
-    for (const [name, buffer] of this.text) fields[name] = buffer.encode(name, sections);
-    for (const [name, buffer] of this.keywords) fields[name] = buffer.encode(name, sections);
-    for (const [name, column] of this.numerics) {
-      sections.set(`${name}.values`, Float64Array.from(column.values));
-      fields[name] = { type: column.type };
-    }
-    return { meta: { docCount: this.ids.length, fields }, sections };
-  }
-}
-
-export function putIdSections(sections: Sections, ids: readonly string[]): void {
-  const packed = packStrings(ids);
-  sections.set("_id.bytes", packed.bytes);
-  sections.set("_id.offsets", packed.offsets);
-  const sorted = Uint32Array.from({ length: ids.length }, (_, i) => i).sort((a, b) => compareCodePoints(ids[a], ids[b]));
-  sections.set("_id.sorted", sorted);
-}

@@ -5,12 +5,12 @@
  * when the merge started tell it which documents to keep.
  */
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
-import type { LexicalIndexConfig } from "./index-config.js";
+import type { IndexConfig } from "./index-config.js";
 import { mergeSegments } from "./segment-merger.js";
 import { SegmentReader } from "./segment-reader.js";
 
 export interface MergeJob {
-  config: LexicalIndexConfig;
+  config: IndexConfig;
   inputs: Array<{ name: string; path: string; liveDocs: Uint8Array | null }>;
   outputPath: string;
 }

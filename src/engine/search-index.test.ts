@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LexicalIndex, type SearchResult } from "./lexical-index.js";
+import { SearchIndex, type SearchResult } from "./search-index.js";
 
 const VOCAB = "neural retrieval dense sparse ranking model query document index search language transformer graph learning bm25 lexical token vector embedding recommendation user item sequence attention".split(" ");
 
@@ -51,7 +51,7 @@ function ids(result: SearchResult): string[] {
 test("dynamic pruning returns exactly the exhaustive top-k", async () => {
   const dir = tempDir();
   try {
-    const index = await LexicalIndex.create(dir, { ...SCHEMA, writer: { maxBufferedDocs: 700, maxSegments: 0 } });
+    const index = await SearchIndex.create(dir, { ...SCHEMA, writer: { maxBufferedDocs: 700, maxSegments: 0 } });
     index.addDocuments(randomDocs(3000, 1));
     await index.commit();
     assert.ok(index.stats().segments >= 4, "several segments");
@@ -89,10 +89,10 @@ test("scores do not depend on how documents are split into segments, and survive
   const many = tempDir();
   try {
     const docs = randomDocs(1200, 2);
-    const a = await LexicalIndex.create(one, SCHEMA);
+    const a = await SearchIndex.create(one, SCHEMA);
     a.addDocuments(docs);
     await a.commit();
-    const b = await LexicalIndex.create(many, { ...SCHEMA, writer: { maxBufferedDocs: 100, maxSegments: 0 } });
+    const b = await SearchIndex.create(many, { ...SCHEMA, writer: { maxBufferedDocs: 100, maxSegments: 0 } });
     b.addDocuments(docs);
     await b.commit();
     assert.equal(a.stats().segments, 1);
@@ -103,13 +103,13 @@ test("scores do not depend on how documents are split into segments, and survive
     assert.equal(b.stats().segments, 1);
     for (const q of queries) assert.deepEqual(b.search(q, { k: 20 }).hits, a.search(q, { k: 20 }).hits, `after merge: ${q}`);
     await b.close();
-    const reopened = await LexicalIndex.open(many);
+    const reopened = await SearchIndex.open(many);
     for (const q of queries) assert.deepEqual(reopened.search(q, { k: 20 }).hits, a.search(q, { k: 20 }).hits, `after reopen: ${q}`);
     assert.equal(reopened.documentCount, 1200);
     // a second writer of the same directory is refused while the first is open
-    await assert.rejects(LexicalIndex.open(many), /index at .* is being written by this process/);
+    await assert.rejects(SearchIndex.open(many), /index at .* is being written by this process/);
     await reopened.close();
-    await (await LexicalIndex.open(many)).close();
+    await (await SearchIndex.open(many)).close();
     await a.close();
   } finally {
     rmSync(one, { recursive: true, force: true });
@@ -120,7 +120,7 @@ test("scores do not depend on how documents are split into segments, and survive
 test("updates replace documents by id, deletes remove them, and uncommitted changes stay invisible", async () => {
   const dir = tempDir();
   try {
-    const index = await LexicalIndex.create(dir, SCHEMA);
+    const index = await SearchIndex.create(dir, SCHEMA);
     index.addDocuments([
       { id: "a", title: "graph neural networks", text: "message passing" },
       { id: "b", title: "dense retrieval", text: "dual encoders for search" },
@@ -138,7 +138,7 @@ test("updates replace documents by id, deletes remove them, and uncommitted chan
     assert.deepEqual(ids(index.search("dense")), []);
     assert.equal(index.documentCount, 1);
     await index.close();
-    const again = await LexicalIndex.open(dir);
+    const again = await SearchIndex.open(dir);
     assert.equal(again.documentCount, 1);
     assert.deepEqual(ids(again.search("retrieval")), ["a"]);
     await again.close();
@@ -150,14 +150,14 @@ test("updates replace documents by id, deletes remove them, and uncommitted chan
 test("a crash before the manifest swap leaves the previous commit readable", async () => {
   const dir = tempDir();
   try {
-    const index = await LexicalIndex.create(dir, SCHEMA);
+    const index = await SearchIndex.create(dir, SCHEMA);
     index.addDocuments(randomDocs(50, 3));
     await index.commit();
     // simulate an interrupted commit: a stray segment file and temp file that no manifest references
     writeFileSync(join(dir, "seg_99.trs"), "partial");
     writeFileSync(join(dir, ".manifest.json.123.1.tmp"), "{");
     await index.close();
-    const again = await LexicalIndex.open(dir);
+    const again = await SearchIndex.open(dir);
     assert.equal(again.documentCount, 50);
     assert.ok(!readdirSync(dir).includes("seg_99.trs"), "leftovers removed");
     await again.close();
@@ -169,7 +169,7 @@ test("a crash before the manifest swap leaves the previous commit readable", asy
 test("boolean operators, phrases, fields, filters, facets and pagination", async () => {
   const dir = tempDir();
   try {
-    const index = await LexicalIndex.create(dir, SCHEMA);
+    const index = await SearchIndex.create(dir, SCHEMA);
     index.addDocuments([
       { id: "1", title: "dense passage retrieval", text: "we train dual encoders", category: "cs.IR", year: 2020 },
       { id: "2", title: "retrieval augmented generation", text: "dense retrieval feeds a generator", category: "cs.CL", year: 2021 },
@@ -202,7 +202,7 @@ test("boolean operators, phrases, fields, filters, facets and pagination", async
 test("explanations add up to the hit's score", async () => {
   const dir = tempDir();
   try {
-    const index = await LexicalIndex.create(dir, SCHEMA);
+    const index = await SearchIndex.create(dir, SCHEMA);
     index.addDocuments(randomDocs(200, 4));
     await index.commit();
     const result = index.search("neural ranking model", { k: 5, explain: true });
@@ -229,7 +229,7 @@ test("a merge runs on a worker thread while searches and deletes go on; deletes 
   const reference = tempDir();
   try {
     const docs = randomDocs(2000, 5);
-    const index = await LexicalIndex.create(dir, { ...SCHEMA, writer: { maxBufferedDocs: 250, maxSegments: 0 } });
+    const index = await SearchIndex.create(dir, { ...SCHEMA, writer: { maxBufferedDocs: 250, maxSegments: 0 } });
     index.addDocuments(docs);
     await index.commit();
     assert.equal(index.stats().segments, 8);
@@ -248,11 +248,11 @@ test("a merge runs on a worker thread while searches and deletes go on; deletes 
     await index.close();
 
     // same documents without the victims, indexed in one go, give the same ranking and scores
-    const ref = await LexicalIndex.create(reference, SCHEMA);
+    const ref = await SearchIndex.create(reference, SCHEMA);
     ref.addDocuments(docs);
     ref.deleteDocuments(victims);
     await ref.commit();
-    const reopened = await LexicalIndex.open(dir);
+    const reopened = await SearchIndex.open(dir);
     assert.deepEqual(ids(reopened.search("dense embedding", { k: 15 })), ids(ref.search("dense embedding", { k: 15 })));
     await reopened.close();
     await ref.close();
@@ -265,7 +265,7 @@ test("a merge runs on a worker thread while searches and deletes go on; deletes 
 test("commit starts a background merge when segments pile up; close waits for it", async () => {
   const dir = tempDir();
   try {
-    const index = await LexicalIndex.create(dir, { ...SCHEMA, writer: { maxBufferedDocs: 100, maxSegments: 3 } });
+    const index = await SearchIndex.create(dir, { ...SCHEMA, writer: { maxBufferedDocs: 100, maxSegments: 3 } });
     const docs = randomDocs(1000, 6);
     for (let i = 0; i < 1000; i += 100) {
       index.addDocuments(docs.slice(i, i + 100));
@@ -275,7 +275,7 @@ test("commit starts a background merge when segments pile up; close waits for it
     assert.ok(index.stats().segments <= 3, `segments: ${index.stats().segments}`);
     assert.equal(index.documentCount, 1000);
     await index.close();
-    const again = await LexicalIndex.open(dir);
+    const again = await SearchIndex.open(dir);
     assert.equal(again.documentCount, 1000);
     await again.close();
   } finally {
@@ -286,7 +286,7 @@ test("commit starts a background merge when segments pile up; close waits for it
 test("date values match whole days, months and years; field:* means the field has a value", async () => {
   const dir = tempDir();
   try {
-    const index = await LexicalIndex.create(dir, { fields: { title: { type: "text" }, date: { type: "date" }, tag: { type: "keyword" } } });
+    const index = await SearchIndex.create(dir, { fields: { title: { type: "text" }, date: { type: "date" }, tag: { type: "keyword" } } });
     index.addDocuments([
       { id: "a", title: "one", date: "2024-05-01T15:30:00Z", tag: "x" },
       { id: "b", title: "two", date: "2024-05-02" },
@@ -312,7 +312,7 @@ test("date values match whole days, months and years; field:* means the field ha
 test("conjunctions find every match whatever the clause order (regression: a clause already on the doc must not move)", async () => {
   const dir = tempDir();
   try {
-    const index = await LexicalIndex.create(dir, { fields: { title: { type: "text" }, tag: { type: "keyword" }, year: { type: "number" } } });
+    const index = await SearchIndex.create(dir, { fields: { title: { type: "text" }, tag: { type: "keyword" }, year: { type: "number" } } });
     index.addDocuments([
       { id: "1", title: "retrieval models", tag: "a", year: 2024 },
       { id: "2", title: "retrieval systems", tag: "a", year: 2025 },
@@ -335,7 +335,7 @@ test("sort by a number field: every match ranked by value (missing last, ties in
   const dir = mkdtempSync(join(tmpdir(), "trove-sort-"));
   try {
     const docs = randomDocs(900, 17).map((d, i) => (i % 7 === 0 ? { ...d, year: undefined } : d));
-    const index = await LexicalIndex.create(dir, { ...SCHEMA, writer: { maxBufferedDocs: 200, maxSegments: 0 } });
+    const index = await SearchIndex.create(dir, { ...SCHEMA, writer: { maxBufferedDocs: 200, maxSegments: 0 } });
     index.addDocuments(docs);
     await index.commit();
     assert.ok(index.stats().segments > 1, "several segments");

@@ -1,78 +1,24 @@
 /**
- * Merges several segments into one, dropping deleted documents and renumbering
- * the rest in order. Reads only segment files and writes one new file, so it
- * can run while searches continue on the old segments (the index swaps the
- * manifest afterwards).
+ * Merges one text field of several segments: a k-way merge of their sorted term
+ * dictionaries, postings renumbered through the merge's doc maps (deleted
+ * documents dropped), norms carried over, then encoded as a fresh field.
  */
+import { compareBytes } from "../core/utf8.js";
+import type { Sections, TextFieldStats } from "../segment/segment-format.js";
 import { IntList } from "./byte-buffer.js";
 import { NO_MORE_DOCS } from "./postings-cursor.js";
 import { PostingsEncoder } from "./postings-encoder.js";
-import { writeSegmentFile } from "./segment-file.js";
-import {
-  encodeKeywordColumn,
-  putIdSections,
-  putTextSections,
-  type SegmentFieldStats,
-  type SegmentMeta,
-  type Sections,
-} from "./segment-builder.js";
-import type { SegmentReader, TextFieldReader } from "./segment-reader.js";
-import type { LexicalIndexConfig } from "./index-config.js";
-import { compareBytes } from "./utf8.js";
+import type { TextFieldReader } from "./text-field-reader.js";
+import { putTextSections } from "./text-field-writer.js";
 
-export function mergeSegments(config: LexicalIndexConfig, inputs: readonly SegmentReader[], outputPath: string): { docCount: number; byteLength: number } {
-  // old doc -> new doc maps
-  const docMaps: Int32Array[] = [];
-  let newCount = 0;
-  const ids: string[] = [];
-  for (const seg of inputs) {
-    const map = new Int32Array(seg.docCount).fill(-1);
-    for (let d = 0; d < seg.docCount; d++) {
-      if (seg.isLive(d)) {
-        map[d] = newCount++;
-        ids.push(seg.idOf(d));
-      }
-    }
-    docMaps.push(map);
-  }
-  const sections: Sections = new Map();
-  const fields: Record<string, SegmentFieldStats> = {};
-  putIdSections(sections, ids);
-
-  for (const [name, field] of Object.entries(config.fields)) {
-    if (field.type === "text") {
-      fields[name] = mergeTextField(name, field.positions, inputs, docMaps, newCount, sections);
-    } else if (field.type === "keyword") {
-      const perDoc: string[][] = [];
-      inputs.forEach((seg, s) => {
-        const kw = seg.keywords.get(name);
-        for (let d = 0; d < seg.docCount; d++) if (docMaps[s][d] >= 0) perDoc.push(kw ? kw.valuesOf(d) : []);
-      });
-      fields[name] = encodeKeywordColumn(name, perDoc, sections);
-    } else {
-      const values = new Float64Array(newCount).fill(Number.NaN);
-      inputs.forEach((seg, s) => {
-        const col = seg.numerics.get(name);
-        if (!col) return;
-        for (let d = 0; d < seg.docCount; d++) if (docMaps[s][d] >= 0) values[docMaps[s][d]] = col[d];
-      });
-      sections.set(`${name}.values`, values);
-      fields[name] = { type: field.type };
-    }
-  }
-  const meta: SegmentMeta = { docCount: newCount, fields };
-  const byteLength = writeSegmentFile(outputPath, meta, sections);
-  return { docCount: newCount, byteLength };
-}
-
-function mergeTextField(
+export function mergeTextField(
   name: string,
   withPositions: boolean,
-  inputs: readonly SegmentReader[],
-  docMaps: Int32Array[],
+  inputs: ReadonlyArray<{ docCount: number; text: ReadonlyMap<string, TextFieldReader> }>,
+  docMaps: readonly Int32Array[],
   newCount: number,
   sections: Sections,
-) {
+): TextFieldStats {
   const readers: (TextFieldReader | undefined)[] = inputs.map((s) => s.text.get(name));
   const norms = new Uint8Array(newCount);
   let docCount = 0;

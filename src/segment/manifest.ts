@@ -9,7 +9,7 @@ import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { CorruptIndexError, NotFoundError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/atomic-file.js";
-import type { LexicalIndexConfig } from "./index-config.js";
+import type { IndexConfig } from "./index-config.js";
 
 export const MANIFEST_FILE = "manifest.json";
 export const MANIFEST_FORMAT = "trove-lexical-index";
@@ -29,7 +29,7 @@ export interface Manifest {
   formatVersion: number;
   generation: number;
   nextSegment: number;
-  config: LexicalIndexConfig;
+  config: IndexConfig;
   segments: SegmentEntry[];
   /** Free-form data committed with the index, e.g. the store sequence it reflects. */
   userData: Record<string, unknown>;

@@ -5,8 +5,8 @@
  * IndexSearcher does, so scores do not depend on how documents are split
  * into segments.
  */
-import type { LexicalIndexConfig } from "./index-config.js";
-import type { SegmentReader } from "./segment-reader.js";
+import type { IndexConfig } from "../segment/index-config.js";
+import type { SegmentReader } from "../segment/segment-reader.js";
 
 export interface FieldCollectionStats {
   docCount: number;
@@ -19,7 +19,7 @@ export class IndexSnapshot {
   private readonly fieldStats = new Map<string, FieldCollectionStats>();
 
   constructor(
-    readonly config: LexicalIndexConfig,
+    readonly config: IndexConfig,
     readonly segments: readonly SegmentReader[],
   ) {
     let base = 0;
