@@ -12,7 +12,7 @@ import type { SpaceKind } from "./metric.js";
 export interface HnswKernelExports {
   setSpace(kind: number, dim: number, vectors: number, bytesPerVector: number, corrections: number, scale: number): void;
   setGraph(count: number, level0: number, m0: number, upperOffsets: number, upper: number, m: number, entry: number, topLevel: number): void;
-  setScratch(visited: number, candidates: number, results: number, work: number, workCap: number, prune: number, kept: number): void;
+  setScratch(visited: number, candidates: number, results: number, work: number, workCap: number, prune: number): void;
   setEntry(entry: number, topLevel: number): void;
   entryPoint(): number;
   topLevelOfGraph(): number;
@@ -71,21 +71,20 @@ export class AnnKernel {
    * Allocates the search scratch for `count` nodes: visited stamps, a
    * candidate heap that can hold every node, a result heap and outputs for
    * `resultCap` entries, and (for construction) a work area of `workCap`
-   * pairs plus pruning space for lists of `m0` links.
+   * pairs plus room to prune lists of `m0` links.
    */
   scratch(count: number, resultCap: number, workCap: number, m0: number): void {
     const visited = this.heap.alloc(count * 2);
     this.candidatesAt = this.heap.alloc((count + 1) * 8);
     const work = this.heap.alloc(workCap * 8);
     const prune = this.heap.alloc((m0 + 2) * 8);
-    const kept = this.heap.alloc((m0 + 1) * 4);
     this.resultCap = 0;
     this.ensureResults(resultCap);
-    this.k.setScratch(visited, this.candidatesAt, this.resultsAt, work, workCap, prune, kept);
-    this.scratchArgs = [visited, work, workCap, prune, kept];
+    this.k.setScratch(visited, this.candidatesAt, this.resultsAt, work, workCap, prune);
+    this.scratchArgs = [visited, work, workCap, prune];
   }
 
-  private scratchArgs: [number, number, number, number, number] = [0, 0, 0, 0, 0];
+  private scratchArgs: [number, number, number, number] = [0, 0, 0, 0];
 
   /** Makes room for `n` results (the result heap holds n + 1 while it evicts). */
   ensureResults(n: number): void {
@@ -95,8 +94,8 @@ export class AnnKernel {
     this.outIds = this.heap.alloc(cap * 4);
     this.outDists = this.heap.alloc(cap * 4);
     this.resultCap = cap;
-    const [visited, work, workCap, prune, kept] = this.scratchArgs;
-    if (visited !== 0) this.k.setScratch(visited, this.candidatesAt, this.resultsAt, work, workCap, prune, kept);
+    const [visited, work, workCap, prune] = this.scratchArgs;
+    if (visited !== 0) this.k.setScratch(visited, this.candidatesAt, this.resultsAt, work, workCap, prune);
   }
 
   /** Bytes of kernel memory reserved (what this index holds in WebAssembly memory). */

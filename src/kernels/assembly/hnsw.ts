@@ -28,7 +28,7 @@ const F32_DOT: i32 = 0;
 const F32_L2: i32 = 1;
 const I8_DOT: i32 = 2;
 const I8_L2: i32 = 3;
-const BITS: i32 = 4;
+// 4 = BITS: every other kind compares sign bits
 
 // ---- space
 let kind: i32 = 0;
@@ -60,7 +60,6 @@ let resSize: i32 = 0;
 let work: usize = 0; // ids then dists, `workCap` of each (layer results during construction)
 let workCap: i32 = 0;
 let prune: usize = 0; // ids then dists, m0 + 2 of each (pruning a full neighbour list)
-let kept: usize = 0; // m0 + 1 ids
 let visits: i32 = 0;
 let sink: u32 = 0; // keeps the prefetching loads of searchLayer alive
 
@@ -86,7 +85,7 @@ export function setGraph(n: i32, l0: usize, maxLinks0: i32, offsets: usize, up: 
   topLevel = top;
 }
 
-export function setScratch(vis: usize, candidates: usize, results: usize, w: usize, wCap: i32, p: usize, kp: usize): void {
+export function setScratch(vis: usize, candidates: usize, results: usize, w: usize, wCap: i32, p: usize): void {
   visited = vis;
   visitGen = 0;
   cand = candidates;
@@ -94,7 +93,6 @@ export function setScratch(vis: usize, candidates: usize, results: usize, w: usi
   work = w;
   workCap = wCap;
   prune = p;
-  kept = kp;
 }
 
 export function entryPoint(): i32 {
