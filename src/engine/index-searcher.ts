@@ -15,7 +15,7 @@ import { parseQuery } from "../lexical/query-parser.js";
 import { QueryPlanner, type PlanNode } from "../lexical/query-plan.js";
 import { TermScorer, type Explanation } from "../lexical/scorer.js";
 import { buildScorer, filterBits, flattenTermDisjunction } from "../lexical/segment-scorers.js";
-import { textFieldNames } from "../segment/index-config.js";
+import { textFieldNames, vectorFieldNames } from "../segment/index-config.js";
 import type { SegmentReader } from "../segment/segment-reader.js";
 import { FacetCollector, type FacetCount, type FacetRequest } from "./collectors/facet-collector.js";
 import { collectMaxScore } from "./collectors/max-score-collector.js";
@@ -69,6 +69,24 @@ export interface SearchResult {
   totalHitsExact: boolean;
   facets?: Record<string, FacetCount[]>;
   tookMs: number;
+}
+
+export interface VectorSearchOptions {
+  /** The vector field to search. */
+  field: string;
+  /** The query vector (as many numbers as the field's dimensions). */
+  vector: ArrayLike<number>;
+  /** Number of hits (default 10). */
+  k?: number;
+  offset?: number;
+  /** Non-scoring filter in the query language or as an AST; honoured during the graph search. */
+  filter?: string | QueryNode;
+  /** Beam width of the graph search (default max(k, 100)): larger finds more of the true neighbours, slower. */
+  efSearch?: number;
+  /** Quantized fields: rescore this many times k candidates with the float vectors (0 = none). */
+  rescore?: number;
+  /** Score every eligible vector instead of searching the graph. */
+  exact?: boolean;
 }
 
 export class IndexSearcher {
@@ -191,10 +209,93 @@ export class IndexSearcher {
     return scorer.explain();
   }
 
+  /**
+   * The k documents whose vectors in `field` are most similar to `vector`
+   * (cosine or dot similarity, or 1 / (1 + squared distance) for l2), from
+   * each segment's nearest-neighbour index; the filter and deletions are
+   * honoured inside the search. `totalHits` counts the eligible documents
+   * with a vector.
+   */
+  searchVector(options: VectorSearchOptions): SearchResult {
+    const started = performance.now();
+    const config = this.snapshot.config.fields[options.field];
+    if (!config || config.type !== "vector") {
+      throw new InvalidArgumentError(`vector field "${options.field}" is not a vector field of this index${vectorFieldList(this.snapshot)}`);
+    }
+    const k = options.k ?? 10;
+    const offset = options.offset ?? 0;
+    if (!Number.isInteger(k) || k < 1 || k > 10_000) throw new InvalidArgumentError(`k must be an integer from 1 to 10000, got ${k}`);
+    if (!Number.isInteger(offset) || offset < 0 || offset > 10_000) throw new InvalidArgumentError(`offset must be an integer from 0 to 10000, got ${offset}`);
+    const query = toQueryVector(options.vector, config.dimensions, options.field);
+    const filterPlan = options.filter === undefined ? null : planWith(this.plannerFor({}), options.filter, { defaultOperator: "and" });
+    const heap = new TopKHeap(k + offset);
+    let eligibleTotal = 0;
+    this.snapshot.segments.forEach((segment, s) => {
+      const field = segment.vectors.get(options.field);
+      if (!field || field.count === 0) return;
+      const live = segment.liveDocs;
+      const filter = filterPlan ? segmentFilterBits(filterPlan, segment) : null;
+      let accept: Uint8Array | null = null;
+      let eligible = field.count;
+      if (live || filter) {
+        accept = new Uint8Array(field.count);
+        eligible = 0;
+        for (let o = 0; o < field.count; o++) {
+          const doc = field.ordToDoc[o];
+          if ((live === null || live[doc] === 1) && (filter === null || filter[doc] === 1)) {
+            accept[o] = 1;
+            eligible++;
+          }
+        }
+      }
+      eligibleTotal += eligible;
+      if (eligible === 0) return;
+      const found = field.index().search(query, k + offset, { efSearch: options.efSearch, rescore: options.rescore, exact: options.exact, accept, acceptCount: eligible });
+      const base = this.snapshot.bases[s];
+      for (let i = 0; i < found.ords.length; i++) heap.offer(found.scores[i], base + field.ordToDoc[found.ords[i]]);
+    });
+    const hits: SearchHit[] = heap
+      .sorted()
+      .slice(offset)
+      .map(({ score, doc }) => {
+        const [s, local] = this.snapshot.locate(doc);
+        return { id: this.snapshot.segments[s].idOf(local), score };
+      });
+    return { hits, totalHits: eligibleTotal, totalHitsExact: true, tookMs: performance.now() - started };
+  }
+
+  /** The stored vector of document `id` in `field` (as given, not normalized), or null when the document or its vector is missing. */
+  vectorOf(id: string, field: string): Float32Array | null {
+    const config = this.snapshot.config.fields[field];
+    if (!config || config.type !== "vector") throw new InvalidArgumentError(`"${field}" is not a vector field of this index${vectorFieldList(this.snapshot)}`);
+    for (const segment of this.snapshot.segments) {
+      const doc = segment.findDoc(id);
+      if (doc >= 0) return segment.vectors.get(field)?.vectorOf(doc) ?? null;
+    }
+    return null;
+  }
+
   /** Documents whose `field` holds the (already analyzed) term, as BM25's idf counts them. */
   docFreq(field: string, term: string): number {
     return this.snapshot.docFreq(field, encodeUtf8(term));
   }
+}
+
+function toQueryVector(vector: ArrayLike<number>, dimensions: number, field: string): Float32Array {
+  if (vector === null || typeof vector !== "object" || typeof vector.length !== "number") {
+    throw new InvalidArgumentError(`the query vector for "${field}" must be a list of ${dimensions} numbers`);
+  }
+  if (vector.length !== dimensions) throw new InvalidArgumentError(`the query vector for "${field}" has ${vector.length} numbers; the field has ${dimensions} dimensions`);
+  const out = Float32Array.from(vector);
+  for (let i = 0; i < out.length; i++) {
+    if (!Number.isFinite(out[i])) throw new InvalidArgumentError(`the query vector for "${field}" holds a value that is not a finite number at position ${i}`);
+  }
+  return out;
+}
+
+function vectorFieldList(snapshot: IndexSnapshot): string {
+  const names = vectorFieldNames(snapshot.config);
+  return names.length ? ` (vector fields: ${names.join(", ")})` : " (it has no vector fields)";
 }
 
 function planWith(planner: QueryPlanner, query: string | QueryNode, options: SearchOptions): PlanNode {

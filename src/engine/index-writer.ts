@@ -122,9 +122,11 @@ export class IndexWriter {
       const id = String(rawId);
       for (const [name, f] of Object.entries(this.manifest.config.fields)) {
         const v = record[name];
-        if (f.type === "text" && v !== undefined && v !== null && typeof v !== "string") {
+        if (v === undefined || v === null) continue;
+        if (f.type === "text" && typeof v !== "string") {
           throw new InvalidRecordError("expected text (a string)", { recordNumber: n, recordId: id, field: name });
         }
+        if (f.type === "vector") checkVectorValue(v, f.dimensions, f.metric, { recordNumber: n, recordId: id, field: name });
       }
       this.deleteId(id);
       const doc = this.builder.add(id, record);
@@ -174,8 +176,8 @@ export class IndexWriter {
   private flush(): void {
     if (this.builder.docCount === 0) return;
     const name = `seg_${this.manifest.nextSegment++}`;
-    const { meta, sections } = this.builder.build();
-    const byteLength = writeSegmentFile(join(this.dir, segmentFileName(name)), meta, sections);
+    const { meta, sections, lazy } = this.builder.build();
+    const byteLength = writeSegmentFile(join(this.dir, segmentFileName(name)), meta, sections, lazy);
     const entry: SegmentEntry = { name, docCount: meta.docCount, deletedCount: 0, delGen: 0, byteLength };
     const reader = new SegmentReader(name, join(this.dir, segmentFileName(name)));
     if (this.bufferedDeletes.size > 0) {
@@ -343,6 +345,20 @@ export class IndexWriter {
   get isClosed(): boolean {
     return this.closed;
   }
+}
+
+function checkVectorValue(value: unknown, dimensions: number, metric: string, where: { recordNumber: number; recordId: string; field: string }): void {
+  const list = value as ArrayLike<unknown>;
+  if (!(Array.isArray(value) || value instanceof Float32Array) || list.length !== dimensions) {
+    throw new InvalidRecordError(`expected a list of ${dimensions} finite numbers`, where);
+  }
+  let zero = true;
+  for (let i = 0; i < dimensions; i++) {
+    const x = list[i];
+    if (typeof x !== "number" || !Number.isFinite(x)) throw new InvalidRecordError(`expected a list of ${dimensions} finite numbers (position ${i} is not)`, where);
+    if (x !== 0) zero = false;
+  }
+  if (zero && metric === "cosine") throw new InvalidRecordError("a cosine vector cannot be all zeros (it has no direction)", where);
 }
 
 function countOnes(bits: Uint8Array): number {

@@ -17,11 +17,11 @@ import type { PlanNode } from "../lexical/query-plan.js";
 import type { Explanation } from "../lexical/scorer.js";
 import { toIndexConfig, textFieldNames, type IndexConfig, type IndexOptions } from "../segment/index-config.js";
 import { MANIFEST_FORMAT, MANIFEST_VERSION, readManifest, removeUnreferencedFiles, writeManifest, type Manifest } from "../segment/manifest.js";
-import { IndexSearcher, type SearchOptions, type SearchResult } from "./index-searcher.js";
+import { IndexSearcher, type SearchOptions, type SearchResult, type VectorSearchOptions } from "./index-searcher.js";
 import { IndexWriter, type WriterOptions } from "./index-writer.js";
 import { SmallestRunMergePolicy } from "./merge-policy.js";
 
-export type { SearchOptions, SearchResult, SearchHit, FacetCount } from "./index-searcher.js";
+export type { SearchOptions, SearchResult, SearchHit, FacetCount, VectorSearchOptions } from "./index-searcher.js";
 export type { WriterOptions } from "./index-writer.js";
 
 export interface IndexStats {
@@ -157,6 +157,16 @@ export class SearchIndex {
   /** Searches the committed documents. */
   search(query: string | QueryNode, options: SearchOptions = {}): SearchResult {
     return this.currentSearcher().search(query, options);
+  }
+
+  /** Nearest-neighbour search over a vector field (see IndexSearcher.searchVector). */
+  searchVector(options: VectorSearchOptions): SearchResult {
+    return this.currentSearcher().searchVector(options);
+  }
+
+  /** The stored vector of document `id` in vector field `field`, or null. */
+  vectorOf(id: string, field: string): Float32Array | null {
+    return this.currentSearcher().vectorOf(id, field);
   }
 
   /** Explains how `id` scores for `query` (null when the document does not match or does not exist). */

@@ -1,9 +1,10 @@
 /**
- * What a lexical index indexes: the id field, and per field how (text fields
+ * What a search index indexes: the id field, and per field how (text fields
  * are analyzed into postings; keyword, number and date fields become columnar
- * doc values for filters and facets). Stored in the index manifest.
+ * doc values for filters and facets; vector fields get a nearest-neighbour
+ * graph per segment). Stored in the index manifest.
  */
-import type { CollectionSchema, FieldSpec } from "../core/schema.js";
+import type { CollectionSchema, FieldSpec, VectorMetric, VectorQuantization } from "../core/schema.js";
 import { normalizeSchema } from "../core/schema.js";
 import { InvalidArgumentError } from "../core/errors.js";
 import { DEFAULT_BM25, validateBm25, type Bm25Params } from "../lexical/bm25.js";
@@ -21,7 +22,18 @@ export interface KeywordFieldConfig {
 export interface NumericFieldConfig {
   type: "number" | "date";
 }
-export type IndexedFieldConfig = TextFieldConfig | KeywordFieldConfig | NumericFieldConfig;
+export interface VectorFieldConfig {
+  type: "vector";
+  dimensions: number;
+  metric: VectorMetric;
+  /** HNSW graph neighbours per node. */
+  m: number;
+  efConstruction: number;
+  quantization: VectorQuantization;
+}
+export type IndexedFieldConfig = TextFieldConfig | KeywordFieldConfig | NumericFieldConfig | VectorFieldConfig;
+
+export const DEFAULT_VECTOR_INDEX = { m: 16, efConstruction: 100, quantization: "none" as VectorQuantization };
 
 export interface IndexConfig {
   idField: string;
@@ -47,9 +59,20 @@ export function toIndexConfig(options: IndexOptions): IndexConfig {
       fields[name] = { type: "keyword" };
     } else if (spec.type === "number" || spec.type === "date") {
       fields[name] = { type: spec.type };
+    } else if (spec.type === "vector") {
+      fields[name] = {
+        type: "vector",
+        dimensions: spec.dimensions,
+        metric: spec.metric ?? "cosine",
+        m: spec.index?.m ?? DEFAULT_VECTOR_INDEX.m,
+        efConstruction: spec.index?.efConstruction ?? DEFAULT_VECTOR_INDEX.efConstruction,
+        quantization: spec.index?.quantization ?? DEFAULT_VECTOR_INDEX.quantization,
+      };
     }
   }
-  if (!Object.values(fields).some((f) => f.type === "text")) throw new InvalidArgumentError("a lexical index needs at least one text field");
+  if (!Object.values(fields).some((f) => f.type === "text" || f.type === "vector")) {
+    throw new InvalidArgumentError("an index needs at least one text or vector field");
+  }
   const bm25 = validateBm25({ k1: options.bm25?.k1 ?? DEFAULT_BM25.k1, b: options.bm25?.b ?? DEFAULT_BM25.b });
   return { idField: schema.idField, fields, bm25 };
 }
@@ -57,5 +80,11 @@ export function toIndexConfig(options: IndexOptions): IndexConfig {
 export function textFieldNames(config: IndexConfig): string[] {
   return Object.entries(config.fields)
     .filter(([, f]) => f.type === "text")
+    .map(([name]) => name);
+}
+
+export function vectorFieldNames(config: IndexConfig): string[] {
+  return Object.entries(config.fields)
+    .filter(([, f]) => f.type === "vector")
     .map(([name]) => name);
 }

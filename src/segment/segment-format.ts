@@ -27,7 +27,17 @@ export interface NumericFieldStats {
   type: "number" | "date";
 }
 
-export type SegmentFieldStats = TextFieldStats | KeywordFieldStats | NumericFieldStats;
+export interface VectorFieldStats {
+  type: "vector";
+  dimensions: number;
+  metric: "cosine" | "dot" | "l2";
+  /** Documents of the segment that have a vector (their ordinals are 0..count-1, in doc order). */
+  count: number;
+  /** What the nearest-neighbour structure needs to reopen itself (src/vector); absent for an empty field. */
+  ann?: Record<string, unknown>;
+}
+
+export type SegmentFieldStats = TextFieldStats | KeywordFieldStats | NumericFieldStats | VectorFieldStats;
 
 export interface SegmentMeta {
   docCount: number;

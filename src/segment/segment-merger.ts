@@ -9,6 +9,7 @@ import { mergeTextField } from "../lexical/text-field-merger.js";
 import { putIdSections } from "./id-column.js";
 import { mergeKeywordField } from "./keyword-field.js";
 import { mergeNumericField } from "./numeric-field.js";
+import { mergeVectorField } from "./vector-field.js";
 import { writeSegmentFile } from "./segment-file.js";
 import type { SegmentFieldStats, SegmentMeta, Sections } from "./segment-format.js";
 import type { SegmentReader } from "./segment-reader.js";
@@ -29,14 +30,16 @@ export function mergeSegments(config: IndexConfig, inputs: readonly SegmentReade
     docMaps.push(map);
   }
   const sections: Sections = new Map();
+  const lazy = new Set<string>();
   const fields: Record<string, SegmentFieldStats> = {};
   putIdSections(sections, ids);
   for (const [name, field] of Object.entries(config.fields)) {
     if (field.type === "text") fields[name] = mergeTextField(name, field.positions, inputs, docMaps, newCount, sections);
     else if (field.type === "keyword") fields[name] = mergeKeywordField(name, inputs, docMaps, sections);
+    else if (field.type === "vector") fields[name] = mergeVectorField(name, field, inputs, docMaps, sections, lazy);
     else fields[name] = mergeNumericField(name, field.type, inputs, docMaps, newCount, sections);
   }
   const meta: SegmentMeta = { docCount: newCount, fields };
-  const byteLength = writeSegmentFile(outputPath, meta, sections);
+  const byteLength = writeSegmentFile(outputPath, meta, sections, lazy);
   return { docCount: newCount, byteLength };
 }

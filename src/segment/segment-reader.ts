@@ -1,12 +1,14 @@
 /**
  * Read-only view of one segment file: the id column and, per field, the reader
  * of its kind (text: src/lexical/text-field-reader.ts; keyword and numeric doc
- * values). Everything is a typed-array view over the file's bytes.
+ * values; vectors, whose data is read on demand). Everything else is a
+ * typed-array view over the file's bytes.
  */
 import { CorruptIndexError } from "../core/errors.js";
 import { TextFieldReader } from "../lexical/text-field-reader.js";
 import { IdColumn } from "./id-column.js";
 import { KeywordFieldReader } from "./keyword-field.js";
+import { VectorFieldReader } from "./vector-field.js";
 import { readSegmentFile } from "./segment-file.js";
 import type { SegmentMeta } from "./segment-format.js";
 
@@ -17,6 +19,7 @@ export class SegmentReader {
   readonly text = new Map<string, TextFieldReader>();
   readonly keywords = new Map<string, KeywordFieldReader>();
   readonly numerics = new Map<string, Float64Array>();
+  readonly vectors = new Map<string, VectorFieldReader>();
   private readonly ids: IdColumn;
 
   constructor(
@@ -34,6 +37,7 @@ export class SegmentReader {
     for (const [field, stats] of Object.entries(file.meta.fields)) {
       if (stats.type === "text") this.text.set(field, new TextFieldReader(file, field, stats));
       else if (stats.type === "keyword") this.keywords.set(field, new KeywordFieldReader(file, field, stats));
+      else if (stats.type === "vector") this.vectors.set(field, new VectorFieldReader(file, field, stats, this.docCount));
       else this.numerics.set(field, file.f64(`${field}.values`));
     }
   }
