@@ -3,9 +3,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonResponse } from "../../../src/server/openapi.js";
 import { pageSchema, paginationQuery } from "../../../src/server/pagination.js";
 import { queryInt, queryList } from "../../../src/server/validation.js";
-import { paperSchema } from "../api/schemas.js";
-import type { RadarRouter } from "../api/services.js";
-import { DEFAULT_TRENDING_DAYS, MAX_TRENDING_DAYS, type Trending } from "./trending.js";
+import { paperSchema } from "./schemas.js";
+import type { RadarRouter } from "./radar-services.js";
+import { DEFAULT_TRENDING_DAYS, MAX_TRENDING_DAYS, type Trending } from "../trending/trending.js";
 
 export const trendingItemSchema = z
   .object({

@@ -1,6 +1,9 @@
 /**
- * Paper Radar's HTTP API as a server module: `startServer({ ..., modules:
- * [radarApi()] })` or simply `startRadarServer({ port, host, dataDir })`.
+ * Paper Radar's wiring, the one place where the app is put together: the
+ * server module `radarApi()` (for `startServer({ ..., modules: [radarApi()] })`,
+ * or simply `startRadarServer({ port, host, dataDir })`) opens every domain
+ * service once, hands them to the HTTP routes as one `RadarServices` object
+ * (http/radar-routes.ts) and mounts the web app.
  *
  * At start it opens, in the server's store: the papers collection (with its
  * index under `<dataDir>/indexes/papers`, as `openPapers` lays it out), the
@@ -9,36 +12,28 @@
  * the routes under /api. See docs/http-api.md for the route list.
  */
 import { join } from "node:path";
-import type { Collection as CollectionType } from "../../../src/engine/collection.js";
-import { Collection } from "../../../src/engine/collection.js";
-import { createRouter } from "../../../src/server/app.js";
-import { registerAuthSchemes } from "../../../src/server/openapi.js";
-import { startServer, type RunningServer, type ServerModule, type StartServerOptions } from "../../../src/server/start-server.js";
-import type { Store } from "../../../src/store/store.js";
-import { Accounts, type AccountsOptions } from "../accounts/accounts.js";
-import { ensureCollection } from "../../../src/store/ensure-collection.js";
-import { SESSION_COOKIE, authenticate, type RadarEnv } from "../accounts/authorization.js";
-import { PAPERS_COLLECTION, PAPER_SCHEMA } from "../papers.js";
-import { registerAdminRoutes } from "./admin-routes.js";
-import { registerAuthRoutes } from "./auth-routes.js";
-import { Feedback } from "./feedback.js";
-import { PaperSearch, type PaperSearchOptions } from "./paper-search.js";
-import { registerPaperRoutes } from "./paper-routes.js";
-import { Pins } from "./pins.js";
-import { registerReaderRoutes } from "./reader-routes.js";
-import type { RadarServices } from "./services.js";
-import { Topics } from "./topics.js";
-import { FeedService } from "../feed/feed-service.js";
-import { registerFeedRoutes } from "../feed/feed-routes.js";
-import { registerDigest, type DigestOptions } from "../digest/digest-module.js";
-import { digestSourceFromFeed } from "../digest/digest-types.js";
-import { Trending } from "../trending/trending.js";
-import { registerTrendingRoutes } from "../trending/trending-routes.js";
-import { mountWebApp } from "../web/web-app.js";
+import { Collection } from "../../src/engine/collection.js";
+import { startServer, type RunningServer, type ServerModule, type StartServerOptions } from "../../src/server/start-server.js";
+import { ensureCollection } from "../../src/store/ensure-collection.js";
+import type { Store } from "../../src/store/store.js";
+import { Accounts, type AccountsOptions } from "./accounts/accounts.js";
+import { createDigest, type DigestOptions } from "./digest/digest-setup.js";
+import { digestSourceFromFeed } from "./digest/digest-types.js";
+import { FeedService } from "./feed/feed-service.js";
+import { Feedback } from "./feedback/feedback.js";
+import { SESSION_COOKIE } from "./http/authorization.js";
+import { radarRoutes } from "./http/radar-routes.js";
+import type { RadarServices } from "./http/radar-services.js";
+import { PAPERS_COLLECTION, PAPER_SCHEMA } from "./papers.js";
+import { Pins } from "./pins/pins.js";
+import { PaperSearch, type PaperSearchOptions } from "./search/paper-search.js";
+import { Topics } from "./topics/topics.js";
+import { Trending } from "./trending/trending.js";
+import { mountWebApp } from "./web/web-app.js";
 
 export interface RadarApiOptions {
   /** An open papers collection to serve (it is then not closed by the server). Default: opened from the server's store. */
-  papers?: CollectionType;
+  papers?: Collection;
   /** Session length, scrypt cost, admin emails (see AccountsOptions). */
   accounts?: AccountsOptions;
   /** Whether anyone may create an account (default true). */
@@ -51,7 +46,7 @@ export interface RadarApiOptions {
 }
 
 /** Opens (creating if needed) the papers collection of `store`, index under `<dataDir>/indexes`. */
-export async function openPapersCollection(store: Store, dataDir: string): Promise<CollectionType> {
+export async function openPapersCollection(store: Store, dataDir: string): Promise<Collection> {
   await ensureCollection(store, PAPERS_COLLECTION, PAPER_SCHEMA);
   return Collection.open(store, PAPERS_COLLECTION, join(dataDir, "indexes"), { quiet: true });
 }
@@ -71,28 +66,21 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
         const pins = await Pins.open(store);
         const feed = await FeedService.open({ store, dataDir, papers, feedback, topics, pins });
         opened.push(feed);
+        const search = new PaperSearch(papers, options.search);
+        const digestSource = digestSourceFromFeed(feed);
         const services: RadarServices = {
           accounts,
-          search: new PaperSearch(papers, options.search),
+          search,
           feedback,
           topics,
           pins,
           feed,
-          digestSource: digestSourceFromFeed(feed),
+          trending: new Trending(feedback, papers),
+          digest: createDigest({ search, pins, topics, feedback, source: () => digestSource }, options.digest),
           cookie: { cookieName: SESSION_COOKIE, secure: options.secureCookies },
           allowSignup: options.allowSignup ?? true,
         };
-        const router = createRouter<RadarEnv>();
-        registerAuthSchemes(router, SESSION_COOKIE);
-        router.use("/api/*", authenticate(accounts, SESSION_COOKIE));
-        registerAuthRoutes(router, services);
-        registerPaperRoutes(router, services);
-        registerReaderRoutes(router, services);
-        registerAdminRoutes(router, services);
-        registerFeedRoutes(router, services);
-        registerTrendingRoutes(router, new Trending(feedback, papers));
-        registerDigest(router, services, options.digest);
-        app.route("/", router);
+        app.route("/", radarRoutes(services));
         mountWebApp(app); // the web UI at / (never shadows /api or /openapi.json)
       } catch (error) {
         for (const r of opened.reverse()) await r.close().catch(() => undefined);

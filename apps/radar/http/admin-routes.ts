@@ -4,9 +4,9 @@ import { errorResponses, jsonBody, jsonResponse, signedIn } from "../../../src/s
 import { pageSchema, paginate, paginationQuery } from "../../../src/server/pagination.js";
 import { HttpError, notFound } from "../../../src/server/problem.js";
 import { TroveError } from "../../../src/core/errors.js";
-import { currentReader, requireAdmin } from "../accounts/authorization.js";
+import { currentReader, requireAdmin } from "./authorization.js";
 import { pinBody, pinIdParam, pinSchema } from "./schemas.js";
-import type { RadarRouter, RadarServices } from "./services.js";
+import type { RadarRouter, RadarServices } from "./radar-services.js";
 
 const TAG = ["admin"];
 

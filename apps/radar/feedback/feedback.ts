@@ -24,7 +24,7 @@ import type { QueryNode } from "../../../src/lexical/query-ast.js";
 import type { PageRequest } from "../../../src/server/pagination.js";
 import type { Store } from "../../../src/store/store.js";
 import { ensureCollection } from "../../../src/store/ensure-collection.js";
-import { MATCH_ALL, allOf } from "./query-nodes.js";
+import { MATCH_ALL, allOf } from "../search/query-nodes.js";
 
 export const INTERACTIONS_COLLECTION = "interactions";
 export const FEEDBACK_KINDS = ["save", "like", "hide", "view"] as const;
@@ -138,18 +138,14 @@ export class Feedback {
     if (query.kind) must.push({ kind: "term", field: "kind", text: query.kind });
     if (query.paperId) must.push({ kind: "term", field: "item", text: query.paperId });
     const filter = allOf(must)!;
-    const index = this.collection.index;
-    const total = index.search(MATCH_ALL, { k: 0, filter, exactTotalHits: true }).totalHits;
+    const total = (await this.collection.search(MATCH_ALL, { k: 0, filter, exactTotalHits: true })).totalHits;
     // documents are in write order and all score the same, so the engine returns them oldest first:
     // the newest-first page [offset, offset + limit) is the oldest-first range [total - offset - limit, total - offset)
     const end = total - page.offset;
     if (end <= 0) return { items: [], total };
     const start = Math.max(0, end - page.limit);
-    const hits = index.search(MATCH_ALL, { k: end - start, offset: start, filter, exactTotalHits: true }).hits;
-    const records = await this.collection.store.getRecords(
-      this.collection.name,
-      hits.map((h) => h.id).reverse(),
-    );
+    const { hits } = await this.collection.search(MATCH_ALL, { k: end - start, offset: start, filter, exactTotalHits: true });
+    const records = hits.map((h) => h.record).reverse();
     return { items: records.filter((r): r is StoredRecord => r !== undefined).map(toFeedback), total };
   }
 

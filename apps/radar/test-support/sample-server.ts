@@ -1,5 +1,6 @@
 /**
- * A Paper Radar server for browser tests and screenshots: a data directory
+ * Test helper (for tests and scripts/radar-screenshots.ts; nothing the app
+ * runs imports it): a Paper Radar server for browser tests and screenshots: a data directory
  * seeded with the bundled arXiv sample (all of it, or every n-th paper so the
  * slice still spans the corpus's dates), served on a free port; and Debian's
  * Chromium launched through playwright-core with the flags that work in
@@ -10,10 +11,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
-import { startRadarServer, type StartRadarServerOptions } from "../../api/radar-api.js";
-import type { RunningServer } from "../../../../src/server/start-server.js";
-import { readRawPapers } from "../../ingest/import.js";
-import { normalizePaper, openPapers, storePapers, type Paper } from "../../papers.js";
+import { startRadarServer, type StartRadarServerOptions } from "../radar-server.js";
+import type { RunningServer } from "../../../src/server/start-server.js";
+import { readRawPapers } from "../ingest/import.js";
+import { normalizePaper, openPapers, storePapers, type Paper } from "../papers.js";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 

@@ -9,7 +9,7 @@ import { errorResponses, jsonBody, jsonResponse, signedIn } from "../../../src/s
 import { paginate, paginationQuery, pageSchema } from "../../../src/server/pagination.js";
 import { HttpError, badRequest, forbidden, notFound, unauthenticated } from "../../../src/server/problem.js";
 import { AccountInputError } from "../accounts/accounts.js";
-import { clearSessionCookie, currentReader, requireReader, requireSession, setSessionCookie } from "../accounts/authorization.js";
+import { clearSessionCookie, currentReader, requireReader, requireSession, setSessionCookie } from "./authorization.js";
 import {
   apiKeySchema,
   createKeyBody,
@@ -20,7 +20,7 @@ import {
   signInBody,
   signUpBody,
 } from "./schemas.js";
-import type { RadarRouter, RadarServices } from "./services.js";
+import type { RadarRouter, RadarServices } from "./radar-services.js";
 
 const TAG = ["accounts"];
 

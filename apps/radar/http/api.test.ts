@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { openStore } from "../../../src/store/open-store.js";
 import type { RunningServer } from "../../../src/server/start-server.js";
 import { PAPERS_COLLECTION, PAPER_SCHEMA } from "../papers.js";
-import { startRadarServer } from "./radar-api.js";
+import { startRadarServer } from "../radar-server.js";
 
 interface TestPaper {
   id: string;

@@ -22,12 +22,12 @@ import type { Collection } from "../../../src/engine/collection.js";
 import type { QueryNode } from "../../../src/lexical/query-ast.js";
 import { parseQuery } from "../../../src/lexical/query-parser.js";
 import type { Analyzer } from "../../../src/text/analyzer.js";
-import { getAnalyzer } from "../../../src/text/registry.js";
 import { StandardTokenizer } from "../../../src/text/standard-tokenizer.js";
 import { badRequest, notFound } from "../../../src/server/problem.js";
 import type { PageRequest } from "../../../src/server/pagination.js";
 import { DateOrder } from "./date-order.js";
 import { highlight, queryTermsFor, snippet } from "./highlight.js";
+import { fieldAnalyzer } from "./index-statistics.js";
 import { MATCH_ALL, allOf, anyOf } from "./query-nodes.js";
 
 export interface PaperFilters {
@@ -77,8 +77,7 @@ export class PaperSearch {
   }
 
   private analyzerOf(field: string): Analyzer {
-    const config = this.papers.index.config.fields[field];
-    return getAnalyzer(config && config.type === "text" ? config.analyzer : "english");
+    return fieldAnalyzer(this.papers, field);
   }
 
   /** The filters as one non-scoring query tree (undefined when there are none). */
@@ -121,23 +120,25 @@ export class PaperSearch {
     let ids: string[];
     let scores: Map<string, number>;
     let total: number;
+    let records: Array<StoredRecord | undefined>;
     try {
       if (sort === "date") {
         const result = await this.newestFirst(query, filter, page);
         ids = result.ids;
         scores = result.scores;
         total = result.total;
+        records = await this.papers.store.getRecords(this.papers.name, ids);
       } else {
-        const result = this.papers.index.search(query, { k: page.limit, offset: page.offset, filter, exactTotalHits: true });
+        const result = await this.papers.search(query, { k: page.limit, offset: page.offset, filter, exactTotalHits: true });
         ids = result.hits.map((h) => h.id);
         scores = new Map(result.hits.map((h) => [h.id, h.score]));
+        records = result.hits.map((h) => h.record);
         // past the last match the engine reports offset + hits as the total: count instead
-        total = ids.length === 0 && page.offset > 0 ? this.count(query, filter) : result.totalHits;
+        total = ids.length === 0 && page.offset > 0 ? await this.count(query, filter) : result.totalHits;
       }
     } catch (error) {
       throw asQueryError(error);
     }
-    const records = await this.papers.store.getRecords(this.papers.name, ids);
     const titleTerms = queryTermsFor(query, this.f.title, this.analyzerOf(this.f.title));
     const abstractTerms = queryTermsFor(query, this.f.abstract, this.analyzerOf(this.f.abstract));
     const items: SearchHitView[] = [];
@@ -163,13 +164,13 @@ export class PaperSearch {
     const paper = await this.get(id);
     const query = this.relatedQuery(paper);
     if (!query) return { items: [], total: 0 };
-    const result = this.papers.index.search(query, { k: page.offset + page.limit + 1, exactTotalHits: true });
-    const selfMatches = result.hits.some((h) => h.id === id) || this.papers.index.explain(query, id) !== null;
-    const ids = result.hits
-      .map((h) => h.id)
-      .filter((x) => x !== id)
-      .slice(page.offset, page.offset + page.limit);
-    return { items: await this.records(ids), total: Math.max(0, result.totalHits - (selfMatches ? 1 : 0)) };
+    const result = await this.papers.search(query, { k: page.offset + page.limit + 1, exactTotalHits: true });
+    // the query is made of the paper's own indexed words, so it matches the paper itself (counted in totalHits)
+    const items = result.hits
+      .filter((h) => h.id !== id && h.record !== undefined)
+      .slice(page.offset, page.offset + page.limit)
+      .map((h) => h.record as StoredRecord);
+    return { items, total: Math.max(0, result.totalHits - 1) };
   }
 
   /**
@@ -224,8 +225,8 @@ export class PaperSearch {
     return records.filter((r): r is StoredRecord => r !== undefined);
   }
 
-  private count(query: QueryNode, filter: QueryNode | undefined): number {
-    return this.papers.index.search(query, { k: 0, filter, exactTotalHits: true }).totalHits;
+  private async count(query: QueryNode, filter: QueryNode | undefined): Promise<number> {
+    return (await this.papers.search(query, { k: 0, filter, exactTotalHits: true })).totalHits;
   }
 
   /**
@@ -239,7 +240,7 @@ export class PaperSearch {
     if (query.kind === "matchAll" && filter === undefined) {
       return { ids: order.slice(page.offset, page.limit), total: order.size, scores };
     }
-    const total = this.count(query, filter);
+    const total = await this.count(query, filter);
     const n = order.size;
     const want = page.offset + page.limit;
     const ids: string[] = [];
@@ -255,7 +256,7 @@ export class PaperSearch {
       // dated and undated papers never share a window (a date range cannot select both)
       if (pos < order.datedCount && end > order.datedCount) end = order.datedCount;
       const window = this.dateWindow(order.dateAt(pos), order.dateAt(end - 1));
-      const result = this.papers.index.search(query, {
+      const result = await this.papers.search(query, {
         k: Math.min(MAX_K, end - pos),
         filter: allOf(filter ? [window, filter] : [window]),
         exactTotalHits: true,

@@ -1,5 +1,6 @@
 /**
- * For the digest's and trending's tests: a small corpus of papers (most in
+ * Test helper (tests only; nothing the app runs imports it), for the
+ * digest's, trending's and search tests: a small corpus of papers (most in
  * ISO week 2026-W27, a few earlier) in a temporary store, with the services
  * the digest builder reads.
  */
@@ -9,11 +10,11 @@ import { join } from "node:path";
 import type { Collection } from "../../../src/engine/collection.js";
 import { openStore } from "../../../src/store/open-store.js";
 import type { Store } from "../../../src/store/store.js";
-import { Feedback } from "../api/feedback.js";
-import { PaperSearch } from "../api/paper-search.js";
-import { Pins } from "../api/pins.js";
-import { openPapersCollection } from "../api/radar-api.js";
-import { Topics } from "../api/topics.js";
+import { Feedback } from "../feedback/feedback.js";
+import { PaperSearch } from "../search/paper-search.js";
+import { Pins } from "../pins/pins.js";
+import { openPapersCollection } from "../radar-server.js";
+import { Topics } from "../topics/topics.js";
 import type { Paper } from "../papers.js";
 
 export const WEEK = "2026-W27";

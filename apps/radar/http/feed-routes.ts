@@ -9,9 +9,9 @@ import { errorResponses, jsonResponse, signedIn } from "../../../src/server/open
 import { pageOf, pageSchema, paginationQuery } from "../../../src/server/pagination.js";
 import { badRequest } from "../../../src/server/problem.js";
 import { isoDay } from "../../../src/server/validation.js";
-import { currentReader, requireReader } from "../accounts/authorization.js";
-import { asPaper, paperSchema } from "../api/schemas.js";
-import type { RadarRouter, RadarServices } from "../api/services.js";
+import { currentReader, requireReader } from "./authorization.js";
+import { asPaper, paperSchema } from "./schemas.js";
+import type { RadarRouter, RadarServices } from "./radar-services.js";
 
 export const feedReasonSchema = z
   .object({

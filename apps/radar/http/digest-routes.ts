@@ -15,15 +15,15 @@ import { UnavailableError } from "../../../src/core/errors.js";
 import { errorResponses, jsonResponse, problemSchema, signedIn } from "../../../src/server/openapi.js";
 import { unauthenticated } from "../../../src/server/problem.js";
 import type { Accounts } from "../accounts/accounts.js";
-import { currentReader, requireReader, type RadarEnv } from "../accounts/authorization.js";
-import { paperSchema } from "../api/schemas.js";
-import type { RadarRouter } from "../api/services.js";
-import type { DigestBuilder } from "./digest-builder.js";
-import type { DigestMailer } from "./digest-mailer.js";
-import { parseIsoWeek } from "./iso-week.js";
-import { renderDigestHtml } from "./render-html.js";
-import { renderDigestMarkdown } from "./render-markdown.js";
-import { renderDigestRss } from "./render-rss.js";
+import { currentReader, requireReader, type RadarEnv } from "./authorization.js";
+import { paperSchema } from "./schemas.js";
+import type { RadarRouter } from "./radar-services.js";
+import type { DigestBuilder } from "../digest/digest-builder.js";
+import type { DigestMailer } from "../digest/digest-mailer.js";
+import { parseIsoWeek } from "../digest/iso-week.js";
+import { renderDigestHtml } from "../digest/render-html.js";
+import { renderDigestMarkdown } from "../digest/render-markdown.js";
+import { renderDigestRss } from "../digest/render-rss.js";
 
 const QUERY_KEY_SCHEME = "apiKeyQuery";
 

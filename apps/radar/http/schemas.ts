@@ -7,8 +7,8 @@ import { z } from "@hono/zod-openapi";
 import type { StoredRecord } from "../../../src/core/schema.js";
 import { isoDay, queryList } from "../../../src/server/validation.js";
 import { MAX_PASSWORD_LENGTH } from "../accounts/passwords.js";
-import { FEEDBACK_KINDS } from "./feedback.js";
-import { ARXIV_CATEGORY, MAX_TOPICS, TOPIC_KINDS, TOPIC_LEVELS, topicKey } from "./topics.js";
+import { FEEDBACK_KINDS } from "../feedback/feedback.js";
+import { ARXIV_CATEGORY, MAX_TOPICS, TOPIC_KINDS, TOPIC_LEVELS, topicKey } from "../topics/topics.js";
 
 export const paperIdParam = z.object({
   id: z

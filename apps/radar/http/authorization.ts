@@ -10,7 +10,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { forbidden, notFound, unauthenticated } from "../../../src/server/problem.js";
-import type { Accounts, Reader } from "./accounts.js";
+import type { Accounts, Reader } from "../accounts/accounts.js";
 
 export const SESSION_COOKIE = "radar_session";
 

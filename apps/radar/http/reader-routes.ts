@@ -7,9 +7,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonResponse, signedIn } from "../../../src/server/openapi.js";
 import { pageOf, pageSchema, paginationQuery } from "../../../src/server/pagination.js";
 import { notFound } from "../../../src/server/problem.js";
-import { assertOwner, currentReader, requireReader } from "../accounts/authorization.js";
+import { assertOwner, currentReader, requireReader } from "./authorization.js";
 import { feedbackBody, feedbackIdParam, feedbackKind, feedbackSchema, topicsBody, topicsSchema } from "./schemas.js";
-import type { RadarRouter, RadarServices } from "./services.js";
+import type { RadarRouter, RadarServices } from "./radar-services.js";
 
 export function registerReaderRoutes(router: RadarRouter, services: RadarServices): void {
   const { feedback, topics, search } = services;

@@ -6,9 +6,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonResponse } from "../../../src/server/openapi.js";
 import { pageOf, pageSchema, paginationQuery } from "../../../src/server/pagination.js";
 import { asPaper, paperFilterQuery, paperIdParam, paperSchema, searchHitSchema } from "./schemas.js";
-import type { PaperFilters } from "./paper-search.js";
+import type { PaperFilters } from "../search/paper-search.js";
 import { relatedWithCoSaves } from "../feed/related.js";
-import type { RadarRouter, RadarServices } from "./services.js";
+import type { RadarRouter, RadarServices } from "./radar-services.js";
 
 const TAG = ["papers"];
 
