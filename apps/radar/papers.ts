@@ -310,12 +310,13 @@ export interface RadarPapers {
 }
 
 /**
- * Opens the store under `dataDir` and the "papers" collection with its index
- * under `<dataDir>/indexes`, creating the collection when it is missing and
- * bringing the index up to date with the store.
+ * Opens the store (`options.store`, a postgres:// URL shared by several
+ * nodes, or else the SQLite file under `dataDir`) and the "papers" collection
+ * with its index under `<dataDir>/indexes`, creating the collection when it
+ * is missing and bringing the index up to date with the store.
  */
-export async function openPapers(dataDir: string = DEFAULT_RADAR_DATA_DIR, options: { quiet?: boolean } = {}): Promise<RadarPapers> {
-  const store = await openStore(dataDir);
+export async function openPapers(dataDir: string = DEFAULT_RADAR_DATA_DIR, options: { quiet?: boolean; store?: string } = {}): Promise<RadarPapers> {
+  const store = await openStore(options.store ?? dataDir);
   try {
     await ensureCollection(store, PAPERS_COLLECTION, PAPER_SCHEMA);
     const papers = await Collection.open(store, PAPERS_COLLECTION, join(dataDir, "indexes"), { quiet: options.quiet });
