@@ -15,7 +15,7 @@ export { RateLimiter } from "./rate-limiter.js";
 export type { RateDecision, RateLimit } from "./rate-limiter.js";
 export { crossOriginProblem, isSafeMethod } from "./same-origin.js";
 export type { RunningServer, ServerContext, ServerModule, StartServerOptions } from "./start-server.js";
-export { HttpError, badRequest, conflict, forbidden, notFound, statusForCode, toProblem, unauthenticated } from "./problem.js";
+export { HttpError, badRequest, conflict, forbidden, notFound, statusForCode, toProblem, tooManyRequests, unauthenticated } from "./problem.js";
 export type { HttpErrorCode, Problem, ProblemBody } from "./problem.js";
 export { describeIssue, formatPath, isoDay, queryInt, queryList, validationError, validationHook } from "./validation.js";
 export { DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, pageOf, pageSchema, paginate, paginationQuery } from "./pagination.js";

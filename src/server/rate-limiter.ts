@@ -25,14 +25,36 @@ export interface RateDecision {
   retryAfterSeconds: number;
 }
 
-interface Counter {
+/** The two fixed windows a sliding-window estimate is made of (what a store-backed limiter persists per key). */
+export interface WindowCounter {
   windowStart: number;
   current: number;
   previous: number;
 }
 
+/** `counter` moved to the window that holds `now` (a fresh one when undefined). */
+export function rollWindow(counter: WindowCounter | undefined, windowMs: number, now: number): WindowCounter {
+  const start = Math.floor(now / windowMs) * windowMs;
+  if (!counter) return { windowStart: start, current: 0, previous: 0 };
+  if (counter.windowStart === start) return counter;
+  return { windowStart: start, current: 0, previous: counter.windowStart === start - windowMs ? counter.current : 0 };
+}
+
+/** Whether `extra` more events fit the rule, given the counter (already rolled to `now`). */
+export function windowDecision(counter: WindowCounter | undefined, rule: RateLimit, now: number, extra: number): RateDecision {
+  if (!counter) return { allowed: extra <= rule.limit, retryAfterSeconds: extra <= rule.limit ? 0 : Math.ceil(rule.windowMs / 1000) };
+  const window = rule.windowMs;
+  const elapsed = now - counter.windowStart;
+  const estimate = counter.previous * (1 - elapsed / window) + counter.current + extra;
+  if (estimate <= rule.limit) return { allowed: true, retryAfterSeconds: 0 };
+  // the previous window's share fades linearly; when that cannot bring the estimate under the limit, wait for the next window
+  let waitMs = window - elapsed;
+  if (counter.previous > 0 && counter.current + extra <= rule.limit) waitMs = Math.min(waitMs, ((estimate - rule.limit) / counter.previous) * window);
+  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+}
+
 export class RateLimiter {
-  private readonly counters = new Map<string, Counter>();
+  private readonly counters = new Map<string, WindowCounter>();
 
   constructor(
     readonly rule: RateLimit,
@@ -48,14 +70,22 @@ export class RateLimiter {
 
   /** Would one more event for `key` be allowed? (Counts nothing.) */
   check(key: string): RateDecision {
-    return this.decide(this.counter(key, false), 1);
+    const now = this.now();
+    const counter = this.counters.get(key);
+    return windowDecision(counter && rollWindow(counter, this.rule.windowMs, now), this.rule, now, 1);
   }
 
   /** Counts one event for `key`; says whether it was within the limit. */
   hit(key: string, cost = 1): RateDecision {
-    const counter = this.counter(key, true)!;
+    const now = this.now();
+    const counter = rollWindow(this.counters.get(key), this.rule.windowMs, now);
     counter.current += cost;
-    return this.decide(counter, 0);
+    if (!this.counters.has(key)) {
+      this.counters.set(key, counter);
+      const max = this.options.maxKeys ?? 100_000;
+      if (this.counters.size > max) this.counters.delete(this.counters.keys().next().value!);
+    } else this.counters.set(key, counter);
+    return windowDecision(counter, this.rule, now, 0);
   }
 
   /** Forgets `key` (a successful sign-in clears its failures). */
@@ -65,40 +95,5 @@ export class RateLimiter {
 
   get size(): number {
     return this.counters.size;
-  }
-
-  private counter(key: string, create: boolean): Counter | undefined {
-    const now = this.now();
-    const window = this.rule.windowMs;
-    const start = Math.floor(now / window) * window;
-    let counter = this.counters.get(key);
-    if (counter && counter.windowStart !== start) {
-      counter.previous = counter.windowStart === start - window ? counter.current : 0;
-      counter.current = 0;
-      counter.windowStart = start;
-    }
-    if (!counter && create) {
-      counter = { windowStart: start, current: 0, previous: 0 };
-      this.counters.set(key, counter);
-      const max = this.options.maxKeys ?? 100_000;
-      if (this.counters.size > max) this.counters.delete(this.counters.keys().next().value!);
-    }
-    return counter;
-  }
-
-  private decide(counter: Counter | undefined, extra: number): RateDecision {
-    if (!counter) return { allowed: true, retryAfterSeconds: 0 };
-    const window = this.rule.windowMs;
-    const elapsed = this.now() - counter.windowStart;
-    const weight = 1 - elapsed / window;
-    const estimate = counter.previous * weight + counter.current + extra;
-    if (estimate <= this.rule.limit) return { allowed: true, retryAfterSeconds: 0 };
-    // the previous window's share fades linearly; when it cannot bring the estimate under the limit, wait for the next window
-    let waitMs = window - elapsed;
-    if (counter.previous > 0 && counter.current <= this.rule.limit) {
-      const fadeMs = ((estimate - this.rule.limit) / counter.previous) * window;
-      waitMs = Math.min(waitMs, fadeMs);
-    }
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
   }
 }

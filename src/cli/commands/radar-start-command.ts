@@ -9,7 +9,10 @@
  * environment: PORT, TROVE_STORE_URL (a postgres:// URL shared by several
  * nodes; see docs/deploying.md), TROVE_TRUST_PROXY, TROVE_MAX_CONCURRENT,
  * TROVE_MAX_QUEUED, TROVE_QUEUE_WAIT_MS, RADAR_ADMIN_EMAILS
- * (comma-separated), and the digest's RADAR_SMTP_URL, RADAR_MAIL_FROM,
+ * (comma-separated), RADAR_SIGNUP (open, invite or closed),
+ * RADAR_SECURE_COOKIES (true to always mark the session cookie Secure),
+ * RADAR_ALLOWED_ORIGINS, RADAR_PASSWORD_MIN_LENGTH, RADAR_PASSWORD_BLOCKLIST
+ * (a file of more passwords to refuse), and the digest's RADAR_SMTP_URL, RADAR_MAIL_FROM,
  * RADAR_LLM_URL, RADAR_LLM_MODEL, RADAR_LLM_API_KEY (see docs/radar-digest.md).
  */
 import type { Command } from "commander";
@@ -41,8 +44,25 @@ export function radarOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Radar
   const value = (name: string): string | undefined => env[name]?.trim() || undefined;
   const llmUrl = value("RADAR_LLM_URL");
   const llmModel = value("RADAR_LLM_MODEL");
+  const signup = value("RADAR_SIGNUP") ?? "open";
+  if (signup !== "open" && signup !== "invite" && signup !== "closed") throw new InvalidArgumentError(`RADAR_SIGNUP must be open, invite or closed, got ${JSON.stringify(signup)}`);
+  const secure = value("RADAR_SECURE_COOKIES");
+  if (secure !== undefined && secure !== "true" && secure !== "false") throw new InvalidArgumentError(`RADAR_SECURE_COOKIES must be true or false, got ${JSON.stringify(secure)}`);
+  const minLength = value("RADAR_PASSWORD_MIN_LENGTH");
   return {
-    accounts: { adminEmails },
+    accounts: {
+      adminEmails,
+      signup,
+      password: {
+        minLength: minLength === undefined ? undefined : parseNumberOption("RADAR_PASSWORD_MIN_LENGTH", minLength, { integer: true, min: 8, max: 64 }),
+        extraBlocklistFile: value("RADAR_PASSWORD_BLOCKLIST"),
+      },
+    },
+    secureCookies: secure === undefined ? undefined : secure === "true",
+    allowedOrigins: (env.RADAR_ALLOWED_ORIGINS ?? "")
+      .split(",")
+      .map((o) => o.trim().replace(/\/+$/, ""))
+      .filter(Boolean),
     digest: {
       smtpUrl: value("RADAR_SMTP_URL"),
       mailFrom: value("RADAR_MAIL_FROM"),
