@@ -51,12 +51,12 @@ export function parseEncoderSpec(json: unknown, where: string, options: ParseEnc
     if (key === "type" || value === undefined) continue;
     const fieldType = fields[key];
     if (fieldType === undefined) {
-      throw new InvalidArgumentError(`${where}: unknown field "${key}" for a ${type} encoder (known: ${Object.keys(fields).join(", ")})`);
+      throw new InvalidArgumentError(`${where}: unknown field "${key}" for an encoder of type "${type}" (known: ${Object.keys(fields).join(", ")})`);
     }
     out[key] = checkField(where, key, fieldType, value);
   }
   for (const key of REQUIRED[type]) {
-    if (out[key] === undefined) throw new InvalidArgumentError(`${where}: a ${type} encoder needs the field "${key}"`);
+    if (out[key] === undefined) throw new InvalidArgumentError(`${where}: an encoder of type "${type}" needs the field "${key}"`);
   }
   if (typeof out.path === "string" && options.baseDir !== undefined && !isAbsolute(out.path)) {
     out.path = resolve(options.baseDir, out.path);
