@@ -22,6 +22,9 @@ export { openStore, SqliteStore } from "./store/index.js";
 export type { Store, CollectionInfo, PutOptions, PutResult, Change } from "./store/store.js";
 export { Collection } from "./engine/collection.js";
 
+// encoders (text to vectors)
+export * from "./encoders/index.js";
+
 // evaluation
 export * from "./eval/index.js";
 export { runBeirBm25 } from "./experiments/beir-bm25.js";
