@@ -1,8 +1,9 @@
 /**
- * The security review's findings on accounts, each over a real server:
- * weak passwords, sign-in and sign-up without rate limits, cookies without
- * Secure behind a TLS proxy, no way to close sign-up, cross-site writes with
- * the session cookie. Each test failed before its fix.
+ * The security review's findings on accounts and search, each over a real
+ * server: weak passwords, sign-in and sign-up without rate limits, cookies
+ * without Secure behind a TLS proxy, no way to close sign-up, cross-site
+ * writes with the session cookie, queries that cost seconds. Each test failed
+ * before its fix.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -206,5 +207,30 @@ describe("Origin check on cookie-authenticated writes", () => {
     assert.equal(byKey.status, 201, "API keys are not sent by browsers on their own");
     const loginCsrf = await call(server, "POST", "/api/auth/signin", { body: { email: "reader@example.org", password: GOOD }, headers: { origin: "https://evil.example" } });
     assert.equal(loginCsrf.status, 403, "a cross-site page cannot sign the browser in either");
+  });
+});
+
+describe("expensive queries", () => {
+  test("333 single-letter prefixes are refused at once with a 400 naming the limit; the limits are configurable", async () => {
+    const letters = "abcdefghijklmnopqrstuvwxyz";
+    const q = Array.from({ length: 333 }, (_, i) => `${letters[i % 26]}*`).join(" ");
+    assert.ok(q.length <= 1000);
+    const server = await serve();
+    const started = performance.now();
+    const res = await call(server, "GET", `/api/search?sort=date&q=${encodeURIComponent(q)}`);
+    const ms = performance.now() - started;
+    assert.equal(res.status, 400);
+    assert.equal(res.body.error.field, "query.q");
+    assert.match(res.body.error.message, /333 prefix terms.*limit is 32 \(maxPrefixes\)/);
+    assert.ok(ms < 1000, `refused in ${ms.toFixed(0)} ms`);
+    assert.equal((await call(server, "GET", `/api/search?q=${encodeURIComponent("retriev* OR dense")}`)).status, 200);
+
+    const lenient = await serve({ search: { limits: { maxPrefixes: 400 } } });
+    assert.equal((await call(lenient, "GET", `/api/search?q=${encodeURIComponent(q)}`)).status, 200, "an operator may allow more");
+    const strict = await serve({ search: { limits: { maxClauses: 100 } } });
+    const words = Array.from({ length: 150 }, (_, i) => `w${i}`).join(" ");
+    const many = await call(strict, "GET", `/api/search?q=${encodeURIComponent(words)}`);
+    assert.equal(many.status, 400);
+    assert.match(many.body.error.message, /150 terms and phrases; the limit is 100 \(maxClauses\)/);
   });
 });

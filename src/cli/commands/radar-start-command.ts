@@ -12,7 +12,8 @@
  * (comma-separated), RADAR_SIGNUP (open, invite or closed),
  * RADAR_SECURE_COOKIES (true to always mark the session cookie Secure),
  * RADAR_ALLOWED_ORIGINS, RADAR_PASSWORD_MIN_LENGTH, RADAR_PASSWORD_BLOCKLIST
- * (a file of more passwords to refuse), and the digest's RADAR_SMTP_URL, RADAR_MAIL_FROM,
+ * (a file of more passwords to refuse), TROVE_MAX_QUERY_CLAUSES and
+ * TROVE_MAX_QUERY_PREFIXES (query cost limits, default 1024 and 32), and the digest's RADAR_SMTP_URL, RADAR_MAIL_FROM,
  * RADAR_LLM_URL, RADAR_LLM_MODEL, RADAR_LLM_API_KEY (see docs/radar-digest.md).
  */
 import type { Command } from "commander";
@@ -59,6 +60,12 @@ export function radarOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Radar
       },
     },
     secureCookies: secure === undefined ? undefined : secure === "true",
+    search: {
+      limits: {
+        maxClauses: parseNumberOption("TROVE_MAX_QUERY_CLAUSES", value("TROVE_MAX_QUERY_CLAUSES"), { integer: true, min: 1, max: 100_000 }),
+        maxPrefixes: parseNumberOption("TROVE_MAX_QUERY_PREFIXES", value("TROVE_MAX_QUERY_PREFIXES"), { integer: true, min: 1, max: 100_000 }),
+      },
+    },
     allowedOrigins: (env.RADAR_ALLOWED_ORIGINS ?? "")
       .split(",")
       .map((o) => o.trim().replace(/\/+$/, ""))
