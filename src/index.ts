@@ -11,8 +11,11 @@ export type { CollectionSchema, FieldSpec, FieldType, StoredRecord } from "./cor
 // text analysis
 export * from "./text/index.js";
 
-// lexical search
+// search index (segments: text, keyword, number, date fields) and the query language
 export * from "./lexical/index.js";
+export { SearchIndex } from "./engine/search-index.js";
+export type { SearchOptions, SearchResult, SearchHit, FacetCount, IndexStats, WriterOptions } from "./engine/search-index.js";
+export type { IndexOptions, IndexConfig } from "./segment/index-config.js";
 
 // store and collections
 export { openStore, SqliteStore } from "./store/index.js";

@@ -15,6 +15,7 @@ import { registerRadarCommands } from "./commands/radar-commands.js";
 import { registerRecCommands } from "./commands/rec-commands.js";
 import { registerRadarStartCommand } from "./commands/radar-start-command.js";
 import { registerEncodeCommand } from "./commands/encode-command.js";
+import { registerEncoderCommands } from "./commands/encoder-commands.js";
 
 export const VERSION = "0.1.0";
 
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerEvalCommands(program);
   registerRecCommands(program);
   registerEncodeCommand(program);
+  registerEncoderCommands(program);
   registerDemoCommand(program);
   registerRadarCommands(program);
   const radar = program.commands.find((command) => command.name() === "radar");
