@@ -109,6 +109,11 @@ test("flags that do not fit the model are refused; a missing folder is named", a
   const missing = await runCliInProcess("encode", "--model", join(dir, "no-such-model"), "--input", join(dir, "none.jsonl"));
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /file not found: .*none\.jsonl/);
+  const someInput = join(dir, "some.jsonl");
+  writeFileSync(someInput, jsonl([{ id: 1, text: "x" }]));
+  const noDir = await runCliInProcess("encode", "--model", BERT, "--input", someInput, "--output", join(dir, "no", "such", "out.jsonl"));
+  assert.equal(noDir.code, 2);
+  assert.match(noDir.stderr, /--output: folder .*no\/such does not exist/);
   const input = join(dir, "one.jsonl");
   writeFileSync(input, jsonl([{ id: 1, text: "x" }]));
   const noFolder = await runCliInProcess("encode", "--model", join(dir, "no-such-model"), "--input", input);

@@ -9,7 +9,7 @@
  */
 import type { Command } from "commander";
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { AtomicFileWriter } from "../../core/atomic-file.js";
 import { InvalidArgumentError, InvalidFileError, NotFoundError } from "../../core/errors.js";
 import { InterruptSignal } from "../../core/interrupt.js";
@@ -81,6 +81,7 @@ async function runEncode(flags: EncodeFlags): Promise<void> {
   const spec = specFromFlags(flags);
   if (flags.tokens && spec.type !== "onnx") throw new InvalidArgumentError("--tokens needs a local model folder (an endpoint does not say its token ids)");
   if (flags.input !== undefined && !existsSync(flags.input)) throw new NotFoundError(`file not found: ${flags.input}`);
+  if (flags.output !== undefined && !existsSync(dirname(resolve(flags.output)))) throw new NotFoundError(`--output: folder ${dirname(resolve(flags.output))} does not exist`);
   const inputName = flags.input ?? "<stdin>";
   const records = flags.input !== undefined ? readJsonLines(flags.input) : readStreamJsonLines(process.stdin, inputName);
   const encoder = await openEncoder(spec);
