@@ -1,12 +1,15 @@
 /**
  * `npm run bench:encode`: how fast Trove's ONNX encoder runs a model of all-MiniLM-L6-v2's shape
  * (30522 tokens, hidden 384, 6 layers, 12 heads, 1536 intermediate; random weights), against PyTorch 1.13
- * running the same weights eagerly on the same token ids in the same batches (bench/encoders/torch_speed.py).
+ * running the same weights eagerly on the same token ids in the same batches (bench/onnx/torch_speed.py).
  *
  * The model is not committed (90 MB); make it once with
  *   /usr/bin/python3 scripts/fixtures/make_tiny_encoder.py --out /tmp/fixture-copy --minilm /tmp/minilm-shape
  * then
- *   npm run bench:encode [-- --model /tmp/minilm-shape --texts 256 --threads 1,2 --runs 3 --max-length 256]
+ *   npm run bench:encode [-- --model /tmp/minilm-shape --texts 64 --threads 1,2 --runs 3 --torch-runs 1 --max-length 256 --no-torch]
+ *
+ * Debian's python3-torch is built with the generic (reference) BLAS, which makes its Linear layers slow: the
+ * ratio describes that build, not PyTorch with MKL or OpenBLAS. The table says which BLAS torch used.
  *
  * Texts are SciFact abstracts (title + text). The fixture tokenizer's vocabulary is small, so words split
  * into many pieces: rates are given per token, which is what the model's cost depends on.
@@ -26,9 +29,11 @@ function flag(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 const modelPath = flag("model", "/tmp/minilm-shape");
-const textCount = Number(flag("texts", "256"));
+const textCount = Number(flag("texts", "64"));
 const threadList = flag("threads", "1,2").split(",").map(Number);
 const runs = Number(flag("runs", "3"));
+const torchRuns = Number(flag("torch-runs", "1"));
+const withTorch = !process.argv.includes("--no-torch");
 const maxLength = Number(flag("max-length", "256"));
 const batchSize = 32;
 
@@ -66,24 +71,26 @@ async function main(): Promise<void> {
       const trove = median(seconds);
       const idsFile = join(work, "ids.json");
       writeFileSync(idsFile, JSON.stringify(ids.map((row) => [...row])));
-      const torch = spawnSync("/usr/bin/python3", [join(ROOT, "bench", "encoders", "torch_speed.py"), idsFile, "--threads", String(threads), "--batch", String(batchSize), "--runs", String(runs)], { encoding: "utf8" });
+      const torch = !withTorch ? { status: -1, stdout: "", stderr: "skipped (--no-torch)" } : spawnSync("/usr/bin/python3", [join(ROOT, "bench", "onnx", "torch_speed.py"), idsFile, "--threads", String(threads), "--batch", String(batchSize), "--runs", String(torchRuns)], { encoding: "utf8" });
       let torchSeconds: number | undefined;
       let agreement = "";
+      let blas = "-";
       if (torch.status === 0) {
-        const out = JSON.parse(torch.stdout.trim().split("\n").at(-1)!) as { seconds: number[]; first: number[] };
+        const out = JSON.parse(torch.stdout.trim().split("\n").at(-1)!) as { seconds: number[]; first: number[]; blas: string };
         torchSeconds = median(out.seconds);
+        blas = out.blas;
         const diff = Math.max(...out.first.map((x, i) => Math.abs(x - first[i])));
         agreement = diff.toExponential(1);
       } else {
         agreement = `torch failed: ${torch.stderr.trim().split("\n").at(-1)}`;
       }
-      rows.push([threads, texts.length, tokens, Math.round(tokens / trove), torchSeconds ? Math.round(tokens / torchSeconds) : "-", torchSeconds ? (torchSeconds / trove).toFixed(2) : "-", agreement]);
+      rows.push([threads, texts.length, tokens, Math.round(tokens / trove), torchSeconds ? Math.round(tokens / torchSeconds) : "-", torchSeconds ? (torchSeconds / trove).toFixed(2) : "-", blas, agreement]);
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  console.log(`ONNX encoder, MiniLM-L6 shape, batch ${batchSize}, max length ${maxLength}, median of ${runs}; load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
-  console.log(formatTable(["threads", "texts", "tokens", "Trove tok/s", "torch 1.13 tok/s", "Trove / torch", "max |diff| first vector"], rows));
+  console.log(`ONNX encoder, MiniLM-L6 shape, batch ${batchSize}, max length ${maxLength}; Trove median of ${runs} runs, torch of ${torchRuns}; load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  console.log(formatTable(["threads", "texts", "tokens", "Trove tok/s", "torch 1.13 tok/s", "Trove / torch", "torch BLAS", "max |diff| first vector"], rows));
 }
 
 await main();

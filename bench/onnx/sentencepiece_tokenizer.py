@@ -2,9 +2,9 @@
 """Trains a SentencePiece Unigram model (nmt_nfkc normalization, as XLM-R's) on a text file and writes it
 as a Hugging Face tokenizer.json laid out as XLM-R / multilingual-E5 ship it: Precompiled charsmap +
 Replace("  " -> " ") normalizers, Metaspace pre-tokenizer, "<s> $A </s>" template.
-Used by bench/encoders/tokenizers.ts only.   Needs Debian's python3-sentencepiece.
+Used by bench/onnx/tokenizers.ts only.   Needs Debian's python3-sentencepiece.
 
-    /usr/bin/python3 bench/encoders/sentencepiece_tokenizer.py CORPUS.txt OUT_DIR
+    /usr/bin/python3 bench/onnx/sentencepiece_tokenizer.py CORPUS.txt OUT_DIR
 """
 import base64
 import json

@@ -113,7 +113,7 @@ function qwenTokenizer(corpus: string): Json {
 function sentencePieceTokenizer(corpus: string): Json | string {
   const dir = join(work, "xlmr");
   spawnSync("mkdir", ["-p", dir]);
-  const r = spawnSync("/usr/bin/python3", [join(ROOT, "bench", "encoders", "sentencepiece_tokenizer.py"), corpus, dir], { encoding: "utf8" });
+  const r = spawnSync("/usr/bin/python3", [join(ROOT, "bench", "onnx", "sentencepiece_tokenizer.py"), corpus, dir], { encoding: "utf8" });
   if (r.status !== 0) return `skipped: ${(r.stderr || r.error?.message || "python3 failed").trim().split("\n").at(-1)}`;
   return JSON.parse(readFileSync(join(dir, "tokenizer.json"), "utf8")) as Json;
 }

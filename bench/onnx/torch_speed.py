@@ -1,10 +1,10 @@
 #!/usr/bin/python3
-"""PyTorch 1.13 reference for bench/encoders/onnx-speed.ts: the same random MiniLM-shaped BERT that
+"""PyTorch 1.13 reference for bench/onnx/speed.ts: the same random MiniLM-shaped BERT that
 scripts/fixtures/make_tiny_encoder.py --minilm exports (same seed, so the same weights), run eagerly on
 the same token ids in the same batches (sorted by length, right-padded), mean pooling + normalization.
 
-    /usr/bin/python3 bench/encoders/torch_speed.py IDS.json --threads 1 --batch 32 --runs 3
-prints {"seconds": [...], "first": [first vector's first 8 components]}
+    /usr/bin/python3 bench/onnx/torch_speed.py IDS.json --threads 1 --batch 32 --runs 3
+prints {"seconds": [...], "first": [first vector's first 8 components], "blas": the BLAS torch was built with}
 """
 import argparse
 import json
@@ -52,10 +52,11 @@ def encode():
     return out
 
 
-encode_first = encode()  # warm-up
+encode_first = encode()  # warm-up (also the vectors compared with Trove's)
 seconds = []
 for _ in range(args.runs):
     start = time.perf_counter()
     encode()
     seconds.append(time.perf_counter() - start)
-print(json.dumps({"seconds": seconds, "first": [float(x) for x in encode_first[0][:8]]}))
+blas = next((part.split("=")[1] for part in torch.__config__.show().replace(",", " ").split() if part.startswith("BLAS_INFO=")), "?")
+print(json.dumps({"seconds": seconds, "first": [float(x) for x in encode_first[0][:8]], "blas": blas}))
