@@ -132,6 +132,7 @@ export class ContrastiveTrainer {
   private readonly sim: number;
   private readonly grad: number;
   private readonly qNorm: Float64Array;
+  private readonly sources: Int32Array;
   private readonly dNorm: Float64Array;
   private readonly random: SeededRandom;
   private readonly validationQueries: Set<number> = new Set();
@@ -161,6 +162,7 @@ export class ContrastiveTrainer {
     this.sim = heap.alloc(B * B * 4);
     this.grad = heap.alloc(B * B * 4);
     this.qNorm = new Float64Array(B);
+    this.sources = new Int32Array(B);
     this.dNorm = new Float64Array(B);
 
     this.random = new SeededRandom(settings.seed);
@@ -338,7 +340,9 @@ export class ContrastiveTrainer {
     const f = bag.heap.f32;
     const S = this.sim / 4;
     const G = this.grad / 4;
-    const masked = (i: number, j: number) => i !== j && pairs[(from + i) * PAIR_INTS + 6] === pairs[(from + j) * PAIR_INTS + 6];
+    const source = this.sources;
+    for (let i = 0; i < size; i++) source[i] = pairs[(from + i) * PAIR_INTS + 6];
+    const masked = (i: number, j: number) => i !== j && source[i] === source[j];
     let loss = 0;
     const scale = 1 / (2 * size * tau);
     // rows: each left text against every right text

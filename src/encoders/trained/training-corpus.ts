@@ -51,24 +51,23 @@ export class TrainingCorpus {
     this.sentenceOffsets = new Int32Array(n + 1);
     const bounds: number[] = [];
     const f = this.features;
-    const tf = new Map<number, number>();
-    const tfOf = (row: number) => tf.get(row)!;
+    const tf = new Int32Array(vocabulary.size);
     documents.forEach((doc, d) => {
-      tf.clear();
-      const count = (row: number) => tf.set(row, (tf.get(row) ?? 0) + 1);
-      vocabulary.forEachRow(doc.title, count);
-      for (const s of doc.sentences) vocabulary.forEachRow(s, count);
+      const title = vocabulary.rowsOf(doc.title);
+      const sentences = doc.sentences.map((s) => vocabulary.rowsOf(s));
+      for (const part of [title, ...sentences]) for (const row of part) tf[row]++;
       this.titleStart[d] = f.length;
-      vocabulary.featurize(doc.title, f, tfOf);
+      vocabulary.featurizeRows(title, f, tf);
       this.bodyStart[d] = f.length;
       this.sentenceOffsets[d] = bounds.length;
       bounds.push(f.length);
-      for (const s of doc.sentences) {
-        vocabulary.featurize(s, f, tfOf);
+      for (const s of sentences) {
+        vocabulary.featurizeRows(s, f, tf);
         if (f.length > bounds[bounds.length - 1]) bounds.push(f.length);
       }
       this.docEnd[d] = f.length;
       this.sentenceOffsets[d + 1] = bounds.length;
+      for (const part of [title, ...sentences]) for (const row of part) tf[row] = 0;
     });
     this.sentenceBounds = Int32Array.from(bounds);
     this.queryStart = new Int32Array(queries.length);
