@@ -29,7 +29,7 @@ import { TopKSelector } from "../../src/recommend/top-k.js";
 import { loadTrainingData } from "../../src/encoders/trained/training-data.js";
 import { trainEncoder, trainingConfig, type EncoderTrainingOverrides } from "../../src/encoders/trained/train-encoder.js";
 import type { TrainedModel } from "../../src/encoders/trained/trained-model.js";
-import { benchArxiv } from "./arxiv.js";
+import { benchArxiv, type ArxivFigures } from "./arxiv.js";
 import { convexFusion, reciprocalRankFusion, restrictRun } from "./fusion.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -162,6 +162,43 @@ async function evaluateVariant(label: string, overrides: EncoderTrainingOverride
   return { label, rows, report, validation, weight, docsPerSecond, vocabulary: { words: trained.corpus.words, bigrams: trained.corpus.bigrams }, config };
 }
 
+type Variant = Awaited<ReturnType<typeof evaluateVariant>>;
+
+const fmt = (x: number) => x.toFixed(4);
+const signed = (x: number) => `${x >= 0 ? "+" : ""}${fmt(x)}`;
+
+function scifactLines(queries: number, table: Row[], results: Variant[], load: string): string[] {
+  return [
+    `SciFact test, ${queries} queries. The encoder never sees the test judgments; the convex weight is chosen on train queries held out from training.`,
+    "",
+    `${"method".padEnd(40)}  ndcg@10  recall@100  ndcg@10 - BM25 [95% CI]`,
+    ...table.map((r) => `${r.method.padEnd(40)}  ${fmt(r.ndcg10)}   ${fmt(r.recall100)}    ${r.vsBm25 ? `${signed(r.vsBm25.difference)} [${signed(r.vsBm25.low)}, ${signed(r.vsBm25.high)}]` : ""}`),
+    "",
+    ...results.map((r) => {
+      const rep = r.report;
+      return (
+        `${r.label}: trained in ${rep.seconds.toFixed(1)} s (${rep.epochs.length} epochs, kept ${rep.bestEpoch}; pairs per epoch ${rep.pairsPerEpoch.titleBody} title-body, ` +
+        `${rep.pairsPerEpoch.ict} inverse-cloze, ${rep.pairsPerEpoch.judgments} judgment); validation ndcg@10 encoder ${fmt(r.validation.encoder)}, ` +
+        `convex ${fmt(r.validation.convex)} vs BM25 ${fmt(r.validation.bm25)}; ${r.config.training.dimensions} dims, ${r.vocabulary.words} words + ${r.vocabulary.bigrams} bigrams; ` +
+        `encodes ${r.docsPerSecond.toFixed(0)} docs/s`
+      );
+    }),
+    `load average ${load} (2 cores)`,
+  ];
+}
+
+function arxivLines(arxiv: ArxivFigures, load: string): string[] {
+  const v = arxiv.validation;
+  return [
+    "",
+    `Paper Radar corpus (${arxiv.documents} arXiv papers, no judgments): trained in ${arxiv.trainingSeconds.toFixed(1)} s (${arxiv.epochs} epochs, kept ${arxiv.bestEpoch}; ` +
+      `${arxiv.pairsPerEpoch.titleBody} title-abstract + ${arxiv.pairsPerEpoch.ict} inverse-cloze pairs per epoch); ` +
+      `validation ${v ? `${v.metric} ${fmt(v.value)} on ${v.count} (untrained ${fmt(v.initial)})` : "none"}; ` +
+      `encodes ${arxiv.encodeDocsPerSecond.toFixed(0)} docs/s; model ${(arxiv.modelBytes / 1e6).toFixed(1)} MB (${arxiv.words} words + ${arxiv.bigrams} bigrams), loads in ${arxiv.loadSeconds.toFixed(2)} s`,
+    `load average ${load} (2 cores)`,
+  ];
+}
+
 async function main(): Promise<void> {
   const opt = parseArgs(process.argv.slice(2));
   const dataset = resolve(opt.dataset ?? join(root, "..", "shared", "datasets", "scifact"));
@@ -199,41 +236,17 @@ async function main(): Promise<void> {
       ["corpus only", { features: overrides.features, training: { ...overrides.training, judgmentRepeats: 0 } }],
       ["corpus + train judgments", overrides],
     ];
-    const results = [];
+    const results: Variant[] = [];
     for (const [label, o] of variants) if (!only || label.startsWith(only)) results.push(await evaluateVariant(label, o, shared));
-    const arxivPath = opt.arxiv ?? join(root, "..", "shared", "datasets", "arxiv-cs-cl-ir", "papers.jsonl.gz");
-    const arxiv = opt["skip-arxiv"] || !existsSync(arxivPath) ? null : await benchArxiv(arxivPath, { features: overrides.features, training: { ...overrides.training, judgmentRepeats: 0 } }, log);
     const bm25Row: Row = { method: "BM25 flat (Anserini setting)", ndcg10: bm25Test.evaluation.mean.ndcg_cut_10, recall100: bm25Test.evaluation.mean.recall_100, vsBm25: null };
     const table = [bm25Row, ...results.flatMap((r) => r.rows)];
+    const scifactEnd = loadavg().map((x) => x.toFixed(2)).join(" ");
+    if (!opt.json) process.stdout.write(`${scifactLines(shared.testIds.length, table, results, `${load} -> ${scifactEnd}`).join("\n")}\n`);
+    const arxivPath = opt.arxiv ?? join(root, "..", "shared", "datasets", "arxiv-cs-cl-ir", "papers.jsonl.gz");
+    const arxiv = opt["skip-arxiv"] || !existsSync(arxivPath) ? null : await benchArxiv(arxivPath, { features: overrides.features, training: { ...overrides.training, judgmentRepeats: 0 } }, log);
     const end = loadavg().map((x) => x.toFixed(2)).join(" ");
-    if (opt.json) {
-      process.stdout.write(`${JSON.stringify({ dataset, load: `${load} -> ${end}`, table, variants: results, arxiv }, null, 2)}\n`);
-      return;
-    }
-    const fmt = (x: number) => x.toFixed(4);
-    const signed = (x: number) => `${x >= 0 ? "+" : ""}${fmt(x)}`;
-    const lines = [
-      `SciFact test, ${shared.testIds.length} queries. The encoder never sees the test judgments; the convex weight is chosen on train queries held out from training.`,
-      "",
-      `${"method".padEnd(40)}  ndcg@10  recall@100  ndcg@10 - BM25 [95% CI]`,
-      ...table.map((r) => `${r.method.padEnd(40)}  ${fmt(r.ndcg10)}   ${fmt(r.recall100)}    ${r.vsBm25 ? `${signed(r.vsBm25.difference)} [${signed(r.vsBm25.low)}, ${signed(r.vsBm25.high)}]` : ""}`),
-      "",
-      ...results.map((r) => {
-        const rep = r.report;
-        return `${r.label}: trained in ${rep.seconds.toFixed(1)} s (${rep.epochs.length} epochs, kept ${rep.bestEpoch}; pairs per epoch ${rep.pairsPerEpoch.titleBody} title-body, ${rep.pairsPerEpoch.ict} inverse-cloze, ${rep.pairsPerEpoch.judgments} judgment); validation ndcg@10 encoder ${fmt(r.validation.encoder)}, convex ${fmt(r.validation.convex)} vs BM25 ${fmt(r.validation.bm25)}; ${r.config.training.dimensions} dims, ${r.vocabulary.words} words + ${r.vocabulary.bigrams} bigrams; encodes ${r.docsPerSecond.toFixed(0)} docs/s`;
-      }),
-      ...(arxiv
-        ? [
-            "",
-            `Paper Radar corpus (${arxiv.documents} arXiv papers, no judgments): trained in ${arxiv.trainingSeconds.toFixed(1)} s (${arxiv.epochs} epochs, kept ${arxiv.bestEpoch}; ` +
-              `${arxiv.pairsPerEpoch.titleBody} title-abstract + ${arxiv.pairsPerEpoch.ict} inverse-cloze pairs per epoch); ` +
-              `validation ${arxiv.validation ? `${arxiv.validation.metric} ${fmt(arxiv.validation.value)} on ${arxiv.validation.count} (untrained ${fmt(arxiv.validation.initial)})` : "none"}; ` +
-              `encodes ${arxiv.encodeDocsPerSecond.toFixed(0)} docs/s; model ${(arxiv.modelBytes / 1e6).toFixed(1)} MB (${arxiv.words} words + ${arxiv.bigrams} bigrams), loads in ${arxiv.loadSeconds.toFixed(2)} s`,
-          ]
-        : []),
-      `load average ${load} -> ${end} (2 cores)`,
-    ];
-    process.stdout.write(`${lines.join("\n")}\n`);
+    if (opt.json) process.stdout.write(`${JSON.stringify({ dataset, load: `${load} -> ${end}`, table, variants: results, arxiv }, null, 2)}\n`);
+    else if (arxiv) process.stdout.write(`${arxivLines(arxiv, `${scifactEnd} -> ${end}`).join("\n")}\n`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
