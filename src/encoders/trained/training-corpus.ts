@@ -5,6 +5,7 @@
  * range. Training pairs are then just ranges: title ↔ body, one sentence ↔
  * the rest of its document (inverse cloze task), query ↔ judged document.
  */
+import { InterruptedError } from "../../core/errors.js";
 import type { TrainingData } from "./training-data.js";
 import { DocumentFrequencies, FeatureBuffer, FeatureVocabulary, type AnalyzedText, type FeatureSettings } from "./text-features.js";
 
@@ -82,19 +83,27 @@ export class TrainingCorpus {
     });
   }
 
-  /** Analyzes every document and query, builds the vocabulary from the documents, and lays out the features. */
-  static build(data: TrainingData, settings: FeatureSettings, onProgress?: (done: number) => void): TrainingCorpus {
+  /**
+   * Analyzes every document and query, builds the vocabulary from the
+   * documents, and lays out the features. Yields to the event loop every 500
+   * documents, so Ctrl-C is seen; `signal` stops it with InterruptedError.
+   */
+  static async build(data: TrainingData, settings: FeatureSettings, signal?: { readonly aborted: boolean }): Promise<TrainingCorpus> {
     const vocabularyOnly = new FeatureVocabulary(settings, [], 0, new Float32Array(0));
     const df = new DocumentFrequencies();
-    const analyzed = data.documents.map((doc, i) => {
+    const analyzed: Array<{ title: AnalyzedText; sentences: AnalyzedText[] }> = [];
+    for (const doc of data.documents) {
       const parsed = {
         title: vocabularyOnly.analyze(doc.title ?? ""),
         sentences: splitSentences(doc.text).map((s) => vocabularyOnly.analyze(s)),
       };
       df.add([parsed.title, ...parsed.sentences]);
-      if ((i + 1) % 1000 === 0) onProgress?.(i + 1);
-      return parsed;
-    });
+      analyzed.push(parsed);
+      if (analyzed.length % 500 === 0) {
+        await new Promise((done) => setImmediate(done));
+        if (signal?.aborted) throw new InterruptedError("encoder training interrupted while reading the corpus; nothing was written");
+      }
+    }
     const vocabulary = FeatureVocabulary.build(settings, df);
     const index = new Map(data.documents.map((d, i) => [d.id, i]));
     const queries = data.judgments.map((j) => ({ id: j.queryId, text: vocabularyOnly.analyze(j.query), doc: index.get(j.docId)! }));
