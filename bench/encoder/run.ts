@@ -144,7 +144,7 @@ async function evaluateVariant(label: string, overrides: EncoderTrainingOverride
       weight = w;
     }
   }
-  const validation = { bm25: evalVal(bm25Val), encoder: evalVal(denseVal), rrf: evalVal(reciprocalRankFusion(bm25Val, denseVal)), convex: bestVal };
+  const validation = { bm25: evalVal(bm25Val), encoder: evalVal(denseVal), rrf: evalVal(reciprocalRankFusion(denseVal, bm25Val)), convex: bestVal };
   log(`validation ndcg@10 (${validationIds.size} train queries): BM25 ${validation.bm25.toFixed(4)}, encoder ${validation.encoder.toFixed(4)}, RRF ${validation.rrf.toFixed(4)}, convex ${validation.convex.toFixed(4)} (weight ${weight})`);
   const evalTest = (run: Run) => evaluateRun(run, shared.testQrels, { measures: MEASURES, complete: true });
   const base = perQuery(shared.bm25Test, "ndcg_cut_10", shared.testIds);
@@ -156,7 +156,7 @@ async function evaluateVariant(label: string, overrides: EncoderTrainingOverride
   });
   const rows = [
     row(`encoder alone (${label})`, evalTest(denseTest)),
-    row(`BM25 + encoder, RRF k=60`, evalTest(reciprocalRankFusion(shared.bm25TestRun, denseTest))),
+    row(`BM25 + encoder, RRF k=60`, evalTest(reciprocalRankFusion(denseTest, shared.bm25TestRun))),
     row(`BM25 + encoder, convex w=${weight}`, evalTest(convexFusion(denseTest, shared.bm25TestRun, weight))),
   ];
   return { label, rows, report, validation, weight, docsPerSecond, vocabulary: { words: trained.corpus.words, bigrams: trained.corpus.bigrams }, config };

@@ -147,10 +147,15 @@ export class Collection {
     return applied;
   }
 
+  /** Runs `read` against the index after the refresh a search does (changes written elsewhere become visible). */
+  async searchIndex<T>(read: (index: SearchIndex) => T): Promise<T> {
+    if (performance.now() - this.lastRefresh >= this.refreshIntervalMs) await this.sync({ quiet: true });
+    return read(this.index);
+  }
+
   /** Searches and attaches each hit's stored record. */
   async search(query: string | QueryNode, options: SearchOptions = {}): Promise<CollectionSearchResult> {
-    if (performance.now() - this.lastRefresh >= this.refreshIntervalMs) await this.sync({ quiet: true });
-    const result = this.index.search(query, options);
+    const result = await this.searchIndex((index) => index.search(query, options));
     const records = await this.store.getRecords(
       this.name,
       result.hits.map((h) => h.id),
