@@ -9,6 +9,8 @@ import type { Collection } from "../engine/collection.js";
 import type { SearchIndex, SearchOptions, SearchResult, VectorSearchOptions } from "../engine/search-index.js";
 import type { QueryNode } from "../lexical/query-ast.js";
 import type { IndexConfig } from "../segment/index-config.js";
+import type { FieldEncoders } from "../engine/field-encoders.js";
+import type { PipelineContext } from "./pipeline-context.js";
 
 export interface PipelineTarget {
   readonly config: IndexConfig;
@@ -43,4 +45,14 @@ export function collectionTarget(collection: Collection): PipelineTarget {
     vectorOf: (id, field) => collection.searchIndex((index) => index.vectorOf(id, field)),
     records: (ids) => collection.store.getRecords(collection.name, ids),
   };
+}
+
+/** A context over a collection: its index and records, and its vector fields' encoders. */
+export function collectionContext(collection: Collection): PipelineContext {
+  return { target: collectionTarget(collection), encoder: (field, spec) => collection.encoders.encoderFor(field, spec) };
+}
+
+/** A context over a bare index and the encoders of its vector fields. */
+export function indexContext(index: SearchIndex, encoders: FieldEncoders): PipelineContext {
+  return { target: indexTarget(index), encoder: (field, spec) => encoders.encoderFor(field, spec) };
 }
