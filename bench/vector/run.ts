@@ -218,6 +218,16 @@ async function main(): Promise<void> {
     };
     const ds = prepareDataset(options.workDir, spec, log);
     const reports: VectorRunReport[] = [];
+    const description = describeGenerator(spec);
+    const section = () => [
+      `## ${count.toLocaleString("en-US")} vectors × ${options.dimensions}\n`,
+      `Data: ${description}. ${ds.acceptCount} of ${count} vectors pass the filter. ${options.queries} queries, k = 10, recall@10 against the exact top 10 (Trove's exact scan). M = ${options.m}, efConstruction = ${options.efConstruction}, one thread everywhere. ${load()} at the end.\n`,
+      `### Build and memory\n\n${buildTable(reports)}\n`,
+      `### Recall and speed at recall@10 ≥ 0.95\n\n${targetTable(reports)}\n`,
+      `### Every efSearch\n\n${sweepTable(reports, false)}\n`,
+      `### Filtered (${Math.round(spec.selectivity * 100)}% of vectors eligible)\n\n${sweepTable(reports, true)}\n\n${filterNotes(reports)}\n`,
+    ];
+    const partialPath = options.json.replace(/\.json$/, "") + `-${count}.md`;
     for (const engine of options.engines) {
       if (engine === "orama" && count > options.oramaMax) {
         reports.push({ engine, version: "", setup: "", count, stage: "skipped", warnings: [`skipped above ${options.oramaMax} vectors (exact JavaScript scan; see --orama-max)`], sweeps: [] });
@@ -225,15 +235,12 @@ async function main(): Promise<void> {
       }
       reports.push(await runEngine(options, ds, engine));
       log(`${engine} at ${count}: ${reports.at(-1)!.error ?? "done"} (${load()})`);
+      // tables so far, so that a long run that is stopped still leaves its figures
+      mkdirSync(join(partialPath, ".."), { recursive: true });
+      writeFileSync(partialPath, section().join("\n"));
     }
-    const description = describeGenerator(spec);
     results.push({ dataset: spec, description, reports });
-    out.push(`## ${count.toLocaleString("en-US")} vectors × ${options.dimensions}\n`);
-    out.push(`Data: ${description}. ${ds.acceptCount} of ${count} vectors pass the filter. ${options.queries} queries, k = 10, recall@10 against the exact top 10 (Trove's exact scan). M = ${options.m}, efConstruction = ${options.efConstruction}, one thread everywhere. ${load()} at the end.\n`);
-    out.push(`### Build and memory\n\n${buildTable(reports)}\n`);
-    out.push(`### Recall and speed at recall@10 ≥ 0.95\n\n${targetTable(reports)}\n`);
-    out.push(`### Every efSearch\n\n${sweepTable(reports, false)}\n`);
-    out.push(`### Filtered (${Math.round(spec.selectivity * 100)}% of vectors eligible)\n\n${sweepTable(reports, true)}\n\n${filterNotes(reports)}\n`);
+    out.push(...section());
     process.stdout.write(out.splice(0).join("\n") + "\n");
   }
   mkdirSync(join(options.json, ".."), { recursive: true });

@@ -56,6 +56,7 @@ export class AnnIndexReader {
   private readonly queryCorrection: number;
   private readonly acceptAt: number;
   private readonly centroidAt: number;
+  private readonly centroid: Float32Array | null;
   private rescoreAt = 0;
   private rescoreCap = 0;
 
@@ -68,7 +69,7 @@ export class AnnIndexReader {
     const { count, dimensions: dim } = this;
     const { quantization, metric } = meta.params;
     const words = binaryWords(dim);
-    const vectorBytes = quantization === "none" ? dim * 4 : quantization === "int8" ? dim + 4 : words * 8;
+    const vectorBytes = quantization === "none" ? dim * 4 : quantization === "int8" ? dim + 4 : words * 8 + 8;
     const graphBytes = meta.graph === "hnsw" ? sectionBytes(sections, [SECTION.levels, SECTION.level0, SECTION.upperOffsets, SECTION.upper]) : 0;
     const kernel = new AnnKernel(count * (vectorBytes + 11) + graphBytes + dim * 12 + 256 * 1024);
     this.kernel = kernel;
@@ -97,10 +98,12 @@ export class AnnIndexReader {
       kernel.space(this.kind, dim, codes, dim, corrections, Math.fround(alpha * alpha));
     } else {
       const codes = read(SECTION.binaryCodes, count * words * 8);
-      this.kind = SpaceKind.BITS;
-      kernel.space(this.kind, dim, codes, words * 8);
+      const corrections = read(SECTION.binaryCorrections, count * 8);
+      this.kind = metric === "l2" ? SpaceKind.BITS_L2 : SpaceKind.BITS_DOT;
+      kernel.space(this.kind, dim, codes, words * 8, corrections);
     }
     this.centroidAt = quantization === "binary" ? read(SECTION.binaryCentroid, dim * 4) : 0;
+    this.centroid = quantization === "binary" ? kernel.heap.f32.slice(this.centroidAt / 4, this.centroidAt / 4 + dim) : null;
 
     if (meta.graph === "hnsw") {
       const m = meta.params.m;
@@ -117,7 +120,7 @@ export class AnnIndexReader {
       kernel.k.setGraph(count, 0, 0, 0, 0, 0, -1, -1);
     }
     this.queryFloat = kernel.heap.alloc(dim * 4);
-    this.queryCode = kernel.heap.alloc(Math.max(dim, words * 8));
+    this.queryCode = kernel.heap.alloc(Math.max(dim, words * 32));
     this.queryCorrection = kernel.heap.alloc(4);
     this.acceptAt = kernel.heap.alloc(count);
     kernel.scratch(count, DEFAULT_EF_SEARCH, 1, this.graph?.m0 ?? 0);
@@ -187,14 +190,23 @@ export class AnnIndexReader {
     if (metric === "cosine") kernel.k.normalize(this.queryFloat, 1, dim);
     let q = this.queryFloat;
     let qc = 0;
+    let binaryShift = 0; // binary: what turns the kernel's distance into the metric's
     if (quantization === "int8") {
       const { lower, alpha } = this.meta.int8!;
       kernel.k.quantizeI8(this.queryFloat, 1, dim, lower, alpha, metric === "l2" ? 1 : 0, this.queryCode, this.queryCorrection);
       q = this.queryCode;
       qc = heap.f32[this.queryCorrection / 4];
     } else if (quantization === "binary") {
-      kernel.k.binarize(this.queryFloat, 1, dim, this.centroidAt, this.queryCode);
+      const qDotC = kernel.k.binarizeQuery(this.queryFloat, dim, this.centroidAt, this.queryCode);
       q = this.queryCode;
+      if (metric === "l2") {
+        const qf = kernel.heap.f32.subarray(this.queryFloat / 4, this.queryFloat / 4 + dim);
+        let d2 = 0;
+        for (let i = 0; i < dim; i++) d2 += (qf[i] - this.centroid![i]) ** 2;
+        binaryShift = d2;
+      } else {
+        binaryShift = -qDotC;
+      }
     }
 
     const rescore = quantization === "none" ? 0 : (options.rescore ?? DEFAULT_RESCORE[quantization]);
@@ -224,7 +236,7 @@ export class AnnIndexReader {
     const ords = ids.slice(0, take);
     const scores = new Float32Array(take);
     for (let i = 0; i < take; i++) {
-      scores[i] = quantization === "binary" ? 1 - dists[i] / dim : scoreOfDistance(metric, dists[i]);
+      scores[i] = scoreOfDistance(metric, dists[i] + binaryShift);
     }
     return { ords, scores, visited, exact };
   }

@@ -130,6 +130,22 @@ test("int8 and binary quantization with float rescoring stay close to float reca
   assert.ok(binaryRecall >= float - 0.05, `binary ${binaryRecall} vs float ${float}`);
   // without rescoring, int8 still ranks well; its scores are those of the dequantised vectors
   assert.ok(recall(int8, truth("cosine"), { efSearch: 64, rescore: 0 }) >= 0.85);
+  // binary without rescoring: scores are unbiased estimates of the cosine (RaBitQ-style
+  // corrections) whose error shrinks as 1/sqrt(d): 0.085 on average at 48 dimensions, 0.03 at 384
+  const exact = new ExactSearcher(source, "cosine");
+  let error = 0;
+  let bias = 0;
+  for (let q = 0; q < 10; q++) {
+    const est = binary.search(query(q), N, { rescore: 0, exact: true });
+    const all = exact.search(query(q), N);
+    const trueScore = new Map(Array.from(all.ords, (o, i) => [o, all.scores[i]]));
+    for (let i = 0; i < est.ords.length; i++) {
+      error += Math.abs(est.scores[i] - trueScore.get(est.ords[i])!);
+      bias += est.scores[i] - trueScore.get(est.ords[i])!;
+    }
+  }
+  assert.ok(error / (10 * N) < 0.1, `mean binary estimate error ${error / (10 * N)}`);
+  assert.ok(Math.abs(bias / (10 * N)) < 0.01, `mean binary estimate bias ${bias / (10 * N)}`);
   const l2 = open({ metric: "l2", dimensions: D, quantization: "int8" });
   assert.ok(recall(l2, truth("l2"), { efSearch: 64 }) >= 0.95);
   // serving memory: int8 codes (1 byte/dim) instead of floats (4 bytes/dim)
