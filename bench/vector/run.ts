@@ -167,8 +167,9 @@ async function runEngine(options: Options, ds: Dataset, engine: EngineName): Pro
     metric: "cosine",
     m: options.m,
     efConstruction: options.efConstruction,
-    efSearch: options.ef,
-    filteredEfSearch: options.filteredEf,
+    // Orama scans exactly: efSearch means nothing to it, one sweep each is enough
+    efSearch: engine === "orama" ? options.ef.slice(0, 1) : options.ef,
+    filteredEfSearch: engine === "orama" ? options.filteredEf.slice(0, 1) : options.filteredEf,
     seed: options.seed,
     indexDir,
     outPath,

@@ -138,6 +138,7 @@ class AnnIndexBuilder {
     const { pending, levels, kernel } = this;
     const t0 = performance.now();
     const efc = this.params.efConstruction;
+    if (this.options.signal?.aborted) throw new InterruptedError("vector index build interrupted; nothing was written");
     while (this.next < pending.length) {
       if (this.options.signal?.aborted) throw new InterruptedError("vector index build interrupted; nothing was written");
       const end = Math.min(pending.length, this.next + 256);
