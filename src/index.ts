@@ -11,13 +11,19 @@ export type { CollectionSchema, FieldSpec, FieldType, StoredRecord } from "./cor
 // text analysis
 export * from "./text/index.js";
 
-// lexical search
+// search index (segments: text, keyword, number, date fields) and the query language
 export * from "./lexical/index.js";
+export { SearchIndex } from "./engine/search-index.js";
+export type { SearchOptions, SearchResult, SearchHit, FacetCount, IndexStats, WriterOptions } from "./engine/search-index.js";
+export type { IndexOptions, IndexConfig } from "./segment/index-config.js";
 
 // store and collections
 export { openStore, SqliteStore } from "./store/index.js";
 export type { Store, CollectionInfo, PutOptions, PutResult, Change } from "./store/store.js";
 export { Collection } from "./engine/collection.js";
+
+// encoders (text to vectors)
+export * from "./encoders/index.js";
 
 // evaluation
 export * from "./eval/index.js";

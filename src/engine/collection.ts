@@ -12,8 +12,8 @@ import type { StoredRecord } from "../core/schema.js";
 import { InterruptSignal } from "../core/interrupt.js";
 import { Progress } from "../core/progress.js";
 import type { CollectionInfo, PutOptions, PutResult, Store } from "../store/store.js";
-import { LexicalIndex, type SearchOptions, type SearchResult, type WriterOptions } from "../lexical/lexical-index.js";
-import type { LexicalIndexOptions } from "../lexical/index-config.js";
+import { SearchIndex, type SearchOptions, type SearchResult, type WriterOptions } from "./search-index.js";
+import type { IndexOptions } from "../segment/index-config.js";
 import type { QueryNode } from "../lexical/query-ast.js";
 
 export interface CollectionSearchHit {
@@ -48,7 +48,7 @@ export class Collection {
   private constructor(
     readonly store: Store,
     readonly info: CollectionInfo,
-    readonly index: LexicalIndex,
+    readonly index: SearchIndex,
     private readonly refreshIntervalMs: number,
   ) {}
 
@@ -60,13 +60,13 @@ export class Collection {
     store: Store,
     name: string,
     indexRoot: string,
-    options: Pick<LexicalIndexOptions, "bm25" | "defaultAnalyzer"> & { writer?: WriterOptions; quiet?: boolean; refreshIntervalMs?: number } = {},
+    options: Pick<IndexOptions, "bm25" | "defaultAnalyzer"> & { writer?: WriterOptions; quiet?: boolean; refreshIntervalMs?: number } = {},
   ): Promise<Collection> {
     const info = await store.getCollection(name);
     const dir = join(indexRoot, name);
-    let index: LexicalIndex | undefined;
-    if (LexicalIndex.exists(dir)) {
-      index = await LexicalIndex.open(dir, { writer: options.writer });
+    let index: SearchIndex | undefined;
+    if (SearchIndex.exists(dir)) {
+      index = await SearchIndex.open(dir, { writer: options.writer });
       const position = index.userData.position as IndexPosition | undefined;
       if (!position || position.createdSeq !== info.createdSeq) {
         // the collection was dropped and created again: the index describes other data
@@ -76,7 +76,7 @@ export class Collection {
       }
     }
     if (!index) {
-      index = await LexicalIndex.create(dir, { ...info.schema, bm25: options.bm25, defaultAnalyzer: options.defaultAnalyzer, writer: options.writer });
+      index = await SearchIndex.create(dir, { ...info.schema, bm25: options.bm25, defaultAnalyzer: options.defaultAnalyzer, writer: options.writer });
       await index.commit({ position: { storeSeq: 0, createdSeq: info.createdSeq } satisfies IndexPosition });
     }
     const collection = new Collection(store, info, index, options.refreshIntervalMs ?? REFRESH_INTERVAL_MS);

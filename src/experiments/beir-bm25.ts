@@ -19,7 +19,7 @@ import { Progress } from "../core/progress.js";
 import { openBeirDataset, readBeirCorpus, readBeirQueries, readBeirSplitQrels } from "../eval/beir.js";
 import { evaluateRun, type EvaluationResult } from "../eval/metrics.js";
 import { roundRunScores, writeRun, type Run } from "../eval/run.js";
-import { LexicalIndex } from "../lexical/lexical-index.js";
+import { SearchIndex } from "../engine/search-index.js";
 import type { Bm25Params } from "../lexical/bm25.js";
 
 export type BeirFieldMode = "flat" | "multifield";
@@ -80,9 +80,9 @@ export async function runBeirBm25(options: BeirBm25Options): Promise<BeirBm25Res
   let indexSeconds = 0;
   let reused = false;
   if (options.rebuild) rmSync(indexPath, { recursive: true, force: true });
-  let index: LexicalIndex | undefined;
-  if (LexicalIndex.exists(indexPath)) {
-    index = await LexicalIndex.open(indexPath);
+  let index: SearchIndex | undefined;
+  if (SearchIndex.exists(indexPath)) {
+    index = await SearchIndex.open(indexPath);
     reused = index.userData.complete === true;
     if (!reused) await index.close();
   }
@@ -91,7 +91,7 @@ export async function runBeirBm25(options: BeirBm25Options): Promise<BeirBm25Res
     const started = performance.now();
     const fields: Record<string, FieldSpec> =
       mode === "flat" ? { contents: { type: "text", analyzer } } : { title: { type: "text", analyzer }, text: { type: "text", analyzer } };
-    index = await LexicalIndex.create(indexPath, { fields, bm25 });
+    index = await SearchIndex.create(indexPath, { fields, bm25 });
     const progress = new Progress("indexing corpus");
     const interrupt = new InterruptSignal();
     try {

@@ -5,7 +5,7 @@ import { InvalidArgumentError, InvalidFileError, InvalidRecordError } from "../.
 import { InterruptSignal } from "../../core/interrupt.js";
 import { Progress } from "../../core/progress.js";
 import { readJsonLines } from "../../io/lines.js";
-import { LexicalIndex } from "../../lexical/lexical-index.js";
+import { SearchIndex } from "../../engine/search-index.js";
 import type { Explanation } from "../../lexical/scorer.js";
 import { formatTable, parseFieldBoosts, parseNumberOption, printJson } from "../output.js";
 
@@ -42,7 +42,7 @@ export function registerIndexCommands(program: Command): void {
     .action(async (dir: string, opts: { schema?: string; fields?: string; k1?: string; b?: string; overwrite?: boolean }) => {
       if (!opts.schema && !opts.fields) throw new InvalidArgumentError("give --schema <file> or --fields <list>");
       const schema = opts.schema ? readSchema(opts.schema) : schemaFromFieldList(opts.fields!);
-      const created = await LexicalIndex.create(dir, {
+      const created = await SearchIndex.create(dir, {
         ...(schema as { fields: Record<string, never> }),
         bm25: { k1: parseNumberOption("k1", opts.k1, { min: 0 }), b: parseNumberOption("b", opts.b, { min: 0, max: 1 }) },
         overwrite: opts.overwrite,
@@ -55,7 +55,7 @@ export function registerIndexCommands(program: Command): void {
     .command("add <dir> <files...>")
     .description("add or replace documents from JSONL files (.gz accepted); all-or-nothing per run")
     .action(async (dir: string, files: string[]) => {
-      const idx = await LexicalIndex.open(dir);
+      const idx = await SearchIndex.open(dir);
       const interrupt = new InterruptSignal();
       try {
         let total = 0;
@@ -99,7 +99,7 @@ export function registerIndexCommands(program: Command): void {
     .command("delete <dir> <ids...>")
     .description("delete documents by id")
     .action(async (dir: string, ids: string[]) => {
-      const idx = await LexicalIndex.open(dir);
+      const idx = await SearchIndex.open(dir);
       const n = idx.deleteDocuments(ids);
       await idx.commit();
       await idx.close();
@@ -111,7 +111,7 @@ export function registerIndexCommands(program: Command): void {
     .description("merge segments (default: into one)")
     .option("--max-segments <n>", "segments to keep", "1")
     .action(async (dir: string, opts: { maxSegments: string }) => {
-      const idx = await LexicalIndex.open(dir);
+      const idx = await SearchIndex.open(dir);
       await idx.merge({ maxSegments: parseNumberOption("max-segments", opts.maxSegments, { integer: true, min: 1 }) });
       process.stdout.write(`${idx.stats().segments} segment(s)\n`);
       await idx.close();
@@ -121,7 +121,7 @@ export function registerIndexCommands(program: Command): void {
     .command("stats <dir>")
     .description("documents, segments, size on disk and field statistics")
     .action(async (dir: string) => {
-      const idx = await LexicalIndex.open(dir);
+      const idx = await SearchIndex.open(dir);
       printJson({ ...idx.stats(), config: idx.config });
       await idx.close();
     });
@@ -141,7 +141,7 @@ export function registerIndexCommands(program: Command): void {
     .option("--sort <field[:order]>", "rank by a number or date field instead of relevance, e.g. date:desc (default order desc)")
     .option("--json", "print JSON")
     .action(async (dir: string, query: string, opts: Record<string, string | boolean | string[] | undefined>) => {
-      const idx = await LexicalIndex.open(dir);
+      const idx = await SearchIndex.open(dir);
       try {
         const result = idx.search(query, {
           k: parseNumberOption("k", opts.k as string, { integer: true, min: 0 }),
