@@ -1,8 +1,8 @@
 /**
  * Markdown tables of the vector benchmark: build and memory, recall and speed
- * per efSearch, speed at recall@10 >= 0.95, and filtered search; ratios are
- * "peer / Trove float" for costs (time, memory) and "Trove / peer" nowhere,
- * so every ratio above 1 means the peer costs more.
+ * per efSearch, speed at recall@10 >= 0.95, and filtered search. Cost ratios
+ * (build CPU time, memory) are peer / Trove float and speed ratios (QPS) are
+ * Trove float / peer, so a ratio above 1 always favours Trove.
  */
 import type { Sweep, VectorRunReport } from "./engine.js";
 
@@ -24,7 +24,8 @@ export function buildTable(reports: VectorRunReport[]): string {
     r.engine,
     r.version || "–",
     fmt(r.build?.seconds, 1),
-    ratio(r.build?.seconds, base?.build?.seconds),
+    fmt(r.build?.cpuSeconds, 1),
+    ratio(r.build?.cpuSeconds, base?.build?.cpuSeconds),
     fmt(r.build?.peakRssMB),
     r.size ? fmt(r.size.bytes / 2 ** 20) : "–",
     fmt(r.serving?.rssMB),
@@ -34,7 +35,7 @@ export function buildTable(reports: VectorRunReport[]): string {
     r.error ? `**${r.error}**` : r.warnings.join("; "),
   ]);
   return table(
-    ["engine", "version", "build s", "vs Trove", "peak RSS MB", "on disk MB", "serving RSS MB", "vs Trove", "heap+external MB", "engine's own MB", "notes"],
+    ["engine", "version", "build s", "build CPU s", "vs Trove", "peak RSS MB", "on disk MB", "serving RSS MB", "vs Trove", "heap+external MB", "engine's own MB", "notes"],
     rows,
   );
 }

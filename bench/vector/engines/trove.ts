@@ -32,7 +32,7 @@ export function troveEngine(quantization: VectorQuantization): VectorEngine {
         onProgress: (done, total) => {
           if (performance.now() - lastLine > 10000) {
             lastLine = performance.now();
-            process.stderr.write(`trove-${quantization}: ${done}/${total} inserted\n`);
+            process.stderr.write(`trove-${quantization === "none" ? "float" : quantization}: ${done}/${total} inserted\n`);
           }
         },
       });
