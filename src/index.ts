@@ -14,8 +14,22 @@ export * from "./text/index.js";
 // search index (segments: text, keyword, number, date fields) and the query language
 export * from "./lexical/index.js";
 export { SearchIndex } from "./engine/search-index.js";
-export type { SearchOptions, SearchResult, SearchHit, FacetCount, IndexStats, WriterOptions } from "./engine/search-index.js";
+export type { SearchOptions, SearchResult, SearchHit, FacetCount, IndexStats, WriterOptions, VectorSearchOptions } from "./engine/search-index.js";
 export type { IndexOptions, IndexConfig } from "./segment/index-config.js";
+
+// pipelines: retrievers -> fusion -> stages, for search and recommendation
+export { Pipeline } from "./pipeline/pipeline.js";
+export type { PipelineHit, PipelineResult } from "./pipeline/pipeline.js";
+export { PipelineRegistry } from "./pipeline/pipeline-registry.js";
+export type { Retriever, Stage } from "./pipeline/pipeline-registry.js";
+export { defaultRegistry } from "./pipeline/default-registry.js";
+export type { PipelineConfig, FusionConfig } from "./pipeline/pipeline-config.js";
+export type { PipelineRequest } from "./pipeline/pipeline-request.js";
+export type { PipelineContext } from "./pipeline/pipeline-context.js";
+export { indexTarget, collectionTarget } from "./pipeline/pipeline-target.js";
+export type { PipelineTarget } from "./pipeline/pipeline-target.js";
+export type { Candidate } from "./pipeline/candidate.js";
+export { presetPipeline, loadPipelineConfig, PRESET_NAMES } from "./pipeline/presets.js";
 
 // store and collections
 export { openStore, SqliteStore } from "./store/index.js";

@@ -54,6 +54,13 @@ export interface VectorFieldSpec {
     /** Vectors kept in memory as int8 or bits, with float rescoring from disk (default "none": floats in memory). */
     quantization?: VectorQuantization;
   };
+  /**
+   * The encoder that embeds text for this field (an encoder spec, docs/encoders.md): query text at
+   * search time, and the `source` fields of records written without a vector.
+   */
+  encoder?: { type: string } & Record<string, unknown>;
+  /** Text fields whose text (joined by a blank line) is embedded when a record has no vector. Needs `encoder`. */
+  source?: string[];
   required?: boolean;
 }
 
@@ -96,20 +103,30 @@ export function normalizeSchema(schema: unknown): Required<Pick<CollectionSchema
         throw new InvalidSchemaError(`field "${name}": boost must be a non-negative number`);
       }
     }
-    if (type === "vector") checkVectorSpec(name, spec as VectorFieldSpec);
     fields[name] = spec as FieldSpec;
   }
+  for (const [name, spec] of Object.entries(fields)) if (spec.type === "vector") checkVectorSpec(name, spec, fields);
   return { idField, fields };
 }
 
 const VECTOR_METRICS: ReadonlySet<string> = new Set(["cosine", "dot", "l2"]);
 const VECTOR_QUANTIZATIONS: ReadonlySet<string> = new Set(["none", "int8", "binary"]);
 
-function checkVectorSpec(name: string, spec: VectorFieldSpec): void {
+function checkVectorSpec(name: string, spec: VectorFieldSpec, fields: Record<string, FieldSpec>): void {
   const dims = spec.dimensions;
   if (!Number.isInteger(dims) || dims <= 0 || dims > 4096) throw new InvalidSchemaError(`field "${name}": dimensions must be an integer from 1 to 4096`);
   if (spec.metric !== undefined && !VECTOR_METRICS.has(spec.metric)) {
     throw new InvalidSchemaError(`field "${name}": metric must be cosine, dot or l2; got ${JSON.stringify(spec.metric)}`);
+  }
+  if (spec.encoder !== undefined && (spec.encoder === null || typeof spec.encoder !== "object" || typeof spec.encoder.type !== "string")) {
+    throw new InvalidSchemaError(`field "${name}": encoder must be an encoder spec object with a "type" (onnx, http or trove)`);
+  }
+  if (spec.source !== undefined) {
+    if (!Array.isArray(spec.source) || spec.source.length === 0) throw new InvalidSchemaError(`field "${name}": source must be a list of text field names`);
+    for (const f of spec.source) {
+      if (fields[f]?.type !== "text") throw new InvalidSchemaError(`field "${name}": source field "${f}" is not a text field of the schema`);
+    }
+    if (spec.encoder === undefined) throw new InvalidSchemaError(`field "${name}": source needs an encoder to embed it`);
   }
   const index = spec.index;
   if (index === undefined) return;

@@ -15,6 +15,8 @@ import type { CollectionInfo, PutOptions, PutResult, Store } from "../store/stor
 import { SearchIndex, type SearchOptions, type SearchResult, type WriterOptions } from "./search-index.js";
 import type { IndexOptions } from "../segment/index-config.js";
 import type { QueryNode } from "../lexical/query-ast.js";
+import type { EncoderSpec } from "../encoders/encoder.js";
+import { FieldEncoders } from "./field-encoders.js";
 
 export interface CollectionSearchHit {
   id: string;
@@ -25,6 +27,21 @@ export interface CollectionSearchHit {
 
 export interface CollectionSearchResult extends Omit<SearchResult, "hits"> {
   hits: CollectionSearchHit[];
+}
+
+/** Records passed through in batches, each embedded before it goes on. */
+async function* embedded(records: Iterable<unknown> | AsyncIterable<unknown>, encoders: FieldEncoders, signal?: AbortSignal): AsyncGenerator<unknown> {
+  let batch: Array<Record<string, unknown>> = [];
+  for await (const record of records as AsyncIterable<unknown>) {
+    batch.push(record as Record<string, unknown>);
+    if (batch.length === 256) {
+      await encoders.embedMissing(batch, signal);
+      yield* batch;
+      batch = [];
+    }
+  }
+  await encoders.embedMissing(batch, signal);
+  yield* batch;
 }
 
 interface IndexPosition {
@@ -45,12 +62,18 @@ export class Collection {
   private syncing: Promise<number> | null = null;
   private lastRefresh = 0;
 
+  /** The encoders of the vector fields (query text, and records written without a vector). */
+  readonly encoders: FieldEncoders;
+
   private constructor(
     readonly store: Store,
     readonly info: CollectionInfo,
     readonly index: SearchIndex,
     private readonly refreshIntervalMs: number,
-  ) {}
+    encoder?: EncoderSpec,
+  ) {
+    this.encoders = new FieldEncoders(index.config, encoder);
+  }
 
   /**
    * Opens a collection of `store` with its index under `indexRoot/<name>`,
@@ -60,7 +83,13 @@ export class Collection {
     store: Store,
     name: string,
     indexRoot: string,
-    options: Pick<IndexOptions, "bm25" | "defaultAnalyzer"> & { writer?: WriterOptions; quiet?: boolean; refreshIntervalMs?: number } = {},
+    options: Pick<IndexOptions, "bm25" | "defaultAnalyzer"> & {
+      writer?: WriterOptions;
+      quiet?: boolean;
+      refreshIntervalMs?: number;
+      /** Embeds text for every vector field instead of the schema's encoders. */
+      encoder?: EncoderSpec;
+    } = {},
   ): Promise<Collection> {
     const info = await store.getCollection(name);
     const dir = join(indexRoot, name);
@@ -79,7 +108,7 @@ export class Collection {
       index = await SearchIndex.create(dir, { ...info.schema, bm25: options.bm25, defaultAnalyzer: options.defaultAnalyzer, writer: options.writer });
       await index.commit({ position: { storeSeq: 0, createdSeq: info.createdSeq } satisfies IndexPosition });
     }
-    const collection = new Collection(store, info, index, options.refreshIntervalMs ?? REFRESH_INTERVAL_MS);
+    const collection = new Collection(store, info, index, options.refreshIntervalMs ?? REFRESH_INTERVAL_MS, options.encoder);
     await collection.sync({ quiet: options.quiet });
     return collection;
   }
@@ -88,9 +117,15 @@ export class Collection {
     return this.info.name;
   }
 
-  /** Writes records to the store (all-or-nothing unless skipInvalid), then updates the index. */
+  /**
+   * Writes records to the store (all-or-nothing unless skipInvalid), then
+   * updates the index. Records without a vector in a vector field that has
+   * source fields and an encoder are embedded first, so the store keeps the
+   * vectors.
+   */
   async put(records: Iterable<unknown> | AsyncIterable<unknown>, options: PutOptions = {}): Promise<PutResult> {
-    const result = await this.store.putRecords(this.name, records, options);
+    const input = this.encoders.embedsOnWrite ? embedded(records, this.encoders, options.signal) : records;
+    const result = await this.store.putRecords(this.name, input, options);
     await this.sync({ quiet: true });
     return result;
   }
@@ -147,10 +182,15 @@ export class Collection {
     return applied;
   }
 
+  /** Runs `read` against the index after the refresh a search does (changes written elsewhere become visible). */
+  async searchIndex<T>(read: (index: SearchIndex) => T): Promise<T> {
+    if (performance.now() - this.lastRefresh >= this.refreshIntervalMs) await this.sync({ quiet: true });
+    return read(this.index);
+  }
+
   /** Searches and attaches each hit's stored record. */
   async search(query: string | QueryNode, options: SearchOptions = {}): Promise<CollectionSearchResult> {
-    if (performance.now() - this.lastRefresh >= this.refreshIntervalMs) await this.sync({ quiet: true });
-    const result = this.index.search(query, options);
+    const result = await this.searchIndex((index) => index.search(query, options));
     const records = await this.store.getRecords(
       this.name,
       result.hits.map((h) => h.id),
@@ -165,6 +205,7 @@ export class Collection {
   }
 
   async close(): Promise<void> {
+    await this.encoders.close();
     await this.index.close();
   }
 }

@@ -233,21 +233,8 @@ export class IndexSearcher {
     this.snapshot.segments.forEach((segment, s) => {
       const field = segment.vectors.get(options.field);
       if (!field || field.count === 0) return;
-      const live = segment.liveDocs;
       const filter = filterPlan ? segmentFilterBits(filterPlan, segment) : null;
-      let accept: Uint8Array | null = null;
-      let eligible = field.count;
-      if (live || filter) {
-        accept = new Uint8Array(field.count);
-        eligible = 0;
-        for (let o = 0; o < field.count; o++) {
-          const doc = field.ordToDoc[o];
-          if ((live === null || live[doc] === 1) && (filter === null || filter[doc] === 1)) {
-            accept[o] = 1;
-            eligible++;
-          }
-        }
-      }
+      const { accept, count: eligible } = field.eligible(segment.liveDocs, filter);
       eligibleTotal += eligible;
       if (eligible === 0) return;
       const found = field.index().search(query, k + offset, { efSearch: options.efSearch, rescore: options.rescore, exact: options.exact, accept, acceptCount: eligible });

@@ -30,6 +30,10 @@ export interface VectorFieldConfig {
   m: number;
   efConstruction: number;
   quantization: VectorQuantization;
+  /** The encoder spec that embeds text for this field (validated when opened). */
+  encoder?: { type: string } & Record<string, unknown>;
+  /** Text fields embedded for records written without a vector. */
+  source?: string[];
 }
 export type IndexedFieldConfig = TextFieldConfig | KeywordFieldConfig | NumericFieldConfig | VectorFieldConfig;
 
@@ -67,6 +71,8 @@ export function toIndexConfig(options: IndexOptions): IndexConfig {
         m: spec.index?.m ?? DEFAULT_VECTOR_INDEX.m,
         efConstruction: spec.index?.efConstruction ?? DEFAULT_VECTOR_INDEX.efConstruction,
         quantization: spec.index?.quantization ?? DEFAULT_VECTOR_INDEX.quantization,
+        ...(spec.encoder ? { encoder: spec.encoder } : {}),
+        ...(spec.source ? { source: spec.source } : {}),
       };
     }
   }
