@@ -24,6 +24,8 @@ import type { IndexOptions } from "../segment/index-config.js";
 import type { QueryNode } from "../lexical/query-ast.js";
 import type { EncoderSpec } from "../encoders/encoder.js";
 import { FieldEncoders } from "./field-encoders.js";
+import { rememberedEncoder } from "./collection-embedder.js";
+import { vectorFieldNames, type VectorFieldConfig } from "../segment/index-config.js";
 
 export interface CollectionSearchHit {
   id: string;
@@ -120,6 +122,12 @@ export class Collection {
       await index.commit({ position: { storeSeq: 0, createdSeq: info.createdSeq } satisfies IndexPosition });
     }
     const collection = new Collection(store, info, index, options.refreshIntervalMs ?? REFRESH_INTERVAL_MS, options.encoder);
+    // fields embedded by an encoder Trove trained for them (trove collection embed) query with the same one
+    for (const field of vectorFieldNames(index.config)) {
+      if ((index.config.fields[field] as VectorFieldConfig).encoder) continue;
+      const remembered = await rememberedEncoder(store, name, field);
+      if (remembered) collection.encoders.setFieldEncoder(field, remembered);
+    }
     await collection.sync({ quiet: options.quiet });
     collection.unwatch = store.watch((notice) => {
       if (notice.collection === undefined || notice.collection === name) collection.syncSoon();

@@ -14,12 +14,19 @@ import type { IndexConfig, VectorFieldConfig } from "../segment/index-config.js"
 
 export class FieldEncoders {
   private readonly open = new Map<string, Promise<Encoder>>();
+  /** Encoders known for fields whose schema names none (e.g. Trove's own, trained for the field). */
+  private readonly known = new Map<string, EncoderSpec>();
 
   constructor(
     private readonly config: IndexConfig,
     /** Used for every vector field instead of its schema's encoder (e.g. `--encoder`). */
     private readonly override?: EncoderSpec,
   ) {}
+
+  /** Sets the encoder of a field whose schema names none (the schema's own still wins). */
+  setFieldEncoder(field: string, spec: EncoderSpec): void {
+    this.known.set(field, spec);
+  }
 
   /** Whether writes need embedding: some vector field has source fields and an encoder. */
   get embedsOnWrite(): boolean {
@@ -34,9 +41,11 @@ export class FieldEncoders {
   encoderFor(field: string, spec?: EncoderSpec): Promise<Encoder> {
     const config = this.config.fields[field];
     if (!config || config.type !== "vector") throw new InvalidArgumentError(`"${field}" is not a vector field of this index`);
-    const chosen = spec ?? this.override ?? (config.encoder ? parseEncoderSpec(config.encoder, `vector field "${field}": encoder`) : undefined);
+    const chosen = spec ?? this.override ?? (config.encoder ? parseEncoderSpec(config.encoder, `vector field "${field}": encoder`) : this.known.get(field));
     if (!chosen) {
-      throw new InvalidArgumentError(`vector field "${field}" has no encoder to embed query text: give the field an "encoder" in the schema, pass --encoder, or search with a vector`);
+      throw new InvalidArgumentError(
+        `vector field "${field}" has no encoder to embed query text: give the field an "encoder" in the schema, embed the collection (trove collection embed), pass --encoder, or search with a vector`,
+      );
     }
     const key = JSON.stringify(chosen);
     let encoder = this.open.get(key);
