@@ -41,6 +41,8 @@ export interface WindowReport {
   /** Positions [start, end) of the list the window covered (0-based). */
   start: number;
   end: number;
+  /** The passages (indices into the list) the window showed, as labelled [1]..[n]. */
+  items: number[];
   /** null when the model answered; else why the window kept its incoming order. */
   skipped: string | null;
   parsed: ParsedRanking | null;
@@ -128,12 +130,12 @@ export async function rankListwise(query: string, passages: readonly string[], o
     const messages = listwiseMessages(query, slice.map((i) => passages[i]), options.passageWords);
     const reply = await ask(messages);
     if ("skipped" in reply) {
-      windows.push({ start, end, skipped: reply.skipped, parsed: null });
+      windows.push({ start, end, items: slice, skipped: reply.skipped, parsed: null });
       continue;
     }
     const parsed = parseRanking(reply.content, slice.length);
     parsed.order.forEach((w, i) => (order[start + i] = slice[w]));
-    windows.push({ start, end, skipped: null, parsed });
+    windows.push({ start, end, items: slice, skipped: null, parsed });
   }
   return { order, windows };
 }
