@@ -8,9 +8,10 @@ import { basename, dirname, join } from "node:path";
 
 let counter = 0;
 
-export function writeFileAtomic(path: string, data: Uint8Array | string | readonly Uint8Array[]): void {
+/** `mode`: the new file's permissions (default 0o666 less the umask), e.g. 0o600 for a file holding a secret. */
+export function writeFileAtomic(path: string, data: Uint8Array | string | readonly Uint8Array[], options: { mode?: number } = {}): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++counter}.tmp`);
-  const fd = openSync(tmp, "w");
+  const fd = openSync(tmp, "w", options.mode ?? 0o666);
   try {
     const parts = typeof data === "string" ? [Buffer.from(data, "utf8")] : data instanceof Uint8Array ? [data] : data;
     for (const part of parts) {

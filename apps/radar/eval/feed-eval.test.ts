@@ -92,8 +92,7 @@ test("--json prints one object with the results list, protocol, readers, cut and
 
 test("without --json a table; the validation split cuts earlier; the same seed gives the same figures", async () => {
   const { printed, result } = await run({ corpus, limitReaders: 10, split: "validation", tune: true });
-  assert.match(printed, /NDCG@10\s+Recall@50/);
-  assert.match(printed, /vs tfidf-svm: ΔNDCG@10 \[95% CI\]/);
+  assert.match(printed, /ndcg@10 recall@50 topical@10 on-topic@10 {3}differences from tfidf-svm \[95% CI\]/);
   assert.match(printed, /tfidf-svm/);
   assert.equal(result.split, "validation");
   assert.ok(result.horizon < (await run({ corpus, json: true, limitReaders: 10 })).result.cut, "validation ends before the test cut");

@@ -11,6 +11,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { forbidden, notFound, unauthenticated } from "../../../src/server/problem.js";
 import type { Accounts, Reader } from "../accounts/accounts.js";
+import { isLocalToken } from "../server-info.js";
 
 export const SESSION_COOKIE = "radar_session";
 
@@ -22,8 +23,18 @@ export interface AuthVariables {
 
 export type RadarEnv = { Variables: AuthVariables };
 
-/** Resolves the caller from an API key or the session cookie and stores it in the context. */
-export function authenticate(accounts: Accounts, cookieName = SESSION_COOKIE): MiddlewareHandler<RadarEnv> {
+/**
+ * Who the server's local admin token (server-info.ts: for `trove radar
+ * import|fetch` on the same machine) acts as. It passes `requireAdmin`; it
+ * is nobody's account, so reader routes see a reader with no data.
+ */
+export const LOCAL_ADMIN: Reader = Object.freeze({ id: "local-admin", email: "local admin (data directory)", role: "admin", createdAt: "1970-01-01T00:00:00.000Z" });
+
+/**
+ * Resolves the caller from an API key (or the server's local admin token)
+ * or the session cookie and stores it in the context.
+ */
+export function authenticate(accounts: Accounts, cookieName = SESSION_COOKIE, localToken?: string): MiddlewareHandler<RadarEnv> {
   return async (c, next) => {
     c.set("reader", null);
     c.set("authMethod", null);
@@ -32,7 +43,7 @@ export function authenticate(accounts: Accounts, cookieName = SESSION_COOKIE): M
     if (header !== undefined) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
       if (!m) throw unauthenticated("the Authorization header must be 'Bearer <API key>'");
-      const reader = await accounts.resolveApiKey(m[1]);
+      const reader = isLocalToken(m[1], localToken) ? LOCAL_ADMIN : await accounts.resolveApiKey(m[1]);
       if (!reader) throw unauthenticated("the API key is not valid (mistyped or revoked)");
       c.set("reader", reader);
       c.set("authMethod", "apiKey");

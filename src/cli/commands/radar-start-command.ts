@@ -6,17 +6,20 @@
  * papers imported or fetched since are never touched.
  *
  * Configuration comes from options and, for what a deployment sets once, the
- * environment: PORT, RADAR_ADMIN_EMAILS (comma-separated), and the
- * digest's RADAR_SMTP_URL, RADAR_MAIL_FROM, RADAR_LLM_URL, RADAR_LLM_MODEL,
+ * environment: PORT, RADAR_ADMIN_EMAILS (comma-separated), the scheduled
+ * arXiv fetch's RADAR_FETCH_CATEGORIES, RADAR_FETCH_EVERY_HOURS and
+ * RADAR_ARXIV_URL (see docs/radar-ingest.md), and the digest's
+ * RADAR_SMTP_URL, RADAR_MAIL_FROM, RADAR_LLM_URL, RADAR_LLM_MODEL,
  * RADAR_LLM_API_KEY (see docs/radar-digest.md).
  */
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { NotFoundError } from "../../core/errors.js";
+import { InvalidArgumentError, NotFoundError } from "../../core/errors.js";
 import { importPapers } from "../../../apps/radar/ingest/import.js";
 import { startRadarServer, type RadarApiOptions } from "../../../apps/radar/index.js";
+import { parseCategories } from "../../../apps/radar/jobs/arxiv-fetch-job.js";
 import { DEFAULT_RADAR_DATA_DIR, openPapers } from "../../../apps/radar/papers.js";
 import { parseNumberOption } from "../output.js";
 
@@ -25,6 +28,12 @@ export function bundledPapersFile(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   // dist/src/cli/commands -> repository root
   return join(here, "..", "..", "..", "..", "data", "arxiv-sample.jsonl.gz");
+}
+
+function positiveHours(text: string): number {
+  const hours = Number(text);
+  if (!Number.isFinite(hours) || hours <= 0) throw new InvalidArgumentError(`RADAR_FETCH_EVERY_HOURS must be a positive number of hours, got "${text}"`);
+  return hours;
 }
 
 /** Paper Radar options a deployment sets in the environment. */
@@ -36,8 +45,18 @@ export function radarOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Radar
   const value = (name: string): string | undefined => env[name]?.trim() || undefined;
   const llmUrl = value("RADAR_LLM_URL");
   const llmModel = value("RADAR_LLM_MODEL");
+  const categories = value("RADAR_FETCH_CATEGORIES");
+  const everyHours = value("RADAR_FETCH_EVERY_HOURS");
+  const arxivUrl = value("RADAR_ARXIV_URL");
   return {
     accounts: { adminEmails },
+    fetch: categories
+      ? {
+          categories: parseCategories(categories),
+          everyHours: everyHours === undefined ? undefined : positiveHours(everyHours),
+          client: arxivUrl ? { baseUrl: arxivUrl } : undefined,
+        }
+      : undefined,
     digest: {
       smtpUrl: value("RADAR_SMTP_URL"),
       mailFrom: value("RADAR_MAIL_FROM"),
