@@ -53,9 +53,9 @@ async function startRadar(radar: RadarApiOptions = {}): Promise<Radar> {
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };
   const keyOf = async (email: string): Promise<string> => {
-    const signup = await fetch(`${server.url}/api/auth/signup`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: "a long enough password" }) });
+    const signup = await fetch(`${server.url}/api/auth/signup`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: "jobs test passphrase 7" }) });
     const cookie = signup.headers.get("set-cookie")!.split(";")[0];
-    const key = await fetch(`${server.url}/api/keys`, { method: "POST", headers: { "content-type": "application/json", cookie }, body: JSON.stringify({ name: "test" }) });
+    const key = await fetch(`${server.url}/api/keys`, { method: "POST", headers: { "content-type": "application/json", cookie, origin: server.url }, body: JSON.stringify({ name: "test" }) });
     return ((await key.json()) as { key: string }).key;
   };
   const admin = await keyOf("admin@example.org");

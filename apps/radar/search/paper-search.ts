@@ -20,6 +20,7 @@ import type { StoredRecord } from "../../../src/core/schema.js";
 import { TroveError } from "../../../src/core/errors.js";
 import type { Collection } from "../../../src/engine/collection.js";
 import type { QueryNode } from "../../../src/lexical/query-ast.js";
+import { DEFAULT_QUERY_LIMITS, QueryLimitError, type QueryLimits } from "../../../src/lexical/query-limits.js";
 import type { Analyzer } from "../../../src/text/analyzer.js";
 import { StandardTokenizer } from "../../../src/text/standard-tokenizer.js";
 import { badRequest, notFound } from "../../../src/server/problem.js";
@@ -30,7 +31,7 @@ import { highlight, queryTermsFor, snippet } from "./highlight.js";
 import { fieldAnalyzer } from "./index-statistics.js";
 import { paperReference } from "./paper-reference.js";
 import { MATCH_ALL, allOf, anyOf } from "./query-nodes.js";
-import { readQuery, wordsQuery } from "./query-reading.js";
+import { readQuery, wordsQuery, type ReadQuery } from "./query-reading.js";
 
 export interface PaperFilters {
   /** Any of these categories. */
@@ -68,6 +69,8 @@ export interface PaperSearchOptions {
   relatedAbstractTerms?: number;
   /** Characters of an abstract snippet (default 300). */
   snippetChars?: number;
+  /** Query cost limits (default DEFAULT_QUERY_LIMITS: 1024 clauses, 32 prefixes): an over-limit query is a 400 naming the limit. */
+  limits?: QueryLimits;
 }
 
 /** The engine's largest k. */
@@ -75,11 +78,13 @@ const MAX_K = 100_000;
 
 export class PaperSearch {
   readonly order: DateOrder;
-  private readonly dois: DoiIndex;
+  /** Papers by DOI (also for the library import). */
+  readonly dois: DoiIndex;
   /** The papers' field names: a `name:` in search text that is not one of them is a word. */
   private readonly fields: ReadonlySet<string>;
   private readonly f: Required<NonNullable<PaperSearchOptions["fields"]>>;
   private readonly relatedTerms: number;
+  private readonly limits: QueryLimits;
   private readonly snippetChars: number;
   private readonly tokenizer = new StandardTokenizer();
 
@@ -93,6 +98,7 @@ export class PaperSearch {
     this.fields = new Set(Object.keys(papers.info.schema.fields));
     this.relatedTerms = options.relatedAbstractTerms ?? 20;
     this.snippetChars = options.snippetChars ?? 300;
+    this.limits = options.limits ?? DEFAULT_QUERY_LIMITS;
   }
 
   private analyzerOf(field: string): Analyzer {
@@ -143,7 +149,13 @@ export class PaperSearch {
       notices.push(`No paper with ${reference.kind === "arxiv" ? `arXiv id ${reference.id}` : `DOI ${reference.doi}`} is in Paper Radar yet; these are the papers that mention it.`);
     }
     const filter = this.filterNode(filters);
-    let read = readQuery(q, this.fields);
+    let read: ReadQuery;
+    try {
+      read = readQuery(q, this.fields, this.limits);
+    } catch (error) {
+      if (error instanceof QueryLimitError) throw badRequest("query.q", error.message);
+      throw error;
+    }
     for (;;) {
       try {
         const found = await this.run(read.query, filter, sort, page);

@@ -9,11 +9,13 @@
  * - Text that is not valid query syntax ("R^2R", an unclosed quote, a
  *   dangling AND) is searched as its plain words, and the answer says so.
  *
- * `readQuery` never throws for any string; the engine can still refuse a
+ * `readQuery` throws only for a query over the cost limits (query-limits.ts,
+ * as its plain words too); the engine can still refuse a
  * query later (a malformed date in a range), and `wordsQuery` is the
  * fallback for that too.
  */
 import type { BoolNode, QueryNode } from "../../../src/lexical/query-ast.js";
+import { QueryLimitError, checkQueryLimits, type QueryLimits } from "../../../src/lexical/query-limits.js";
 import { parseQuery } from "../../../src/lexical/query-parser.js";
 import { StandardTokenizer } from "../../../src/text/standard-tokenizer.js";
 
@@ -40,14 +42,18 @@ export function wordsQuery(text: string, reason: string): ReadQuery {
 
 /**
  * Reads `text` in the query language, with fields that are not in `fields`
- * taken as words; text that does not parse becomes its plain words.
+ * taken as words; text that does not parse becomes its plain words. A query
+ * over `limits` (also as words) throws QueryLimitError.
  */
-export function readQuery(text: string, fields: ReadonlySet<string>): ReadQuery {
+export function readQuery(text: string, fields: ReadonlySet<string>, limits?: QueryLimits): ReadQuery {
   let parsed: QueryNode;
   try {
-    parsed = parseQuery(text);
+    parsed = parseQuery(text, { limits });
   } catch (error) {
-    return wordsQuery(text, `it is not valid query syntax (${(error as Error).message})`);
+    if (error instanceof QueryLimitError) throw error;
+    const words = wordsQuery(text, `it is not valid query syntax (${(error as Error).message})`);
+    if (limits) checkQueryLimits(words.query, limits);
+    return words;
   }
   const notFields = new Set<string>();
   const query = unknownFieldsAsWords(parsed, fields, notFields);

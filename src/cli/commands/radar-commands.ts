@@ -15,6 +15,7 @@ import { ARXIV_API_URL, ARXIV_REQUEST_INTERVAL_MS, ArxivClient, fetchArxivPapers
 import { IMPORT_FORMATS, detectFormat, importPapers, type ImportFormat } from "../../../apps/radar/ingest/import.js";
 import { DEFAULT_RADAR_DATA_DIR, openPapers } from "../../../apps/radar/papers.js";
 import { runEvalCommand } from "../../../apps/radar/eval/eval-command.js";
+import { resolveStoreLocation } from "../../store/open-store.js";
 import { parseNumberOption } from "../output.js";
 import { Progress } from "../../core/progress.js";
 import { TroveError } from "../../core/errors.js";
@@ -24,7 +25,8 @@ import type { ImportResult } from "../../../apps/radar/ingest/import.js";
 import type { ArxivFetchJobResult } from "../../../apps/radar/jobs/arxiv-fetch-job.js";
 import type { JobRun } from "../../../apps/radar/jobs/job.js";
 
-const DATA_OPTION = ["--data <dir>", "Paper Radar's store and index directory", DEFAULT_RADAR_DATA_DIR] as const;
+const DATA_OPTION = ["--data <dir>", "Paper Radar's data directory (indexes, and the store unless --store names another)", DEFAULT_RADAR_DATA_DIR] as const;
+const STORE_OPTION = ["--store <url>", "a postgres:// store shared by several nodes (env TROVE_STORE_URL; default: the SQLite file in --data)"] as const;
 const SERVER_OPTION = ["--server <url>", "hand the work to this running Paper Radar (default: the server holding --data, if one runs)"] as const;
 const API_KEY_OPTION = ["--api-key <key>", "an admin's API key for --server (default: env RADAR_API_KEY)"] as const;
 
@@ -55,6 +57,12 @@ async function followJob<T>(client: RadarClient, name: string, run: JobRun, labe
   }
   progress.done();
   return finished.result as T;
+}
+
+/** The store named by --store or TROVE_STORE_URL, or undefined for the SQLite file in --data. */
+function storeOf(opts: { data: string; store?: string }): string | undefined {
+  const location = resolveStoreLocation(opts.store, opts.data);
+  return location === opts.data ? undefined : location;
 }
 
 /** Rejected records printed before "... and N more". */
@@ -103,12 +111,13 @@ export function registerRadarCommands(program: Command, output: RadarOutput = PR
     .command("import <file>")
     .description("add or update papers from a JSONL or CSV file (.gz accepted); nothing is stored if a record is invalid unless --skip-invalid")
     .option(...DATA_OPTION)
+    .option(...STORE_OPTION)
     .option("--format <format>", `input format: ${IMPORT_FORMATS.join(" or ")} (default: from the file name)`)
     .option("--skip-invalid", "import the valid records and report the invalid ones")
     .option(...SERVER_OPTION)
     .option(...API_KEY_OPTION)
     .option("--json", "print the result as JSON")
-    .action(async (file: string, opts: { data: string; format?: string; skipInvalid?: boolean; json?: boolean; server?: string; apiKey?: string }) => {
+    .action(async (file: string, opts: { data: string; store?: string; format?: string; skipInvalid?: boolean; json?: boolean; server?: string; apiKey?: string }) => {
       if (opts.format !== undefined && !IMPORT_FORMATS.includes(opts.format as ImportFormat)) {
         throw new InvalidArgumentError(`--format must be ${IMPORT_FORMATS.join(" or ")}, got "${opts.format}"`);
       }
@@ -134,7 +143,7 @@ export function registerRadarCommands(program: Command, output: RadarOutput = PR
         if (result.rejected.length > SHOWN_REJECTS) output.stderr(`  ... and ${result.rejected.length - SHOWN_REJECTS} more rejected\n`);
         return;
       }
-      const radarPapers = await openPapers(opts.data);
+      const radarPapers = await openPapers(opts.data, { store: storeOf(opts) });
       const interrupt = interruptible();
       try {
         const result = await importPapers(radarPapers.papers, file, {
@@ -147,7 +156,7 @@ export function registerRadarCommands(program: Command, output: RadarOutput = PR
         output.stdout(
           `${file} (${result.format}): ${result.read} read, ${result.inserted} inserted, ${result.updated} updated, ` +
             `${result.unchanged} unchanged, ${result.rejected.length} rejected; ` +
-            `${result.searchable} papers searchable in ${opts.data} (${seconds.toFixed(1)} s)\n`,
+            `${result.searchable} papers searchable in ${storeOf(opts) ? radarPapers.store.location : opts.data} (${seconds.toFixed(1)} s)\n`,
         );
         for (const r of result.rejected.slice(0, SHOWN_REJECTS)) output.stderr(`  rejected ${file}:${r.line}: ${place(r)}${r.reason}\n`);
         if (result.rejected.length > SHOWN_REJECTS) output.stderr(`  ... and ${result.rejected.length - SHOWN_REJECTS} more rejected\n`);
@@ -206,6 +215,7 @@ export function registerRadarCommands(program: Command, output: RadarOutput = PR
     .option("--retries <n>", "retries of a failed request, with exponential backoff", "3")
     .option("--base-url <url>", "arXiv API endpoint", ARXIV_API_URL)
     .option(...DATA_OPTION)
+    .option(...STORE_OPTION)
     .option(...SERVER_OPTION)
     .option(...API_KEY_OPTION)
     .option("--json", "print the result as JSON")
@@ -220,6 +230,7 @@ export function registerRadarCommands(program: Command, output: RadarOutput = PR
         retries: string;
         baseUrl: string;
         data: string;
+        store?: string;
         json?: boolean;
         server?: string;
         apiKey?: string;
@@ -253,7 +264,7 @@ export function registerRadarCommands(program: Command, output: RadarOutput = PR
           );
           return;
         }
-        const radarPapers = await openPapers(opts.data);
+        const radarPapers = await openPapers(opts.data, { store: storeOf(opts) });
         const interrupt = interruptible();
         const log = (line: string) => {
           if (!opts.json) output.stderr(`${line}\n`);
