@@ -32,7 +32,7 @@ import { detectFormat, readRawPapers } from "../ingest/import.js";
 import { ARXIV_CATEGORY, normalizePaper, type Paper } from "../papers.js";
 import { collaborativeScores, fitCoSaves } from "../feed/collaborative.js";
 import { fitReaderSvm, svmScores } from "../feed/linear-svm.js";
-import { DEFAULT_MMR_LAMBDA, rankCandidates, referenceStats, resolveWeights, type FeedWeights, type RankerOptions } from "../feed/ranker.js";
+import { DEFAULT_MMR_LAMBDA, PREVIOUS_FEED_WEIGHTS, rankCandidates, referenceStats, resolveWeights, type FeedWeights, type RankerOptions } from "../feed/ranker.js";
 import { contentScores, topicsFromSaves } from "../feed/scorers.js";
 import { TfidfModel, dayNumber, dayString } from "../feed/tfidf.js";
 
@@ -197,6 +197,7 @@ function methods(weights: FeedWeights, mmrLambda: number): Method[] {
     { name: BASELINE, description: "per-reader linear SVM over tf-idf (arxiv-sanity-lite: C=0.01, balanced), no authors in the text", options: { weights: only({ svm: 1 }), mmrLambda: 1 } },
     { name: "content", description: "Trove's content scorer: cosine to saved papers (0.5 max + 0.5 mean)", options: { weights: only({ content: 1 }), mmrLambda: 1 } },
     { name: "trove", description: "full pipeline: content + svm + co-saves + topics + recency, MMR", options: { weights, mmrLambda } },
+    { name: PREVIOUS, description: "the full pipeline as it was before the small-history study (topic weight 0.5)", options: { weights: PREVIOUS_FEED_WEIGHTS, mmrLambda: DEFAULT_MMR_LAMBDA } },
     { name: "trove-no-mmr", description: "full pipeline without MMR", options: { weights, mmrLambda: 1 } },
     { name: "trove-no-svm", description: "full pipeline without the SVM", options: { weights: { ...weights, svm: 0 }, mmrLambda } },
     { name: "trove-no-cosaves", description: "full pipeline without co-saves", options: { weights: { ...weights, collaborative: 0 }, mmrLambda } },
