@@ -20,6 +20,9 @@ import type { Store } from "../../src/store/store.js";
 import { Accounts, type AccountsOptions } from "./accounts/accounts.js";
 import { DEFAULT_ACCOUNT_FAILURE_LIMIT, SignInThrottle } from "./accounts/sign-in-throttle.js";
 import { Arrivals } from "./arrivals/arrivals.js";
+import { Library } from "./collections/library.js";
+import { PaperNotes } from "./collections/paper-notes.js";
+import { ReaderCollections } from "./collections/reader-collections.js";
 import { createDigest, type DigestOptions } from "./digest/digest-setup.js";
 import { digestSourceFromFeed } from "./digest/digest-types.js";
 import { FeedService } from "./feed/feed-service.js";
@@ -118,6 +121,7 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
           pins,
           feed,
           trending: new Trending(feedback, papers),
+          library: new Library(await ReaderCollections.open(store), await PaperNotes.open(store), feedback, search),
           intake,
           digest: createDigest({ search, pins, topics, feedback, source: () => digestSource }, options.digest),
           cookie: { cookieName: SESSION_COOKIE, secure: options.secureCookies },

@@ -203,6 +203,21 @@ describe("OpenAPI document", () => {
       ["/api/admin/jobs/{name}", "get", [200, 401, 403, 404]],
       ["/api/admin/fetch", "post", [202, 400, 401, 403, 409]],
       ["/api/admin/import", "post", [202, 400, 401, 403, 409, 413]],
+      ["/api/collections", "get", [200, 401]],
+      ["/api/collections", "post", [201, 400, 401, 409]],
+      ["/api/collections/{id}", "get", [200, 401, 404]],
+      ["/api/collections/{id}", "patch", [200, 400, 401, 404, 409]],
+      ["/api/collections/{id}", "delete", [204, 401, 404]],
+      ["/api/collections/{id}/papers", "post", [200, 400, 401, 404, 409]],
+      ["/api/collections/{id}/papers/{paperId}", "delete", [200, 401, 404]],
+      ["/api/collections/{id}/recommendations", "get", [200, 400, 401, 404]],
+      ["/api/collections/{id}/export", "get", [200, 400, 401, 404]],
+      ["/api/saved/export", "get", [200, 400, 401]],
+      ["/api/library/import", "post", [200, 400, 401, 404]],
+      ["/api/notes/{id}", "get", [200, 401, 404]],
+      ["/api/notes/{id}", "put", [200, 204, 400, 401, 404]],
+      ["/api/shared/collections/{token}", "get", [200, 404]],
+      ["/api/feeds/collections/{token}", "get", [200, 404]],
     ];
     for (const [path, method, statuses] of expected) {
       const op = doc.paths[path]?.[method];

@@ -13,6 +13,7 @@ import { registerFeedRoutes } from "./feed-routes.js";
 import { registerJobRoutes } from "./job-routes.js";
 import { registerPaperRoutes } from "./paper-routes.js";
 import type { RadarRouter, RadarServices } from "./radar-services.js";
+import { registerCollectionRoutes } from "./collection-routes.js";
 import { registerReaderRoutes } from "./reader-routes.js";
 import { registerTrendingRoutes } from "./trending-routes.js";
 
@@ -24,6 +25,7 @@ export function radarRoutes(services: RadarServices, localToken?: string): Radar
   registerAuthRoutes(router, services);
   registerPaperRoutes(router, services);
   registerReaderRoutes(router, services);
+  registerCollectionRoutes(router, services);
   registerAdminRoutes(router, services);
   registerJobRoutes(router, services);
   registerFeedRoutes(router, services);

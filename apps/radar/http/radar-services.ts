@@ -7,6 +7,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { RateLimiter } from "../../../src/server/rate-limiter.js";
 import type { Accounts } from "../accounts/accounts.js";
 import type { SignInThrottle } from "../accounts/sign-in-throttle.js";
+import type { Library } from "../collections/library.js";
 import type { DigestBuilder } from "../digest/digest-builder.js";
 import type { DigestMailer } from "../digest/digest-mailer.js";
 import type { FeedService } from "../feed/feed-service.js";
@@ -27,6 +28,8 @@ export interface RadarServices {
   /** The personalized feed (apps/radar/feed). */
   feed: FeedService;
   trending: Trending;
+  /** Collections, notes, export and library import (apps/radar/collections). */
+  library: Library;
   /** New papers while the server runs: the scheduled arXiv fetch, imports of uploads, their jobs. */
   intake: PaperIntake;
   /** The weekly digest: the builder, and the mailer when SMTP is configured. */
