@@ -175,10 +175,10 @@ describe("Paper Radar in the browser", { skip: skipReason }, () => {
     await page.locator(".related article.card").first().waitFor();
     assert.ok(!(await cardIds()).includes(id), "related papers leave the paper itself out");
 
-    const save = page.locator(".paper").getByRole("button", { name: "Save" });
+    const save = page.locator(".paper").getByRole("button", { name: "Save", exact: true });
     await save.click();
-    await page.locator(".paper").getByRole("button", { name: "Saved" }).waitFor();
-    assert.equal(await page.locator(".paper").getByRole("button", { name: "Saved" }).getAttribute("aria-pressed"), "true");
+    await page.locator(".paper").getByRole("button", { name: "Saved", exact: true }).waitFor();
+    assert.equal(await page.locator(".paper").getByRole("button", { name: "Saved", exact: true }).getAttribute("aria-pressed"), "true");
     saved.push({ id, title });
   });
 

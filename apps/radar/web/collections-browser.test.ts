@@ -1,0 +1,110 @@
+/**
+ * Collections in a real browser (headless Debian Chromium, as browser.test.ts):
+ * a reader imports a library of arXiv ids, makes a collection from a paper's
+ * page, writes a note, opens the collection (notes, "more like this",
+ * export links), shares it, and a signed-out visitor opens the shared link;
+ * after the owner stops sharing, the link says so.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { CHROMIUM_PATH, launchChromium, startSampleServer, type SampleServer } from "../test-support/sample-server.js";
+
+const SKIP = process.env.TROVE_SKIP_BROWSER === "1";
+const skipReason = SKIP ? "TROVE_SKIP_BROWSER=1: browser tests skipped (they need Debian's chromium at /usr/bin/chromium)" : false;
+
+let radar: SampleServer;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+const heading = async (): Promise<string> => (await page.getByRole("heading", { level: 1 }).innerText()).trim();
+
+describe("collections in the browser", { skip: skipReason }, () => {
+  before(async () => {
+    if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium is missing at ${CHROMIUM_PATH}: install Debian's chromium, or set TROVE_SKIP_BROWSER=1 to skip these tests`);
+    radar = await startSampleServer({ every: 16, radar: { accounts: { scrypt: { N: 1024, r: 8, p: 1 } } } });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    page.setDefaultTimeout(10_000);
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await radar?.close();
+  });
+
+  const url = (path: string) => `${radar.server.url}${path}`;
+
+  test("imports a library, files a paper in a new collection with a note, shares it, and the link works signed out until unshared", async () => {
+    const [first, second, third] = radar.papers;
+    await page.goto(url("/signup"));
+    await page.getByLabel("Email").fill("collector@example.org");
+    await page.getByLabel("Password").fill("correct horse battery");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByText("Welcome to Paper Radar").waitFor();
+
+    // import: two known ids and one unknown; both known ones are saved
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Collections" }).click();
+    assert.equal(await heading(), "Collections");
+    await page.getByLabel("Library", { exact: true }).fill(`${first.id}\nhttps://arxiv.org/abs/${second.id}v1\n2699.00001`);
+    await page.getByRole("button", { name: "Import" }).click();
+    const outcome = page.locator(".notice-info", { hasText: /Found 2 papers; 2 newly saved/ });
+    await outcome.waitFor();
+    assert.match(await outcome.innerText(), /Not in Paper Radar: arXiv 2699\.00001 \(line 3\)/);
+
+    // a paper's page: create a collection with the paper in it, and write a note
+    await page.goto(url(`/paper/${encodeURIComponent(third.id)}`));
+    await page.getByRole("heading", { name: "Collections and note" }).waitFor();
+    await page.getByLabel("New collection name").fill("Reading group");
+    await page.getByRole("button", { name: "Create and add" }).click();
+    const box = page.getByRole("checkbox", { name: "Reading group" });
+    await box.waitFor();
+    assert.equal(await box.isChecked(), true);
+    await page.getByLabel("Your note (only you see it)").fill("Discuss <section 2> on Friday");
+    await page.getByRole("button", { name: "Save note" }).click();
+    await page.locator(".organise").getByText("Note saved").waitFor();
+    // after a reload the box stays ticked and the note is there
+    await page.reload();
+    await page.getByRole("checkbox", { name: "Reading group" }).waitFor();
+    assert.equal(await page.getByRole("checkbox", { name: "Reading group" }).isChecked(), true);
+    assert.equal(await page.getByLabel("Your note (only you see it)").inputValue(), "Discuss <section 2> on Friday");
+
+    // the collection: its paper with the note, "more like this", export links, sharing
+    await page.goto(url("/collections"));
+    await page.getByRole("link", { name: "Reading group" }).click();
+    assert.equal(await heading(), "Reading group");
+    const card = page.locator(`article.card[data-paper-id="${third.id}"]`);
+    await card.waitFor();
+    assert.match(await card.locator(".note").innerText(), /Your note: Discuss <section 2> on Friday/);
+    await page.getByRole("heading", { name: "More like this collection" }).waitFor();
+    await page.locator('[aria-labelledby="more-heading"] article.card, [aria-labelledby="more-heading"] .notice').first().waitFor();
+    const moreIds = await page.locator('[aria-labelledby="more-heading"] article.card').evaluateAll((cards) => cards.map((c) => c.getAttribute("data-paper-id")));
+    assert.ok(!moreIds.includes(third.id), "recommendations leave the collection's own papers out");
+    assert.match((await page.getByRole("link", { name: "BibTeX" }).getAttribute("href")) ?? "", /\/export\?format=bibtex$/);
+    const bib = await page.evaluate(async (href) => (await fetch(href)).text(), (await page.getByRole("link", { name: "BibTeX" }).getAttribute("href"))!);
+    assert.match(bib, new RegExp(`eprint\\s+= \\{${third.id.replace(".", "\\.")}\\}`));
+    assert.match(bib, /note\s+= \{Discuss <section 2> on Friday\}/);
+
+    await page.getByRole("button", { name: "Share a read-only link" }).click();
+    const shareUrl = await page.getByLabel("Share link").inputValue();
+    assert.match(shareUrl, /\/shared\//);
+
+    // a visitor without an account
+    const visitor = await browser.newPage();
+    await visitor.goto(shareUrl);
+    await visitor.locator(`article.card[data-paper-id="${third.id}"]`).waitFor();
+    assert.equal((await visitor.getByRole("heading", { level: 1 }).innerText()).trim(), "Reading group");
+    assert.equal(await visitor.getByText("Discuss <section 2>").count(), 0, "notes stay private");
+
+    await page.getByRole("button", { name: "Stop sharing" }).click();
+    await page.getByRole("button", { name: "Share a read-only link" }).waitFor();
+    await visitor.reload();
+    await visitor.locator(".notice-error").waitFor();
+    assert.match(await visitor.locator(".notice-error").innerText(), /owner stopped sharing/);
+    await visitor.close();
+    assert.deepEqual(pageErrors, []);
+  });
+});
