@@ -1,6 +1,6 @@
 // On a paper's page, for a signed-in reader: the collections it is in (tick
 // to add or take out, or make a new one) and the reader's note on it.
-import { ApiError, api, del, get, post, put } from "./api.js";
+import { ApiError, api, del, get, post } from "./api.js";
 import { announce, field, h, replace } from "./dom.js";
 import { errorNotice } from "./papers.js";
 
