@@ -48,7 +48,7 @@ describe("collections in the browser", { skip: skipReason }, () => {
 
     // import: two known ids and one unknown; both known ones are saved
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Collections" }).click();
-    assert.equal(await heading(), "Collections");
+    await page.getByRole("heading", { level: 1, name: "Collections" }).waitFor();
     await page.getByLabel("Library", { exact: true }).fill(`${first.id}\nhttps://arxiv.org/abs/${second.id}v1\n2699.00001`);
     await page.getByRole("button", { name: "Import" }).click();
     const outcome = page.locator(".notice-info", { hasText: /Found 2 papers; 2 newly saved/ });
@@ -75,7 +75,7 @@ describe("collections in the browser", { skip: skipReason }, () => {
     // the collection: its paper with the note, "more like this", export links, sharing
     await page.goto(url("/collections"));
     await page.getByRole("link", { name: "Reading group" }).click();
-    assert.equal(await heading(), "Reading group");
+    await page.getByRole("heading", { level: 1, name: "Reading group" }).waitFor();
     const card = page.locator(`article.card[data-paper-id="${third.id}"]`);
     await card.waitFor();
     assert.match(await card.locator(".note").innerText(), /Your note: Discuss <section 2> on Friday/);
@@ -96,7 +96,7 @@ describe("collections in the browser", { skip: skipReason }, () => {
     const visitor = await browser.newPage();
     await visitor.goto(shareUrl);
     await visitor.locator(`article.card[data-paper-id="${third.id}"]`).waitFor();
-    assert.equal((await visitor.getByRole("heading", { level: 1 }).innerText()).trim(), "Reading group");
+    await visitor.getByRole("heading", { level: 1, name: "Reading group" }).waitFor();
     assert.equal(await visitor.getByText("Discuss <section 2>").count(), 0, "notes stay private");
 
     await page.getByRole("button", { name: "Stop sharing" }).click();
@@ -106,5 +106,40 @@ describe("collections in the browser", { skip: skipReason }, () => {
     assert.match(await visitor.locator(".notice-error").innerText(), /owner stopped sharing/);
     await visitor.close();
     assert.deepEqual(pageErrors, []);
+  });
+
+  test("search shows saved papers as saved after a reload; a pasted arXiv URL opens the paper", async () => {
+    const first = radar.papers[0]; // saved by the import above
+    const words = first.title.split(/\s+/).slice(0, 6).join(" ").replace(/[^\p{L}\p{N} ]/gu, " ");
+    await page.goto(url(`/search?q=${encodeURIComponent(words)}`));
+    const card = page.locator(`article.card[data-paper-id="${first.id}"]`);
+    await card.waitFor();
+    assert.equal(await card.getByRole("button", { name: "Saved", exact: true }).getAttribute("aria-pressed"), "true");
+    await page.reload();
+    await card.getByRole("button", { name: "Saved", exact: true }).waitFor();
+
+    await page.getByLabel("Search papers").fill(`https://arxiv.org/abs/${first.id}v2`);
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    await page.waitForURL((u) => u.pathname === `/paper/${encodeURIComponent(first.id)}`);
+    await page.getByRole("heading", { name: "Related papers" }).waitFor();
+    assert.equal(await heading(), first.title);
+  });
+
+  test("signed out, the home page says what Paper Radar is and lists the newest papers without a sign-in line under each", async () => {
+    const context = await browser.newContext();
+    const visitor = await context.newPage();
+    await visitor.goto(url("/"));
+    await visitor.getByRole("region", { name: "About Paper Radar" }).waitFor();
+    assert.match(await visitor.getByRole("region", { name: "About Paper Radar" }).innerText(), /new research papers/);
+    await visitor.locator("article.card").first().waitFor();
+    const cards = await visitor.locator("article.card").count();
+    assert.ok(cards >= 10, `${cards} newest papers`);
+    assert.equal(await visitor.locator("article.card", { hasText: /sign in/i }).count(), 0, "no sign-in line under each paper");
+    // an error speaks of what went wrong, not of field paths
+    await visitor.goto(url("/search?q=retrieval&from=2026-13-45"));
+    await visitor.locator(".notice-error").waitFor();
+    const message = await visitor.locator(".notice-error").innerText();
+    assert.doesNotMatch(message, /query\.from/);
+    await context.close();
   });
 });
