@@ -218,6 +218,10 @@ describe("OpenAPI document", () => {
       ["/api/notes/{id}", "put", [200, 204, 400, 401, 404]],
       ["/api/shared/collections/{token}", "get", [200, 404]],
       ["/api/feeds/collections/{token}", "get", [200, 404]],
+      ["/api/digest/settings", "get", [200, 401]],
+      ["/api/digest/settings", "put", [200, 400, 401]],
+      ["/api/digest/next", "get", [200, 400, 401]],
+      ["/api/digest/issue", "post", [200, 400, 401]],
     ];
     for (const [path, method, statuses] of expected) {
       const op = doc.paths[path]?.[method];

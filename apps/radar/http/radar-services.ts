@@ -9,6 +9,7 @@ import type { Accounts } from "../accounts/accounts.js";
 import type { SignInThrottle } from "../accounts/sign-in-throttle.js";
 import type { Library } from "../collections/library.js";
 import type { DigestBuilder } from "../digest/digest-builder.js";
+import type { DigestIssuer } from "../digest/digest-issuer.js";
 import type { DigestMailer } from "../digest/digest-mailer.js";
 import type { FeedService } from "../feed/feed-service.js";
 import type { Feedback } from "../feedback/feedback.js";
@@ -33,7 +34,7 @@ export interface RadarServices {
   /** New papers while the server runs: the scheduled arXiv fetch, imports of uploads, their jobs. */
   intake: PaperIntake;
   /** The weekly digest: the builder, and the mailer when SMTP is configured. */
-  digest: { builder: DigestBuilder; mailer?: DigestMailer };
+  digest: { builder: DigestBuilder; mailer?: DigestMailer; issuer: DigestIssuer };
   cookie: CookieOptions;
   /** Origins besides the server's own whose pages may write with the session cookie. */
   allowedOrigins: readonly string[];
