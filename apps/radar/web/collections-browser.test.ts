@@ -125,6 +125,17 @@ describe("collections in the browser", { skip: skipReason }, () => {
     assert.equal(await heading(), first.title);
   });
 
+  test("chooses a daily digest of new papers; the choice is kept", async () => {
+    await page.goto(url("/digest"));
+    const cadence = page.getByLabel("Your digest of new papers");
+    await cadence.waitFor();
+    assert.equal(await cadence.inputValue(), "weekly");
+    await cadence.selectOption("daily");
+    await page.getByRole("region", { name: "Your digest schedule" }).getByText("You get a daily digest.").waitFor();
+    await page.reload();
+    await page.waitForFunction('document.querySelector(\'select[name="cadence"]\')?.value === "daily"');
+  });
+
   test("signed out, the home page says what Paper Radar is and lists the newest papers without a sign-in line under each", async () => {
     const context = await browser.newContext();
     const visitor = await context.newPage();
