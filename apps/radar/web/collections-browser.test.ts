@@ -7,33 +7,27 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
-import { CHROMIUM_PATH, launchChromium, startSampleServer, type SampleServer } from "../test-support/sample-server.js";
+import { openBrowserSession, type BrowserSession, type SampleServer } from "../test-support/sample-server.js";
 
 const SKIP = process.env.TROVE_SKIP_BROWSER === "1";
 const skipReason = SKIP ? "TROVE_SKIP_BROWSER=1: browser tests skipped (they need Debian's chromium at /usr/bin/chromium)" : false;
 
+let session: BrowserSession;
 let radar: SampleServer;
 let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
 
 const heading = async (): Promise<string> => (await page.getByRole("heading", { level: 1 }).innerText()).trim();
 
 describe("collections in the browser", { skip: skipReason }, () => {
   before(async () => {
-    if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium is missing at ${CHROMIUM_PATH}: install Debian's chromium, or set TROVE_SKIP_BROWSER=1 to skip these tests`);
-    radar = await startSampleServer({ every: 16, radar: { accounts: { scrypt: { N: 1024, r: 8, p: 1 } } } });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    page.setDefaultTimeout(10_000);
-    page.on("pageerror", (error) => pageErrors.push(error.message));
+    session = await openBrowserSession({ every: 16, radar: { accounts: { scrypt: { N: 1024, r: 8, p: 1 } } } });
+    ({ radar, browser, page } = session);
   });
 
   after(async () => {
-    await browser?.close();
-    await radar?.close();
+    await session?.close();
   });
 
   const url = (path: string) => `${radar.server.url}${path}`;
@@ -105,7 +99,7 @@ describe("collections in the browser", { skip: skipReason }, () => {
     await visitor.locator(".notice-error").waitFor();
     assert.match(await visitor.locator(".notice-error").innerText(), /owner stopped sharing/);
     await visitor.close();
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(session.pageErrors, []);
   });
 
   test("search shows saved papers as saved after a reload; a pasted arXiv URL opens the paper", async () => {
