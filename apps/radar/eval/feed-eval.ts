@@ -318,12 +318,12 @@ export async function runFeedEval(options: FeedEvalOptions): Promise<FeedEvalRes
       content: contentScores(model, rows, saved),
       collaborative: knn ? collaborativeScores(knn, model, rows, saved) : undefined,
     });
-    const order = (method: Method, rows: Int32Array, precomputed: ReturnType<typeof signals>, until: number, diversify: number, random: SeededRandom): number[] => {
+    const order = async (method: Method, rows: Int32Array, precomputed: ReturnType<typeof signals>, until: number, diversify: number, random: SeededRandom): Promise<number[]> => {
       if (method.random) {
         const keys = Float64Array.from(rows, () => random.next());
         return Array.from(rows, (_, k) => k).sort((a, b) => keys[a] - keys[b]).map((k) => rows[k]);
       }
-      return rankCandidates({ model, candidates: rows, saved, topics, coSaves: knn, precomputed, svmModel: svm, reference, untilDay: until, diversify }, method.options).map((x) => x.row);
+      return (await rankCandidates({ model, candidates: rows, saved, topics, coSaves: knn, precomputed, svmModel: svm, reference, untilDay: until, diversify }, method.options)).map((x) => x.row);
     };
     const full = signals(candidates);
     const weekSignals = weeks.map((week) => signals(week.rows));
@@ -331,26 +331,26 @@ export async function runFeedEval(options: FeedEvalOptions): Promise<FeedEvalRes
     for (const r of saved) for (const c of model.categoriesOf(r)) if (ARXIV_CATEGORY.test(c)) savedCategories.add(c);
     const distinctive = weeks.map((week) => new Set(topics.map((t) => t.value).filter((c) => !week.common.has(c))));
     if (distinctive.some((d) => d.size > 0)) onTopicReaders++;
-    list.forEach((method, m) => {
+    for (const [m, method] of list.entries()) {
       const ranks: number[] = [];
-      order(method, candidates, full, untilDay, 50, randomScores).forEach((row, position) => {
+      (await order(method, candidates, full, untilDay, 50, randomScores)).forEach((row, position) => {
         if (targetSet.has(row)) ranks.push(position + 1);
       });
       accumulators[m].add(ranks, targets.length);
       let share = 0;
       let onTopicShare = 0;
       let onTopicWeeks = 0;
-      weeks.forEach((week, w) => {
-        const top = order(method, week.rows, weekSignals[w], week.since + 6, 10, weekRandom).slice(0, 10);
+      for (const [w, week] of weeks.entries()) {
+        const top = (await order(method, week.rows, weekSignals[w], week.since + 6, 10, weekRandom)).slice(0, 10);
         share += top.filter((row) => model.categoriesOf(row).some((c) => savedCategories.has(c))).length / top.length;
-        if (distinctive[w].size === 0) return;
+        if (distinctive[w].size === 0) continue;
         onTopicShare += top.filter((row) => model.categoriesOf(row).some((c) => distinctive[w].has(c))).length / top.length;
         onTopicWeeks++;
-      });
+      }
       topical[m].push(weeks.length ? share / weeks.length : 0);
       // NaN: the reader has no distinctive category (left out of on-topic@10, for every method alike)
       onTopic[m].push(onTopicWeeks ? onTopicShare / onTopicWeeks : Number.NaN);
-    });
+    }
     options.onProgress?.(i + 1, readers.length);
   }
   const rankingSeconds = (performance.now() - rankingStarted) / 1000;

@@ -186,7 +186,7 @@ export class FeedService {
     const knn = await this.coSaveModel();
     const want = offset + limit;
     const svmModel = profile.saved.length > 0 ? this.readerSvm(model, profile.saved) : undefined;
-    const ranked = rankCandidates(
+    const ranked = await rankCandidates(
       {
         model,
         candidates,

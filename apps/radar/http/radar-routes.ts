@@ -12,6 +12,7 @@ import { registerDigestRoutes } from "./digest-routes.js";
 import { registerFeedRoutes } from "./feed-routes.js";
 import { registerJobRoutes } from "./job-routes.js";
 import { registerPaperRoutes } from "./paper-routes.js";
+import { registerPipelineRoutes } from "./pipeline-routes.js";
 import type { RadarRouter, RadarServices } from "./radar-services.js";
 import { registerCollectionRoutes } from "./collection-routes.js";
 import { registerReaderRoutes } from "./reader-routes.js";
@@ -24,6 +25,7 @@ export function radarRoutes(services: RadarServices, localToken?: string): Radar
   router.use("/api/*", authenticate(services.accounts, { cookieName: SESSION_COOKIE, allowedOrigins: services.allowedOrigins, localToken }));
   registerAuthRoutes(router, services);
   registerPaperRoutes(router, services);
+  registerPipelineRoutes(router, services);
   registerReaderRoutes(router, services);
   registerCollectionRoutes(router, services);
   registerAdminRoutes(router, services);

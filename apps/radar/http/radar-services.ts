@@ -16,6 +16,7 @@ import type { Feedback } from "../feedback/feedback.js";
 import type { PaperIntake } from "../jobs/paper-intake.js";
 import type { Pins } from "../pins/pins.js";
 import type { PaperSearch } from "../search/paper-search.js";
+import type { PipelineSearch } from "../search/pipeline-search.js";
 import type { Topics } from "../topics/topics.js";
 import type { Trending } from "../trending/trending.js";
 import type { CookieOptions, RadarEnv } from "./authorization.js";
@@ -23,6 +24,8 @@ import type { CookieOptions, RadarEnv } from "./authorization.js";
 export interface RadarServices {
   accounts: Accounts;
   search: PaperSearch;
+  /** Search with named engine pipelines (presets and the operator's pipeline files). */
+  pipelines: PipelineSearch;
   feedback: Feedback;
   topics: Topics;
   pins: Pins;

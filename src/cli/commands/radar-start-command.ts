@@ -13,7 +13,8 @@
  * RADAR_SECURE_COOKIES (true to always mark the session cookie Secure),
  * RADAR_ALLOWED_ORIGINS, RADAR_PASSWORD_MIN_LENGTH, RADAR_PASSWORD_BLOCKLIST
  * (a file of more passwords to refuse), TROVE_MAX_QUERY_CLAUSES and
- * TROVE_MAX_QUERY_PREFIXES (query cost limits, default 1024 and 32), the
+ * TROVE_MAX_QUERY_PREFIXES (query cost limits, default 1024 and 32),
+ * TROVE_QUERY_TIME_BUDGET_MS (each search request's time budget, default 2000), the
  * scheduled arXiv fetch's RADAR_FETCH_CATEGORIES, RADAR_FETCH_EVERY_HOURS and
  * RADAR_ARXIV_URL (see docs/radar-ingest.md), and the digest's RADAR_SMTP_URL, RADAR_MAIL_FROM,
  * RADAR_LLM_URL, RADAR_LLM_MODEL, RADAR_LLM_API_KEY (see docs/radar-digest.md).
@@ -84,6 +85,7 @@ export function radarOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Radar
         maxClauses: parseNumberOption("TROVE_MAX_QUERY_CLAUSES", value("TROVE_MAX_QUERY_CLAUSES"), { integer: true, min: 1, max: 100_000 }),
         maxPrefixes: parseNumberOption("TROVE_MAX_QUERY_PREFIXES", value("TROVE_MAX_QUERY_PREFIXES"), { integer: true, min: 1, max: 100_000 }),
       },
+      timeBudgetMs: parseNumberOption("TROVE_QUERY_TIME_BUDGET_MS", value("TROVE_QUERY_TIME_BUDGET_MS"), { integer: true, min: 1, max: 600_000 }),
     },
     allowedOrigins: (env.RADAR_ALLOWED_ORIGINS ?? "")
       .split(",")
