@@ -22,6 +22,7 @@ import { Progress } from "../../core/progress.js";
 import { runRecEvaluation, type RecEvaluationResult } from "../../recommend/eval/run.js";
 import type { SplitOptions } from "../../recommend/eval/splits.js";
 import { loadInteractions, type InteractionFormat } from "../../recommend/io/load.js";
+import { loadItemContent } from "../../recommend/content/item-content.js";
 import { DEFAULT_INTERACTIONS_COLLECTION, InteractionStore } from "../../recommend/interaction-store.js";
 import type { InteractionData } from "../../recommend/interactions.js";
 import { openStore } from "../../store/open-store.js";
@@ -78,6 +79,7 @@ function addFileOptions(command: Command): Command {
 function addDatasetOptions(command: Command): Command {
   return addFileOptions(
     command
+      .option("--items <files>", "item content for content models (generative/tiger, content-knn, sasrec-sid): JSONL, CSV or RecBole .item files, comma-separated or repeated, merged by item id", collect, [])
       .option("--dataset <path>", "interaction file (S3-Rec sequence file, MovieLens u.data/ratings.dat, RecBole .inter, JSONL, CSV; .gz ok)")
       .option("--data <dir>", "or: read the interactions stored in this Trove data directory (see `trove rec import`)")
       .option("--collection <name>", "with --data: the interactions collection", DEFAULT_INTERACTIONS_COLLECTION),
@@ -145,6 +147,11 @@ export function parseModelOptions(modelName: string, opts: Opts): Record<string,
   return out;
 }
 
+/** The item content files named by --items (comma-separated and/or repeated). */
+function itemFiles(opts: Opts): string[] {
+  return ((opts.items as string[] | undefined) ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+}
+
 function parseFormat(value: string): InteractionFormat {
   const format = FORMATS[value.toLowerCase()];
   if (!format) throw new InvalidArgumentError(`--format must be one of ${Object.keys(FORMATS).join(", ")}, got "${value}"`);
@@ -170,21 +177,23 @@ function parseSplit(opts: Opts): SplitOptions {
   }
 }
 
-/** Fit progress on a terminal: one bar per phase, SASRec's per-epoch lines come from its own loop. */
+/**
+ * Fit progress: one bar per phase (on a terminal redrawn in place, in a log a
+ * line every 5 s); models with a training loop (SASRec, generative) print
+ * their own per-epoch lines.
+ */
 function fitProgressReporter(): { onProgress: (message: string, p?: FitProgress) => void; finish: () => void } {
-  const tty = Boolean(process.stderr.isTTY);
   let bar: Progress | undefined;
   let phase = "";
   return {
     onProgress: (message, p) => {
-      if (!tty) return;
       if (!p) {
         bar?.done();
         bar = undefined;
-        process.stderr.write(`${message}\n`);
+        if (process.stderr.isTTY) process.stderr.write(`${message}\n`);
         return;
       }
-      if (p.phase.startsWith("epoch ")) return; // SASRec draws its own bar and per-epoch lines
+      if (p.phase.startsWith("epoch ")) return; // training loops draw their own bar and per-epoch lines
       const label = p.phase.replace(/ .*/, "");
       if (label !== phase || !bar) {
         bar?.done();
@@ -276,6 +285,8 @@ export function registerRecCommands(program: Command): void {
           refitForTest: Boolean(opts.refit),
           saveModelTo: opts.save === undefined ? undefined : String(opts.save),
           interrupt: signal,
+          itemContentPaths: itemFiles(opts),
+          progress: true,
           onProgress: progress.onProgress,
         });
         progress.finish();
@@ -298,10 +309,12 @@ export function registerRecCommands(program: Command): void {
       const modelOptions = parseModelOptions(name, opts);
       const { data } = await loadSource(opts);
       const model = createRecommender(name, modelOptions);
+      const files = itemFiles(opts);
+      const itemContent = files.length > 0 ? await loadItemContent(files) : undefined;
       const progress = fitProgressReporter();
       const signal = new InterruptSignal();
       try {
-        await model.fit(data, { onProgress: (p) => progress.onProgress("", p), interrupt: signal });
+        await model.fit(data, { onProgress: (p) => progress.onProgress("", p), interrupt: signal, itemContent, progress: true });
         progress.finish();
         if (model.fitReport?.stoppedBy !== "interrupt") signal.check("training");
         model.save(String(opts.out));

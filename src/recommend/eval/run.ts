@@ -5,6 +5,8 @@
  * train+validation histories, and describe the protocol exactly.
  */
 import { InvalidArgumentError } from "../../core/errors.js";
+import { loadItemContent, type ItemContentTable } from "../content/item-content.js";
+import type { ItemEmbedder } from "../content/item-embedder.js";
 import type { InteractionData } from "../interactions.js";
 import { loadInteractions, type InteractionFormat, type LoadInteractionsOptions } from "../io/load.js";
 import type { BaseRecommender, FitProgress } from "../recommender.js";
@@ -37,7 +39,15 @@ export interface RecEvaluationOptions {
   saveModelTo?: string;
   /** Polled by iterative models (SASRec stops training early and keeps its best weights). */
   interrupt?: { readonly interrupted: boolean };
+  /** Item content for content models (generative, content-knn...), keyed by item id. */
+  itemContent?: ItemContentTable;
+  /** Or: item content files to read (JSONL, CSV, RecBole .item), merged in order. */
+  itemContentPaths?: string[];
+  /** Item embedder for content models (default: their own tf-idf + SVD). */
+  itemEmbedder?: ItemEmbedder;
   onProgress?: (message: string, progress?: FitProgress) => void;
+  /** Progress lines on stderr from models with a training loop (default: when stderr is a terminal). */
+  progress?: boolean;
 }
 
 export interface RecEvaluationResult {
@@ -80,10 +90,16 @@ export async function runRecEvaluation(options: RecEvaluationOptions): Promise<R
   const split = splitInteractions(data, splitOptions);
   log(`split: ${split.description}`);
   const candidates = options.candidates ?? "all";
+  let itemContent = options.itemContent;
+  if (!itemContent && options.itemContentPaths?.length) {
+    log(`loading item content ${options.itemContentPaths.join(", ")}`);
+    itemContent = await loadItemContent(options.itemContentPaths);
+  }
   const model = createRecommender(modelName, options.modelOptions ?? {});
+  const content = { itemContent, itemEmbedder: options.itemEmbedder, progress: options.progress };
   const fitProgress = (p: FitProgress): void => log(`fit ${modelName}: ${p.phase} ${p.done}/${p.total}`, p);
   // Validation targets go to fit too: models that stop early (SASRec) select on them.
-  await model.fit(split.train, { onProgress: fitProgress, validation: split.validationEvents.length > 0 ? split.validation : undefined, interrupt: options.interrupt });
+  await model.fit(split.train, { ...content, onProgress: fitProgress, validation: split.validationEvents.length > 0 ? split.validation : undefined, interrupt: options.interrupt });
   let trainingSeconds = model.trainingSeconds;
   log(`fit ${modelName} on train in ${trainingSeconds.toFixed(2)} s`);
   let validation: RankingEvaluation | null = null;
@@ -97,7 +113,7 @@ export async function runRecEvaluation(options: RecEvaluationOptions): Promise<R
     const bestEpoch = model.fitReport?.bestEpoch;
     const refitOptions = typeof bestEpoch === "number" && bestEpoch > 0 ? { ...(options.modelOptions ?? {}), epochs: bestEpoch } : (options.modelOptions ?? {});
     testModel = createRecommender(modelName, refitOptions);
-    await testModel.fit(split.trainAndValidation(), { onProgress: fitProgress, interrupt: options.interrupt });
+    await testModel.fit(split.trainAndValidation(), { ...content, onProgress: fitProgress, interrupt: options.interrupt });
     trainingSeconds += testModel.trainingSeconds;
   }
   const test = evaluateSplit(testModel, split, "test", { ks, candidates });

@@ -233,7 +233,7 @@ export class SasRecNet {
         for (let k = 0; k < d; k++) f[xo + k] = f[eo + k] * scale + f[po + k];
       }
     }
-    if (train) dropoutForward(f, x0, embMask, batch.nTokens * d, c.dropout, this.rng);
+    if (train) dropoutForward(this.heap, x0, embMask, batch.nTokens * d, c.dropout, this.rng);
     return this.stack.forward(batch, train, this.rng);
   }
 

@@ -132,6 +132,7 @@ export class SasRecRecommender extends BaseRecommender<SasRecOptions> {
         : undefined,
       interrupt: context.interrupt,
       handleSigint: context.interrupt === undefined,
+      progress: context.progress,
       onEpoch: (r) => progress({ phase: `epoch ${r.epoch} loss ${r.loss.toFixed(4)}${r.valid ? ` val ndcg@10 ${r.valid.ndcg.toFixed(4)}` : ""}`, done: r.epoch, total: o.epochs }),
     });
     this.model = result.model;
@@ -206,9 +207,9 @@ export class SasRecRecommender extends BaseRecommender<SasRecOptions> {
  * targets and a training history, the history and each positive target
  * (one query per target; leave-one-out has exactly one).
  */
-function validationQueries(train: InteractionData, validation: InteractionData): { histories: Int32Array[]; targets: Int32Array } {
+export function validationQueries(train: InteractionData, validation: InteractionData): { histories: Int32Array[]; targets: Int32Array } {
   if (validation.numItems !== train.numItems) {
-    throw new InvalidArgumentError(`sasrec: validation data has ${validation.numItems} items, training data ${train.numItems}; pass the same split's parts`);
+    throw new InvalidArgumentError(`validation data has ${validation.numItems} items, training data ${train.numItems}; pass the same split's parts`);
   }
   const seqs = train.userSequences();
   const targets = validation.userSequences();

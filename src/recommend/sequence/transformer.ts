@@ -24,6 +24,24 @@ import {
   layerNormBackward, layerNormForward, mulInPlace, transpose,
 } from "./kernels.js";
 import type { Rng } from "./rng.js";
+import { instantiateKernel, type KernelMemory } from "../../kernels/kernel-module.js";
+
+/** The AssemblyScript attention kernels (src/kernels/assembly/attention.ts); pointers in bytes. */
+interface AttentionKernels {
+  causalProbabilities(qkv: number, rowStride: number, qOff: number, kOff: number, l: number, dh: number, scale: number, att: number): void;
+  causalContext(qkv: number, rowStride: number, vOff: number, l: number, dh: number, att: number, mask: number, ctx: number, ctxStride: number, ctxOff: number): void;
+  causalBackward(
+    qkv: number, dqkv: number, rowStride: number, qOff: number, kOff: number, vOff: number, l: number, dh: number, scale: number,
+    att: number, mask: number, dctx: number, ctxStride: number, ctxOff: number, dp: number,
+  ): void;
+}
+
+/**
+ * Where attention runs: "js" (scalar loops, float64 sums: SASRec's published
+ * figures were made with it) or "simd" (the AssemblyScript kernel, float32
+ * lanes; the same maths with different rounding).
+ */
+export type AttentionKernel = "js" | "simd";
 
 export interface TransformerShape {
   hidden: number;
@@ -111,6 +129,7 @@ export class TransformerStack {
   private attOffArr = new Int32Array(16);
   private trained = false;
   private prefixScores = new Float32Array(64);
+  private readonly kernels: AttentionKernels | null;
 
   constructor(
     private readonly heap: Heap,
@@ -121,7 +140,9 @@ export class TransformerStack {
     private readonly G: number,
     /** Longest example (attention rows). */
     private readonly maxTokens: number,
+    attention: AttentionKernel = "js",
   ) {
+    this.kernels = attention === "simd" && heap.wasm ? instantiateKernel<AttentionKernels>("attention", heap.memory as KernelMemory) : null;
     this.actBuf = new Scratch(heap);
     this.tmpBuf = new Scratch(heap);
     this.cacheBuf = new Scratch(heap);
@@ -200,19 +221,20 @@ export class TransformerStack {
       gemm(heap, T, 3 * d, d, a.ln1, d, 1, P + w.wqkv, 3 * d, a.qkv, 3 * d, false);
       addBias(f, a.qkv, T, 3 * d, P + w.bqkv);
       if (prefix) this.attentionWithPrefix(batch, a, prefix, b);
+      else if (this.kernels) this.attentionForwardSimd(batch, a, train, rng);
       else this.attentionForward(batch, a, train, rng);
       gemm(heap, T, d, d, a.ctx, d, 1, P + w.wo, d, tmp, d, false);
       addBias(f, tmp, T, d, P + w.bo);
-      if (train) dropoutForward(f, tmp, a.oMask, T * d, pDrop, rng);
+      if (train) dropoutForward(heap, tmp, a.oMask, T * d, pDrop, rng);
       for (let i = 0; i < T * d; i++) f[a.xmid + i] = f[a.xin + i] + f[tmp + i];
       layerNormForward(f, a.xmid, a.ln2, T, d, P + w.ln2g, P + w.ln2b, a.mu2, a.rs2, c.normEps);
       gemm(heap, T, F, d, a.ln2, d, 1, P + w.w1, F, a.pre, F, false);
       addBias(f, a.pre, T, F, P + w.b1);
       activationForward(f, a.pre, a.act, T * F, c.activation === "gelu");
-      if (train) dropoutForward(f, a.act, a.actMask, T * F, pDrop, rng);
+      if (train) dropoutForward(heap, a.act, a.actMask, T * F, pDrop, rng);
       gemm(heap, T, d, F, a.act, F, 1, P + w.w2, d, tmp, d, false);
       addBias(f, tmp, T, d, P + w.b2);
-      if (train) dropoutForward(f, tmp, a.f2Mask, T * d, pDrop, rng);
+      if (train) dropoutForward(heap, tmp, a.f2Mask, T * d, pDrop, rng);
       for (let i = 0; i < T * d; i++) f[xout + i] = f[a.xmid + i] + f[tmp + i];
     }
     layerNormForward(f, acts.xf, acts.h, T, d, P + this.offsets.lnfg, P + this.offsets.lnfb, acts.muf, acts.rsf, c.normEps);
@@ -300,6 +322,61 @@ export class TransformerStack {
             for (let u = 0; u < dh; u++) f[ctx + u] += pij * f[v + u];
           }
         }
+      }
+    }
+  }
+
+  /** attentionForward through the SIMD kernel; dropout masks are drawn in the same order. */
+  private attentionForwardSimd(batch: TokenBatch, a: BlockActs, train: boolean, rng: Rng): void {
+    const k = this.kernels!;
+    const c = this.shape;
+    const d = c.hidden;
+    const H = c.heads;
+    const dh = d / H;
+    const d3 = 3 * d;
+    const inv = 1 / Math.sqrt(dh);
+    const p = train ? c.attnDropout : 0;
+    const keep = 1 / (1 - p);
+    const attOff = this.acts!.attOff;
+    for (let e = 0; e < batch.nExamples; e++) {
+      const s = batch.exStart[e];
+      const l = batch.exStart[e + 1] - s;
+      for (let hh = 0; hh < H; hh++) {
+        const P0 = a.att + attOff[e] + hh * l * l;
+        const M0 = a.attMask + attOff[e] + hh * l * l;
+        k.causalProbabilities((a.qkv + s * d3) * 4, d3, hh * dh, d + hh * dh, l, dh, inv, P0 * 4);
+        if (train) {
+          const f = this.heap.f32;
+          for (let i = 0; i < l; i++) {
+            const mrow = M0 + i * l;
+            for (let j = 0; j <= i; j++) f[mrow + j] = p > 0 ? (rng.next() >= p ? keep : 0) : 1;
+          }
+        }
+        k.causalContext((a.qkv + s * d3) * 4, d3, 2 * d + hh * dh, l, dh, P0 * 4, train ? M0 * 4 : 0, (a.ctx + s * d) * 4, d, hh * dh);
+      }
+    }
+  }
+
+  private attentionBackwardSimd(batch: TokenBatch, a: BlockActs, dC: number, dqkv: number, dp: number): void {
+    const k = this.kernels!;
+    const c = this.shape;
+    const d = c.hidden;
+    const H = c.heads;
+    const dh = d / H;
+    const d3 = 3 * d;
+    const inv = 1 / Math.sqrt(dh);
+    const attOff = this.acts!.attOff;
+    this.heap.f32.fill(0, dqkv, dqkv + batch.nTokens * d3);
+    for (let e = 0; e < batch.nExamples; e++) {
+      const s = batch.exStart[e];
+      const l = batch.exStart[e + 1] - s;
+      for (let hh = 0; hh < H; hh++) {
+        const P0 = a.att + attOff[e] + hh * l * l;
+        const M0 = a.attMask + attOff[e] + hh * l * l;
+        k.causalBackward(
+          (a.qkv + s * d3) * 4, (dqkv + s * d3) * 4, d3, hh * dh, d + hh * dh, 2 * d + hh * dh, l, dh, inv,
+          P0 * 4, M0 * 4, (dC + s * d) * 4, d, hh * dh, dp * 4,
+        );
       }
     }
   }
@@ -414,7 +491,8 @@ export class TransformerStack {
       biasGrad(f, tmp, T, d, G + w.bo);
       transpose(f, P + w.wo, d, d, d, Wt, d);
       gemm(heap, T, d, d, tmp, d, 1, Wt, d, dC, d, false);
-      this.attentionBackward(batch, a, dC, dqkv, dp);
+      if (this.kernels) this.attentionBackwardSimd(batch, a, dC, dqkv, dp);
+      else this.attentionBackward(batch, a, dC, dqkv, dp);
       gemm(heap, d, 3 * d, T, a.ln1, 1, d, dqkv, 3 * d, G + w.wqkv, 3 * d, true);
       biasGrad(f, dqkv, T, 3 * d, G + w.bqkv);
       transpose(f, P + w.wqkv, d, 3 * d, 3 * d, Wt, d);
