@@ -14,7 +14,7 @@ const LN2_LO: f64 = 1.90821492927058770002e-10;
 const LOG2E: f64 = 1.44269504088896338700e+00;
 
 /** e^x for x <= 0 (relative error < 1e-13), 0 below -708; table-free. */
-@inline function expNonPositive(x: f64): f64 {
+function expNonPositive(x: f64): f64 {
   if (x < -708) return 0;
   const n = Math.floor(x * LOG2E + 0.5);
   const r = x - n * LN2_HI - n * LN2_LO;
@@ -34,7 +34,7 @@ const LOG2E: f64 = 1.44269504088896338700e+00;
   return p * reinterpret<f64>((<i64>n + 1023) << 52);
 }
 
-@inline function dot(a: usize, b: usize, n: i32): f32 {
+function dot(a: usize, b: usize, n: i32): f32 {
   let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
   let i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -53,7 +53,7 @@ const LOG2E: f64 = 1.44269504088896338700e+00;
 }
 
 /** y[0..n) += a · x[0..n) */
-@inline function axpy(y: usize, a: f32, x: usize, n: i32): void {
+function axpy(y: usize, a: f32, x: usize, n: i32): void {
   const va = f32x4.splat(a);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
