@@ -142,3 +142,44 @@ export function causalBackward(
   }
 }
 
+
+/**
+ * Inference over a cached prefix, for one head: each of the l new tokens of an
+ * example attends to the Lp prefix tokens (keys pk, values pv: rows of pStride
+ * floats, this head at pOff) and to the example's own tokens up to itself.
+ * `scores` is scratch of Lp + l floats.
+ */
+export function prefixAttention(
+  qkv: usize, rowStride: i32, qOff: i32, kOff: i32, vOff: i32, l: i32, dh: i32, scale: f32,
+  pk: usize, pv: usize, pStride: i32, pOff: i32, lp: i32, ctx: usize, ctxStride: i32, ctxOff: i32, scores: usize,
+): void {
+  const row = <usize>rowStride << 2;
+  const prow = <usize>pStride << 2;
+  const po = <usize>pOff << 2;
+  for (let i = 0; i < l; i++) {
+    const q = qkv + <usize>i * row + (<usize>qOff << 2);
+    let mx: f32 = -Infinity;
+    for (let j = 0; j < lp; j++) {
+      const s = dot(q, pk + <usize>j * prow + po, dh) * scale;
+      store<f32>(scores + (<usize>j << 2), s);
+      if (s > mx) mx = s;
+    }
+    for (let j = 0; j <= i; j++) {
+      const s = dot(q, qkv + <usize>j * row + (<usize>kOff << 2), dh) * scale;
+      store<f32>(scores + (<usize>(lp + j) << 2), s);
+      if (s > mx) mx = s;
+    }
+    const n = lp + i + 1;
+    let sum: f64 = 0;
+    for (let j = 0; j < n; j++) {
+      const e = expNonPositive(<f64>load<f32>(scores + (<usize>j << 2)) - <f64>mx);
+      store<f32>(scores + (<usize>j << 2), <f32>e);
+      sum += e;
+    }
+    const inv = <f32>(1 / sum);
+    const c = ctx + ((<usize>i * <usize>ctxStride + <usize>ctxOff) << 2);
+    memory.fill(c, 0, <usize>dh << 2);
+    for (let j = 0; j < lp; j++) axpy(c, load<f32>(scores + (<usize>j << 2)) * inv, pv + <usize>j * prow + po, dh);
+    for (let j = 0; j <= i; j++) axpy(c, load<f32>(scores + (<usize>(lp + j) << 2)) * inv, qkv + <usize>j * row + (<usize>vOff << 2), dh);
+  }
+}

@@ -166,7 +166,7 @@ export class GenerativeRecommender extends BaseRecommender<GenerativeOptions> {
     });
     this.tokenizer = tokenizer;
     this.trie = new PrefixTrie(tokenizer.ids);
-    const digitVocab = Math.min(o.codebookSize, tokenizer.ids.digitsUsed + o.spareDigits);
+    const digitVocab = tokenizer.ids.digitsUsed + o.spareDigits;
     const net = new GenerativeNet(this.config(digitVocab), o.seed, o.kernel);
     this.net = net;
     this.builder = new TokenBatchBuilder(tokenizer.ids, net.cfg, net.cfg.maxItems);

@@ -2,7 +2,8 @@
  * The item → semantic ID table: L quantizer codes per item plus a final digit
  * that makes items with identical codes unique (TIGER: the digit counts the
  * items that already hold the same L codes, in item order). So every item's
- * ID is L + 1 tokens, each level with its own K-value vocabulary.
+ * ID is L + 1 tokens: L codes of K values, and a digit below the largest
+ * number of items sharing codes (`digitsUsed`).
  *
  * New items are appended with `append` (their digit continues the count of
  * their prefix), so existing IDs never change.
@@ -95,9 +96,6 @@ export class SemanticIds {
     }
     const key = this.prefixKey(item);
     const digit = this.prefixCounts.get(key) ?? 0;
-    if (digit >= this.codebookSize) {
-      throw new InvalidArgumentError(`more than ${this.codebookSize} items share the codes ${key}: use more levels or larger code books`);
-    }
     this.codes[row + L] = digit;
     this.prefixCounts.set(key, digit + 1);
   }

@@ -34,6 +34,10 @@ interface AttentionKernels {
     qkv: number, dqkv: number, rowStride: number, qOff: number, kOff: number, vOff: number, l: number, dh: number, scale: number,
     att: number, mask: number, dctx: number, ctxStride: number, ctxOff: number, dp: number,
   ): void;
+  prefixAttention(
+    qkv: number, rowStride: number, qOff: number, kOff: number, vOff: number, l: number, dh: number, scale: number,
+    pk: number, pv: number, pStride: number, pOff: number, lp: number, ctx: number, ctxStride: number, ctxOff: number, scores: number,
+  ): void;
 }
 
 /**
@@ -125,6 +129,7 @@ export class TransformerStack {
   private readonly actBuf: Scratch;
   private readonly tmpBuf: Scratch;
   private readonly cacheBuf: Scratch;
+  private readonly cacheScores: Scratch;
   private acts: Acts | null = null;
   private attOffArr = new Int32Array(16);
   private trained = false;
@@ -146,6 +151,7 @@ export class TransformerStack {
     this.actBuf = new Scratch(heap);
     this.tmpBuf = new Scratch(heap);
     this.cacheBuf = new Scratch(heap);
+    this.cacheScores = new Scratch(heap);
   }
 
   /**
@@ -252,6 +258,7 @@ export class TransformerStack {
     const d = c.hidden;
     const L = batch.nTokens;
     let o = this.cacheBuf.need(2 * c.blocks * ((L * d + 3) & ~3) + 4);
+    this.cacheScores.need(L + this.maxTokens + 4); // attention scratch, reserved now: forward must not grow the heap
     const f = this.heap.f32;
     const keys: number[] = [];
     const values: number[] = [];
@@ -393,6 +400,20 @@ export class TransformerStack {
     const Lp = prefix.length;
     const pk = prefix.keys[block];
     const pv = prefix.values[block];
+    if (this.kernels) {
+      const scratch = this.cacheScores.need(Lp + this.maxTokens + 4);
+      for (let e = 0; e < batch.nExamples; e++) {
+        const s = batch.exStart[e];
+        const l = batch.exStart[e + 1] - s;
+        for (let hh = 0; hh < H; hh++) {
+          this.kernels.prefixAttention(
+            (a.qkv + s * d3) * 4, d3, hh * dh, d + hh * dh, 2 * d + hh * dh, l, dh, inv,
+            pk * 4, pv * 4, d, hh * dh, Lp, (a.ctx + s * d) * 4, d, hh * dh, scratch * 4,
+          );
+        }
+      }
+      return;
+    }
     if (this.prefixScores.length < Lp + this.maxTokens) this.prefixScores = new Float32Array(2 * (Lp + this.maxTokens));
     const sc = this.prefixScores;
     for (let e = 0; e < batch.nExamples; e++) {
