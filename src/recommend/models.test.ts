@@ -30,6 +30,11 @@ const SMALL: Record<RecommenderName, Record<string, unknown>> = {
     hidden: 16, blocks: 1, heads: 1, maxLen: 6, dropout: 0.1, attnDropout: 0.1, epochs: 30, batchSize: 32, lr: 0.01,
     levels: 2, codebookSize: 8, embeddingDims: 8, beamSize: 10,
   },
+  "content-knn": { embeddingDims: 8 },
+  "sasrec-sid": {
+    hidden: 16, blocks: 1, maxLen: 8, dropout: 0.1, attnDropout: 0.1, epochs: 30, batchSize: 32, lr: 0.01,
+    levels: 2, codebookSize: 8, embeddingDims: 8, idEmbedding: "hashed",
+  },
 };
 
 const planted = plantedClusters();

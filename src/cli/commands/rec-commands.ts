@@ -172,8 +172,12 @@ function parseSplit(opts: Opts): SplitOptions {
       return { strategy, ...fractions };
     case "random-holdout":
       return { strategy, ...fractions, ...(seed !== undefined ? { seed } : {}) };
+    case "cold-items": {
+      const coldFraction = parseNumberOption("cold-fraction", opts.coldFraction as string | undefined, { min: 0, max: 1 });
+      return { strategy, ...(coldFraction !== undefined ? { coldFraction } : {}), ...(seed !== undefined ? { seed } : {}) };
+    }
     default:
-      throw new InvalidArgumentError(`--split must be leave-one-out, user-temporal, global-temporal or random-holdout, got "${strategy}"`);
+      throw new InvalidArgumentError(`--split must be leave-one-out, user-temporal, global-temporal, random-holdout or cold-items, got "${strategy}"`);
   }
 }
 
@@ -217,6 +221,10 @@ function printEvaluation(result: RecEvaluationResult): void {
   const rows: Array<Array<string | number>> = [];
   if (result.validation) rows.push(["validation", ...keys.map((k) => result.validation![k])]);
   rows.push(["test", ...keys.map((k) => result.metrics[k])]);
+  if (result.cold && result.warm) {
+    rows.push([`test, cold targets (${result.split.coldTestUsers} users)`, ...keys.map((k) => result.cold![k])]);
+    rows.push([`test, warm targets (${result.split.warmTestUsers} users)`, ...keys.map((k) => result.warm![k])]);
+  }
   process.stdout.write(`${formatTable(["split", ...keys], rows)}\n\n`);
   const beyond = ["coverage@10", "arp@10", "gini@10", "novelty@10"].filter((k) => k in result.metrics);
   if (beyond.length) process.stdout.write(`test beyond accuracy: ${beyond.map((k) => `${k} ${result.metrics[k].toFixed(4)}`).join(", ")}\n`);
@@ -255,10 +263,11 @@ export function registerRecCommands(program: Command): void {
       .command("rec")
       .description("split interactions, fit a recommender on train, and report validation and test metrics (full ranking over all items, seen items masked)"),
   ))
-    .option("--split <strategy>", "leave-one-out (by timestamp), user-temporal, global-temporal or random-holdout", "leave-one-out")
+    .option("--split <strategy>", "leave-one-out (by timestamp), user-temporal, global-temporal, random-holdout or cold-items (leave-one-out with a share of the items removed from training)", "leave-one-out")
+    .option("--cold-fraction <x>", "cold-items split: share of the items made cold (default 0.1)")
     .option("--test-fraction <x>", "temporal/random splits: test fraction")
     .option("--validation-fraction <x>", "temporal/random splits: validation fraction")
-    .option("--split-seed <n>", "random-holdout seed")
+    .option("--split-seed <n>", "random-holdout / cold-items seed")
     .option("--k <list>", "extra cutoffs, comma-separated (5, 10 and 20 are always reported)")
     .option("--sampled-negatives <n>", "SAMPLED protocol: rank targets among n random negatives (labelled; not comparable with full ranking)")
     .option("--refit", "refit on train+validation before the test pass (default: fit on train only, the S3-Rec protocol)")

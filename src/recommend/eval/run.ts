@@ -54,11 +54,17 @@ export interface RecEvaluationResult {
   /** Exact protocol description (split, histories, candidates, masking, ties). */
   protocol: string;
   dataset: { path: string | null; users: number; items: number; events: number };
-  split: { strategy: string; description: string; train: number; validation: number; test: number };
+  split: { strategy: string; description: string; train: number; validation: number; test: number; coldItems?: number; coldTestUsers?: number; warmTestUsers?: number };
   /** Test metrics: recall@k, hr@k, ndcg@k, mrr@k, precision@k, coverage@k, arp@k, gini@k, novelty@k. */
   metrics: Record<string, number>;
   /** The same metrics on the validation targets (for tuning), or null. */
   validation: Record<string, number> | null;
+  /** Cold-start split: the test accuracy metrics over cold targets and over warm targets (same keys). */
+  cold?: Record<string, number>;
+  warm?: Record<string, number>;
+  /** Cold-start split: the same over the validation targets (for tuning). */
+  validationCold?: Record<string, number>;
+  validationWarm?: Record<string, number>;
   test: Omit<RankingEvaluation, "metrics">;
   trainingSeconds: number;
   /** Training-loop details of models that have one (SASRec: epochs, best epoch, how it stopped). */
@@ -119,7 +125,7 @@ export async function runRecEvaluation(options: RecEvaluationOptions): Promise<R
   const test = evaluateSplit(testModel, split, "test", { ks, candidates });
   log(`test: ndcg@10 ${test.metrics["ndcg@10"]?.toFixed(4)} over ${test.users} users`);
   if (options.saveModelTo) testModel.save(options.saveModelTo);
-  const { metrics, ...testInfo } = test;
+  const { metrics, groups, perUser: _perUser, ...testInfo } = test;
   const fitNote = options.refitForTest ? "model refit on train+validation for test" : "model fit on train only (not refit for test)";
   return {
     protocol: `${test.protocol}; ${fitNote}; metrics averaged over ${test.users} users with a test target`,
@@ -130,9 +136,12 @@ export async function runRecEvaluation(options: RecEvaluationOptions): Promise<R
       train: split.trainEvents.length,
       validation: split.validationEvents.length,
       test: split.testEvents.length,
+      ...(split.coldItems ? { coldItems: split.coldItems.reduce((a, b) => a + b, 0), coldTestUsers: groups?.coldUsers, warmTestUsers: groups?.warmUsers } : {}),
     },
     metrics,
     validation: validation?.metrics ?? null,
+    ...(groups ? { cold: groups.cold, warm: groups.warm } : {}),
+    ...(validation?.groups ? { validationCold: validation.groups.cold, validationWarm: validation.groups.warm } : {}),
     test: testInfo,
     trainingSeconds,
     training: testModel.fitReport ?? null,

@@ -17,6 +17,7 @@ import { Rng } from "./rng.js";
 import type { Batch } from "./batch.js";
 import { lossAndGrad } from "./losses.js";
 import { addTransformerTensors, TransformerStack, type BlockOffsets } from "./transformer.js";
+import { checkComposition, composeItems, foldItemGradients, type ItemComposition } from "./item-composition.js";
 
 export interface SasRecConfig {
   /** Longest history the model reads (older items are dropped). */
@@ -95,9 +96,11 @@ export class ParamLayout {
   readonly blocks: BlockOffsets[];
   readonly lnfg: number;
   readonly lnfb: number;
+  /** Offsets of the composition's part tables (none without a composition). */
+  readonly parts: number[] = [];
   readonly size: number;
 
-  constructor(nItems: number, c: SasRecConfig) {
+  constructor(nItems: number, c: SasRecConfig, composition?: ItemComposition) {
     let off = 0;
     const add = (name: string, shape: number[]): number => {
       const size = shape.reduce((a, b) => a * b, 1);
@@ -113,6 +116,7 @@ export class ParamLayout {
     this.blocks = stack.blocks;
     this.lnfg = stack.lnfg;
     this.lnfb = stack.lnfb;
+    if (composition) composition.names.forEach((name, p) => this.parts.push(add(`item_part.${name}`, [composition.sizes[p], d])));
     this.size = off;
   }
 }
@@ -143,12 +147,16 @@ export class SasRecNet {
   private etValid = false;
   private embMask = 0;
   private trained = false;
+  /** Item embeddings composed of shared parts (semantic-ID prefixes), or undefined for one free row per item. */
+  readonly composition: ItemComposition | undefined;
 
-  constructor(nItems: number, cfg: SasRecConfig, seed: number, kernel: KernelKind = "wasm-simd") {
+  constructor(nItems: number, cfg: SasRecConfig, seed: number, kernel: KernelKind = "wasm-simd", composition?: ItemComposition) {
     if (!Number.isInteger(nItems) || nItems < 2) throw new InvalidArgumentError(`SASRec: nItems must be an integer >= 2, got ${nItems}`);
+    if (composition) checkComposition(composition, nItems);
     this.cfg = cfg;
     this.nItems = nItems;
-    this.layout = new ParamLayout(nItems, cfg);
+    this.composition = composition;
+    this.layout = new ParamLayout(nItems, cfg, composition);
     this.heap = new Heap(this.layout.size * 2 + (1 << 20), kernel);
     this.P = this.heap.alloc(this.layout.size);
     this.G = this.heap.alloc(this.layout.size);
@@ -176,12 +184,15 @@ export class SasRecNet {
         for (let i = 0; i < t.size; i++) f[o + i] = rng.normal() * std;
       }
     }
-    this.etValid = false;
+    this.paramsChanged();
   }
 
-  /** Call after the parameters change (optimizer step, load). */
+  /** Call after the parameters change (optimizer step, load): recomposes composed item embeddings. */
   paramsChanged(): void {
     this.etValid = false;
+    if (this.composition) {
+      composeItems(this.heap.f32, this.composition, this.nItems, this.cfg.hidden, this.P + this.layout.itemEmb, this.layout.parts.map((o) => this.P + o));
+    }
   }
 
   zeroGrad(): void {
@@ -285,6 +296,9 @@ export class SasRecNet {
     const dH = this.dhBuf.need(batch.nTokens * this.cfg.hidden);
     const value = lossAndGrad(this, batch, h, dH, loss, negatives);
     this.backward(batch, dH);
+    if (this.composition) {
+      foldItemGradients(this.heap.f32, this.composition, this.nItems, this.cfg.hidden, this.G + this.layout.itemEmb, this.layout.parts.map((o) => this.G + o));
+    }
     return value;
   }
 

@@ -19,6 +19,7 @@ import type { ModelArray } from "../model-io.js";
 import { BaseRecommender, cosineRow, rowNorms, type FitContext, type FitProgress, type ResolvedQuery } from "../recommender.js";
 import type { ScoredItems } from "../top-k.js";
 import type { KernelKind } from "./heap.js";
+import type { ItemComposition } from "./item-composition.js";
 import { resolveConfig, type SasRecConfig } from "./model.js";
 import { SasRec, trainSasRec, type TrainOptions } from "./sasrec.js";
 
@@ -60,15 +61,15 @@ export const SASREC_DEFAULTS: SasRecOptions = {
   kernel: "wasm-simd",
 };
 
-export class SasRecRecommender extends BaseRecommender<SasRecOptions> {
-  readonly algorithm = "sasrec";
+export class SasRecRecommender<O extends SasRecOptions = SasRecOptions> extends BaseRecommender<O> {
+  readonly algorithm: string = "sasrec";
   private model: SasRec | undefined;
   /** Training popularity (positive events per item), for empty histories. */
   private popularity: Float32Array = new Float32Array(0);
   private itemNorms: Float32Array | undefined;
 
-  constructor(options: Partial<SasRecOptions> = {}) {
-    super(SASREC_DEFAULTS, options);
+  constructor(options: Partial<O> = {}, defaults: O = SASREC_DEFAULTS as O) {
+    super(defaults, options);
   }
 
   /** The underlying network (for the sequence API: scoreBatch, getParameters, ...). */
@@ -102,8 +103,14 @@ export class SasRecRecommender extends BaseRecommender<SasRecOptions> {
     // epochs, batchSize, negatives, patience, evalEvery, loss and lr are checked by trainSasRec.
   }
 
+  /** Item embeddings composed of shared parts for this fit (SASRec with semantic-ID prefixes); none by default. */
+  protected async itemComposition(_data: InteractionData, _progress: (p: FitProgress) => void, _context: FitContext): Promise<ItemComposition | undefined> {
+    return undefined;
+  }
+
   protected async fitModel(data: InteractionData, progress: (p: FitProgress) => void, context: FitContext): Promise<void> {
     const o = this.options;
+    const composition = await this.itemComposition(data, progress, context);
     const n = data.numItems;
     const seqs = data.userSequences();
     const sequences: Int32Array[] = [];
@@ -127,6 +134,7 @@ export class SasRecRecommender extends BaseRecommender<SasRecOptions> {
       patience: o.patience,
       evalEvery: o.evalEvery,
       kernel: o.kernel,
+      composition,
       validation: validation && validation.targets.length > 0
         ? { ...validation, maxUsers: o.validationUsers > 0 ? o.validationUsers : undefined }
         : undefined,
@@ -182,18 +190,34 @@ export class SasRecRecommender extends BaseRecommender<SasRecOptions> {
   }
 
   protected exportState(): { arrays: Record<string, ModelArray>; state?: Record<string, unknown> } {
+    const composition = this.model!.net.composition;
     return {
-      arrays: { parameters: this.model!.getParameters(), popularity: this.popularity },
-      state: { config: this.model!.config, fitReport: this.fitReport ?? null },
+      arrays: {
+        parameters: this.model!.getParameters(),
+        popularity: this.popularity,
+        ...(composition ? { compositionIndex: composition.index, ...(composition.trainable ? { compositionTrainable: composition.trainable } : {}) } : {}),
+      },
+      state: {
+        config: this.model!.config,
+        fitReport: this.fitReport ?? null,
+        ...(composition ? { composition: { names: composition.names, sizes: composition.sizes } } : {}),
+      },
     };
   }
 
   protected importState(arrays: Record<string, ModelArray>, state: Record<string, unknown>): void {
     const { parameters, popularity } = arrays;
     if (!(parameters instanceof Float32Array) || !(popularity instanceof Float32Array) || popularity.length !== this.numItems) {
-      throw new InvalidArgumentError("sasrec: saved model lacks float32 arrays parameters and popularity of the right size");
+      throw new InvalidArgumentError(`${this.algorithm}: saved model lacks float32 arrays parameters and popularity of the right size`);
     }
-    const model = SasRec.create(this.numItems, this.config(), { kernel: this.options.kernel });
+    const saved = state.composition as { names: string[]; sizes: number[] } | undefined;
+    const index = arrays.compositionIndex;
+    const trainable = arrays.compositionTrainable;
+    if (saved && !(index instanceof Int32Array)) throw new InvalidArgumentError(`${this.algorithm}: saved model lacks its item composition index`);
+    const composition: ItemComposition | undefined = saved
+      ? { names: saved.names, sizes: saved.sizes, index: index as Int32Array, trainable: trainable instanceof Uint8Array ? trainable : undefined }
+      : undefined;
+    const model = SasRec.create(this.numItems, this.config(), { kernel: this.options.kernel, composition });
     model.setParameters(parameters);
     this.model = model;
     this.popularity = popularity;

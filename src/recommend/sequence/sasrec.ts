@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError } from "../../core/errors.js";
 import { Adam } from "./adam.js";
+import type { ItemComposition } from "./item-composition.js";
 import { runEpochLoop, type EpochLoopResult, type EpochReport } from "./epoch-loop.js";
 import { evaluateNextItem, type NextItemScorer } from "./evaluate.js";
 import { buildExamples, type ExampleStrategy } from "./examples.js";
@@ -27,8 +28,8 @@ export class SasRec implements NextItemScorer {
   private constructor(readonly net: SasRecNet) {}
 
   /** A freshly initialised (untrained) model. */
-  static create(nItems: number, config: Partial<SasRecConfig> = {}, options: { seed?: number; kernel?: KernelKind } = {}): SasRec {
-    return new SasRec(new SasRecNet(nItems, resolveConfig(config), options.seed ?? 42, options.kernel));
+  static create(nItems: number, config: Partial<SasRecConfig> = {}, options: { seed?: number; kernel?: KernelKind; composition?: ItemComposition } = {}): SasRec {
+    return new SasRec(new SasRecNet(nItems, resolveConfig(config), options.seed ?? 42, options.kernel, options.composition));
   }
 
   get nItems(): number {
@@ -107,6 +108,7 @@ export class SasRec implements NextItemScorer {
 
   /** Writes the model atomically in the versioned Trove SASRec format. */
   save(path: string, meta: Record<string, unknown> = {}): void {
+    if (this.net.composition) throw new InvalidArgumentError("SASRec.save: a model with composed item embeddings is saved through its recommender (save(dir))");
     writeModelFile(path, this.net.nItems, this.net.cfg, this.getParameters(), meta);
   }
 
@@ -202,6 +204,8 @@ export interface TrainOptions {
   /** Cap on optimizer steps per epoch (benchmarks). */
   maxBatchesPerEpoch?: number;
   kernel?: KernelKind;
+  /** Item embeddings composed of shared parts (semantic-ID prefixes) instead of one free row per item. */
+  composition?: ItemComposition;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: Omit<TrainOptions, "config"> = {
@@ -244,7 +248,7 @@ export async function trainSasRec(
       if (!(s[i] >= 0 && s[i] < nItems)) throw new InvalidArgumentError(`trainSasRec: sequences[${u}][${i}] = ${s[i]} is not an item index in 0..${nItems - 1}`);
     }
   }
-  const model = SasRec.create(nItems, cfg, { seed: o.seed, kernel: o.kernel });
+  const model = SasRec.create(nItems, cfg, { seed: o.seed, kernel: o.kernel, composition: o.composition });
   const net = model.net;
   const adam = new Adam(net.heap, net.P, net.G, net.layout.size, { lr: o.lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay });
   const ex = buildExamples(sequences, o.examples, cfg.maxLen, o.windowStride ?? cfg.maxLen);
