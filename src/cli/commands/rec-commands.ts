@@ -21,17 +21,17 @@ import { InterruptSignal } from "../../core/interrupt.js";
 import { Progress } from "../../core/progress.js";
 import { runRecEvaluation, type RecEvaluationResult } from "../../recommend/eval/run.js";
 import type { SplitOptions } from "../../recommend/eval/splits.js";
-import { loadInteractions, type InteractionFormat } from "../../recommend/io/load.js";
+import { loadInteractions } from "../../recommend/io/load.js";
 import { loadItemContent } from "../../recommend/content/item-content.js";
 import { DEFAULT_INTERACTIONS_COLLECTION, InteractionStore } from "../../recommend/interaction-store.js";
-import type { InteractionData } from "../../recommend/interactions.js";
 import { openStore } from "../../store/open-store.js";
 import type { BaseRecommender, FitProgress } from "../../recommend/recommender.js";
 import { createRecommender, loadRecommender, RECOMMENDER_NAMES, resolveRecommenderName } from "../../recommend/registry.js";
 import type { ScoredItems } from "../../recommend/top-k.js";
 import { formatTable, parseNumberOption, printJson } from "../output.js";
+import { addDatasetOptions, addFileOptions, collect, itemFiles, loadSource, parseFormat, type Opts } from "./rec-sources.js";
+import { registerSemanticIdCommand } from "./semantic-id-command.js";
 
-type Opts = Record<string, string | boolean | string[] | undefined>;
 
 /** Named flags and the model option each sets (the first one the model has). */
 const NAMED_FLAGS: Array<{ flag: string; attribute: string; keys: string[]; description: string }> = [
@@ -54,59 +54,12 @@ const OPTIONAL_KEYS: Record<string, Record<string, "number">> = {
   "recent-popular": { windowSize: "number", windowFraction: "number" },
 };
 
-const FORMATS: Record<string, InteractionFormat> = {
-  s3rec: "sequence", sequence: "sequence", movielens: "movielens", recbole: "recbole", jsonl: "jsonl", csv: "csv", auto: "auto",
-};
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
 function addModelOptions(command: Command): Command {
   command
     .requiredOption("--model <name>", `pop, itemknn, ease, als, bpr, item2vec or sasrec (all: ${RECOMMENDER_NAMES.join(", ")})`)
     .option("--option <key=value>", "model option, repeatable (e.g. --option shrinkage=10)", collect, []);
   for (const f of NAMED_FLAGS) command.option(f.flag, f.description);
   return command;
-}
-
-function addFileOptions(command: Command): Command {
-  return command
-    .option("--format <name>", "s3rec, movielens, recbole, jsonl, csv or auto (from the file name)", "auto")
-    .option("--min-rating <x>", "MovieLens/RecBole: keep only ratings >= x");
-}
-
-function addDatasetOptions(command: Command): Command {
-  return addFileOptions(
-    command
-      .option("--items <files>", "item content for content models (generative/tiger, content-knn, sasrec-sid): JSONL, CSV or RecBole .item files, comma-separated or repeated, merged by item id", collect, [])
-      .option("--dataset <path>", "interaction file (S3-Rec sequence file, MovieLens u.data/ratings.dat, RecBole .inter, JSONL, CSV; .gz ok)")
-      .option("--data <dir>", "or: read the interactions stored in this Trove data directory (see `trove rec import`)")
-      .option("--collection <name>", "with --data: the interactions collection", DEFAULT_INTERACTIONS_COLLECTION),
-  );
-}
-
-/** Reads the interactions a command names: a file (--dataset) or a store's collection (--data). */
-async function loadSource(opts: Opts): Promise<{ label: string; data: InteractionData }> {
-  if ((opts.dataset === undefined) === (opts.data === undefined)) {
-    throw new InvalidArgumentError("give the interactions either as a file (--dataset <path>) or from a store (--data <dir>), not both");
-  }
-  if (opts.dataset !== undefined) {
-    const path = String(opts.dataset);
-    const data = await loadInteractions({ path, format: parseFormat(String(opts.format)), minRating: parseNumberOption("min-rating", opts.minRating as string | undefined) });
-    return { label: path, data };
-  }
-  const dir = String(opts.data);
-  if (!existsSync(dir)) throw new NotFoundError(`no Trove data directory at ${dir} (import interactions first: trove rec import <file> --data ${dir})`);
-  const store = await openStore(dir);
-  try {
-    const interactions = await InteractionStore.open(store, String(opts.collection));
-    const data = await interactions.load();
-    if (data.length === 0) throw new NotFoundError(`the collection "${interactions.collection}" in ${dir} holds no interactions`);
-    return { label: `${dir} (collection ${interactions.collection})`, data };
-  } finally {
-    await store.close();
-  }
 }
 
 /** Parses and checks model options against the model's own option set. */
@@ -145,17 +98,6 @@ export function parseModelOptions(modelName: string, opts: Opts): Record<string,
     set(key, String(raw), flag);
   }
   return out;
-}
-
-/** The item content files named by --items (comma-separated and/or repeated). */
-function itemFiles(opts: Opts): string[] {
-  return ((opts.items as string[] | undefined) ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
-}
-
-function parseFormat(value: string): InteractionFormat {
-  const format = FORMATS[value.toLowerCase()];
-  if (!format) throw new InvalidArgumentError(`--format must be one of ${Object.keys(FORMATS).join(", ")}, got "${value}"`);
-  return format;
 }
 
 function parseSplit(opts: Opts): SplitOptions {
@@ -368,6 +310,8 @@ export function registerRecCommands(program: Command): void {
         await store.close();
       }
     });
+
+  registerSemanticIdCommand(rec);
 
   rec
     .command("recommend")
