@@ -48,6 +48,8 @@ export interface RecEvaluationOptions {
   onProgress?: (message: string, progress?: FitProgress) => void;
   /** Progress lines on stderr from models with a training loop (default: when stderr is a terminal). */
   progress?: boolean;
+  /** Keep each test user's value of these metrics (`perUser` in the result), for paired comparisons. */
+  keepPerUser?: string[];
 }
 
 export interface RecEvaluationResult {
@@ -70,6 +72,8 @@ export interface RecEvaluationResult {
   /** Training-loop details of models that have one (SASRec: epochs, best epoch, how it stopped). */
   training: Record<string, unknown> | null;
   evaluationSeconds: number;
+  /** With `keepPerUser`: each test user's values (overall, and over cold and warm targets on a cold-start split). */
+  perUser?: RankingEvaluation["perUser"];
   /** Everything that determined the numbers, defaults filled in. */
   options: {
     model: string;
@@ -122,10 +126,10 @@ export async function runRecEvaluation(options: RecEvaluationOptions): Promise<R
     await testModel.fit(split.trainAndValidation(), { ...content, onProgress: fitProgress, interrupt: options.interrupt });
     trainingSeconds += testModel.trainingSeconds;
   }
-  const test = evaluateSplit(testModel, split, "test", { ks, candidates });
+  const test = evaluateSplit(testModel, split, "test", { ks, candidates, keepPerUser: options.keepPerUser });
   log(`test: ndcg@10 ${test.metrics["ndcg@10"]?.toFixed(4)} over ${test.users} users`);
   if (options.saveModelTo) testModel.save(options.saveModelTo);
-  const { metrics, groups, perUser: _perUser, ...testInfo } = test;
+  const { metrics, groups, perUser, ...testInfo } = test;
   const fitNote = options.refitForTest ? "model refit on train+validation for test" : "model fit on train only (not refit for test)";
   return {
     protocol: `${test.protocol}; ${fitNote}; metrics averaged over ${test.users} users with a test target`,
@@ -145,6 +149,7 @@ export async function runRecEvaluation(options: RecEvaluationOptions): Promise<R
     test: testInfo,
     trainingSeconds,
     training: testModel.fitReport ?? null,
+    ...(perUser ? { perUser } : {}),
     evaluationSeconds: (validation?.seconds ?? 0) + test.seconds,
     options: {
       model: modelName,

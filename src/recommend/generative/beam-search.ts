@@ -21,12 +21,21 @@ import type { TokenBatchBuilder } from "./token-batch.js";
 export interface BeamSearchOptions {
   beamSize: number;
   renormalize: boolean;
+  /**
+   * Items the model saw no interactions with (new, cold items). Their digits
+   * never occurred in training, so they do not compete at the digit level:
+   * every new item under a generated L-code prefix is returned in `newItems`,
+   * scored by the prefix's log-probability (TIGER's cold-start retrieval).
+   */
+  newItems?: Uint8Array;
 }
 
 export interface GeneratedItems {
   items: Int32Array;
   /** Log-probability of each item's ID, best first. */
   scores: Float64Array;
+  /** With `newItems`: new items under the generated prefixes, best prefix first. */
+  newItems?: { items: Int32Array; scores: Float64Array };
 }
 
 interface Candidate {
@@ -56,6 +65,8 @@ export function beamSearch(
   builder.addHistory(history, n - read, n);
   const first = net.startHistory(builder.batch);
   let beams: { node: number; score: number; codes: Int32Array }[] = [{ node: 0, score: 0, codes: new Int32Array(W) }];
+  const newItems = options.newItems;
+  const fresh: Candidate[] = [];
   for (let level = 0; level < W; level++) {
     let logProbs: Float32Array;
     let V: number;
@@ -69,10 +80,16 @@ export function beamSearch(
       V = logProbs.length / beams.length;
     }
     const candidates: Candidate[] = [];
+    const lastLevel = level === W - 1;
     for (let b = 0; b < beams.length; b++) {
       const node = beams[b].node;
       const start = trie.firstChild[node];
       const end = start + trie.childCount[node];
+      if (lastLevel && newItems) {
+        for (let c = start; c < end; c++) {
+          if (trie.available[c] > 0 && newItems[trie.item[c]]) fresh.push({ beam: b, node: c, score: beams[b].score });
+        }
+      }
       let norm = 0;
       if (options.renormalize) {
         let mx = -Infinity;
@@ -84,6 +101,7 @@ export function beamSearch(
       }
       for (let c = start; c < end; c++) {
         if (trie.available[c] === 0 || trie.token[c] >= V) continue;
+        if (lastLevel && newItems?.[trie.item[c]]) continue;
         candidates.push({ beam: b, node: c, score: beams[b].score + logProbs[b * V + trie.token[c]] - norm });
       }
     }
@@ -96,8 +114,13 @@ export function beamSearch(
     });
     if (beams.length === 0) break;
   }
-  return {
+  const result: GeneratedItems = {
     items: Int32Array.from(beams, (b) => trie.item[b.node]),
     scores: Float64Array.from(beams, (b) => b.score),
   };
+  if (newItems) {
+    fresh.sort((x, y) => y.score - x.score || x.node - y.node);
+    result.newItems = { items: Int32Array.from(fresh, (c) => trie.item[c.node]), scores: Float64Array.from(fresh, (c) => c.score) };
+  }
+  return result;
 }

@@ -71,6 +71,13 @@ export interface GenerativeOptions extends SemanticIdOptions {
   renormalize: boolean;
   /** Spare digits beyond the largest collision count, for items added after training. */
   spareDigits: number;
+  /**
+   * TIGER's ε for cold start: the largest share of each block of `coldBlock`
+   * recommendations given to new items (items without training interactions)
+   * found under the generated prefixes; 0 generates known items only.
+   */
+  coldShare: number;
+  coldBlock: number;
   seed: number;
   kernel: KernelKind;
 }
@@ -97,6 +104,8 @@ export const GENERATIVE_DEFAULTS: GenerativeOptions = {
   beamSize: 20,
   renormalize: true,
   spareDigits: 4,
+  coldShare: 0,
+  coldBlock: 10,
   seed: 42,
   kernel: "wasm-simd",
 };
@@ -136,7 +145,8 @@ export class GenerativeRecommender extends BaseRecommender<GenerativeOptions> {
     for (const name of ["maxLen", "hidden", "blocks", "heads", "epochs", "batchSize", "patience", "evalEvery", "beamSize"] as const) {
       if (!(Number.isInteger(o[name]) && o[name] >= 1)) throw new InvalidArgumentError(`${name} must be a positive integer, got ${o[name]}`);
     }
-    for (const name of ["ffnHidden", "windowStride", "validationUsers", "spareDigits"] as const) {
+    if (!(o.coldShare >= 0 && o.coldShare <= 1)) throw new InvalidArgumentError(`coldShare must be in [0, 1], got ${o.coldShare}`);
+    for (const name of ["ffnHidden", "windowStride", "validationUsers", "spareDigits", "coldBlock"] as const) {
       if (!(Number.isInteger(o[name]) && o[name] >= 0)) throw new InvalidArgumentError(`${name} must be a non-negative integer, got ${o[name]}`);
     }
     if (o.hidden % o.heads !== 0) throw new InvalidArgumentError(`hidden (${o.hidden}) must be divisible by heads (${o.heads})`);
@@ -254,12 +264,31 @@ export class GenerativeRecommender extends BaseRecommender<GenerativeOptions> {
     const trie = this.trie!;
     trie.exclude(history);
     trie.exclude(exclude);
+    const o = this.options;
     try {
-      const result = beamSearch(this.net!, this.builder!, trie, history, { beamSize: this.options.beamSize, renormalize: this.options.renormalize });
-      for (let r = 0; r < result.items.length; r++) out[result.items[r]] = result.scores[r];
+      const newItems = o.coldShare > 0 ? this.newItemMask() : undefined;
+      const result = beamSearch(this.net!, this.builder!, trie, history, { beamSize: o.beamSize, renormalize: o.renormalize, newItems });
+      if (!result.newItems) {
+        for (let r = 0; r < result.items.length; r++) out[result.items[r]] = result.scores[r];
+        return;
+      }
+      // TIGER's ε: in each block of coldBlock places, at most ⌊ε·coldBlock⌋ go to new items (best prefix first);
+      // the ranking is written as descending scores
+      const ranked = mergeWithShare(result, result.newItems, Math.floor(o.coldShare * o.coldBlock), o.coldBlock, o.beamSize);
+      for (let r = 0; r < ranked.length; r++) out[ranked[r]] = -r;
     } finally {
       trie.restore();
     }
+  }
+
+  private newItems: Uint8Array | undefined;
+
+  /** Items without training interactions (popularity 0): new items for the cold-start share. */
+  private newItemMask(): Uint8Array {
+    if (!this.newItems || this.newItems.length !== this.numItems) {
+      this.newItems = Uint8Array.from(this.popularity, (p) => (p > 0 ? 0 : 1));
+    }
+    return this.newItems;
   }
 
   protected score(query: ResolvedQuery, out: Float32Array): void {
@@ -299,6 +328,7 @@ export class GenerativeRecommender extends BaseRecommender<GenerativeOptions> {
     this.popularity = grown;
     this.trie = new PrefixTrie(t.ids);
     this.embeddingNorms = undefined;
+    this.newItems = undefined;
     return indices;
   }
 
@@ -333,4 +363,37 @@ export class GenerativeRecommender extends BaseRecommender<GenerativeOptions> {
     this.embeddingNorms = undefined;
     this.fitReport = (state.fitReport as Record<string, unknown> | null) ?? undefined;
   }
+}
+
+/**
+ * Merges known items (by score) with new items (by their prefix's score): in
+ * each block of `block` places at most `perBlock` new items, each place taken
+ * by the better of the two lists' next candidates while the block's quota
+ * allows. Returns at most `limit` items, best first.
+ */
+export function mergeWithShare(
+  known: { items: Int32Array; scores: Float64Array },
+  fresh: { items: Int32Array; scores: Float64Array },
+  perBlock: number,
+  block: number,
+  limit: number,
+): number[] {
+  const out: number[] = [];
+  let k = 0;
+  let f = 0;
+  let freshInBlock = 0;
+  while (out.length < limit && (k < known.items.length || f < fresh.items.length)) {
+    if (out.length % block === 0) freshInBlock = 0;
+    const canFresh = f < fresh.items.length && freshInBlock < perBlock;
+    const takeFresh = canFresh && (k >= known.items.length || fresh.scores[f] > known.scores[k]);
+    if (takeFresh) {
+      out.push(fresh.items[f++]);
+      freshInBlock++;
+    } else if (k < known.items.length) {
+      out.push(known.items[k++]);
+    } else {
+      break;
+    }
+  }
+  return out;
 }

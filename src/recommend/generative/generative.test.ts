@@ -11,7 +11,7 @@ import { SemanticIds } from "../semantic-ids/semantic-ids.js";
 import { Adam } from "../sequence/adam.js";
 import { beamSearch } from "./beam-search.js";
 import { GenerativeNet, type GenerativeConfig } from "./generative-net.js";
-import { GenerativeRecommender } from "./generative-recommender.js";
+import { GenerativeRecommender, mergeWithShare } from "./generative-recommender.js";
 import { TokenBatchBuilder } from "./token-batch.js";
 
 const dir = mkdtempSync(join(tmpdir(), "trove-generative-"));
@@ -160,4 +160,13 @@ test("the recommender trains from content and interactions, saves, loads and ser
   const wide = loaded.recommend({ history: [10, 11, 12] }, 30);
   assert.ok([...wide.items].includes(added), "the new item is reachable by generation");
   await assert.rejects(loaded.addItems([{ id: "s0-1", title: "x" }]), /already in the model/);
+});
+
+test("cold-start share: at most ⌊ε·block⌋ new items per block, each place to the better candidate", () => {
+  const known = { items: Int32Array.from([1, 2, 3, 4, 5, 6]), scores: Float64Array.from([-1, -2, -3, -4, -5, -6]) };
+  const fresh = { items: Int32Array.from([10, 11, 12]), scores: Float64Array.from([-0.5, -0.6, -5.5]) };
+  // one new item per block of 3: 10 beats 1; 11 must wait for the next block, where it beats 3
+  assert.deepEqual(mergeWithShare(known, fresh, 1, 3, 9), [10, 1, 2, 11, 3, 4, 5, 12, 6]);
+  assert.deepEqual(mergeWithShare(known, fresh, 0, 3, 4), [1, 2, 3, 4]);
+  assert.deepEqual(mergeWithShare(known, fresh, 3, 3, 5), [10, 11, 1, 2, 3]);
 });
