@@ -65,6 +65,8 @@ export interface GenerativeOptions extends SemanticIdOptions {
   evalEvery: number;
   /** Validate (early stopping) on at most this many users (0 = all). */
   validationUsers: number;
+  /** Wall-clock budget of the whole fit in minutes (semantic IDs included; 0 = none): no epoch starts that would end past it. */
+  maxMinutes: number;
   /** Items generated per query (beam width); items outside the beam are not recommended. */
   beamSize: number;
   /** Softmax over the allowed codes only (constrained decoding) rather than over all codes. */
@@ -101,6 +103,7 @@ export const GENERATIVE_DEFAULTS: GenerativeOptions = {
   patience: 5,
   evalEvery: 1,
   validationUsers: 0,
+  maxMinutes: 0,
   beamSize: 20,
   renormalize: true,
   spareDigits: 4,
@@ -146,6 +149,7 @@ export class GenerativeRecommender extends BaseRecommender<GenerativeOptions> {
       if (!(Number.isInteger(o[name]) && o[name] >= 1)) throw new InvalidArgumentError(`${name} must be a positive integer, got ${o[name]}`);
     }
     if (!(o.coldShare >= 0 && o.coldShare <= 1)) throw new InvalidArgumentError(`coldShare must be in [0, 1], got ${o.coldShare}`);
+    if (!(o.maxMinutes >= 0)) throw new InvalidArgumentError(`maxMinutes must be >= 0, got ${o.maxMinutes}`);
     for (const name of ["ffnHidden", "windowStride", "validationUsers", "spareDigits", "coldBlock"] as const) {
       if (!(Number.isInteger(o[name]) && o[name] >= 0)) throw new InvalidArgumentError(`${name} must be a non-negative integer, got ${o[name]}`);
     }
@@ -160,6 +164,7 @@ export class GenerativeRecommender extends BaseRecommender<GenerativeOptions> {
 
   protected async fitModel(data: InteractionData, progress: (p: FitProgress) => void, context: FitContext): Promise<void> {
     const o = this.options;
+    const fitStart = performance.now();
     if (!context.itemContent) {
       throw new InvalidArgumentError(`${this.algorithm}: the model needs item content (titles, brands, categories...): pass item content files (--items <file>) or fit options { itemContent }`);
     }
@@ -202,6 +207,7 @@ export class GenerativeRecommender extends BaseRecommender<GenerativeOptions> {
       shuffleSeed: (o.seed ^ 0x2545f491) >>> 0,
       patience: o.patience,
       evalEvery: o.evalEvery,
+      timeBudgetSeconds: o.maxMinutes > 0 ? o.maxMinutes * 60 - (performance.now() - fitStart) / 1000 : undefined,
       progress: context.progress ?? Boolean(process.stderr.isTTY),
       handleSigint: context.interrupt === undefined,
       interrupt: context.interrupt,

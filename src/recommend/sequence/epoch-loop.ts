@@ -31,7 +31,7 @@ export interface EpochReport {
 
 export interface EpochLoopResult {
   history: EpochReport[];
-  stoppedBy: "epochs" | "early-stopping" | "interrupt";
+  stoppedBy: "epochs" | "early-stopping" | "interrupt" | "time-budget";
   bestEpoch: number;
   bestValid?: RankingMetrics;
 }
@@ -46,6 +46,11 @@ export interface EpochLoopOptions {
   patience: number;
   evalEvery: number;
   maxBatchesPerEpoch?: number;
+  /**
+   * Wall-clock budget in seconds: no epoch starts that would, at the pace of
+   * the slowest epoch so far (training + validation), end past it.
+   */
+  timeBudgetSeconds?: number;
   /** Progress on stderr. */
   progress: boolean;
   /** Stop cleanly on the first Ctrl-C: an owned handler when true and no `interrupt` is given. */
@@ -80,6 +85,8 @@ export async function runEpochLoop(o: EpochLoopOptions): Promise<EpochLoopResult
   // Last time the loop let the event loop run (signal handlers, timers); kept across epochs so that
   // short epochs still yield every ~50 ms.
   let lastYield = performance.now();
+  const loopStart = performance.now();
+  let slowestEpoch = 0;
   try {
     outer: for (let epoch = 1; epoch <= o.epochs; epoch++) {
       shuffleRng.shuffle(order);
@@ -137,6 +144,12 @@ export async function runEpochLoop(o: EpochLoopOptions): Promise<EpochLoopResult
       }
       if (signal?.interrupted) {
         stoppedBy = "interrupt";
+        break;
+      }
+      slowestEpoch = Math.max(slowestEpoch, report.trainSeconds + report.validSeconds);
+      const elapsed = (performance.now() - loopStart) / 1000;
+      if (o.timeBudgetSeconds !== undefined && epoch < o.epochs && elapsed + slowestEpoch > o.timeBudgetSeconds) {
+        stoppedBy = "time-budget";
         break;
       }
     }
