@@ -14,6 +14,28 @@ export default tseslint.config(
     },
   },
   {
+    // Paper Radar's layers point one way: the HTTP floor (apps/radar/http) and the wiring (radar-server.ts) use the
+    // domain folders, never the reverse; test helpers (apps/radar/test-support) are for tests and scripts only
+    files: ["apps/radar/**/*.ts"],
+    ignores: ["apps/radar/http/**", "apps/radar/radar-server.ts", "apps/radar/index.ts", "apps/radar/test-support/**", "**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["**/http/*", "**/radar-server.js", "**/index.js"], message: "Paper Radar's domain code must not import the HTTP layer, the wiring or the app's entry point (layers point one way)." },
+            { group: ["**/test-support/*"], message: "test helpers are for tests and scripts only" },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["src/**/*.ts", "apps/radar/http/**/*.ts", "apps/radar/radar-server.ts", "apps/radar/index.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["**/test-support/*"], message: "test helpers are for tests and scripts only" }] }] },
+  },
+  {
     // Paper Radar's web client: plain ES modules run by the browser (apps/radar/web/public)
     files: ["apps/radar/web/public/**/*.js"],
     languageOptions: {

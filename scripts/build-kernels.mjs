@@ -1,6 +1,7 @@
 // Compiles the WebAssembly kernels written in AssemblyScript (src/kernels/assembly/*.ts)
 // into dist/kernels/<name>.wasm. Runs before tsc in `npm run build`; a kernel is
-// recompiled only when its source (or this script) is newer than its output.
+// recompiled only when a kernel source (kernels may import each other) or this
+// script is newer than its output.
 // Flags: SIMD on, -O3, no runtime (kernels never allocate), memory imported from
 // the caller as env.memory, so JavaScript owns the heap and its typed-array views.
 import asc from "assemblyscript/asc";
@@ -10,12 +11,13 @@ import { join } from "node:path";
 const sourceDir = "src/kernels/assembly";
 const outDir = "dist/kernels";
 mkdirSync(outDir, { recursive: true });
-const scriptTime = statSync(new URL(import.meta.url)).mtimeMs;
+const sources = readdirSync(sourceDir).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).sort();
+const newestInput = Math.max(statSync(new URL(import.meta.url)).mtimeMs, ...sources.map((f) => statSync(join(sourceDir, f)).mtimeMs));
 let failed = false;
-for (const file of readdirSync(sourceDir).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).sort()) {
+for (const file of sources) {
   const source = join(sourceDir, file);
   const output = join(outDir, file.replace(/\.ts$/, ".wasm"));
-  if (existsSync(output) && statSync(output).mtimeMs > Math.max(statSync(source).mtimeMs, scriptTime)) continue;
+  if (existsSync(output) && statSync(output).mtimeMs > newestInput) continue;
   const { error, stderr } = await asc.main([
     source,
     "--outFile", output,

@@ -13,7 +13,7 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Page } from "playwright-core";
-import { launchChromium, startSampleServer } from "../apps/radar/web/e2e/radar-fixture.js";
+import { launchChromium, startSampleServer } from "../apps/radar/test-support/sample-server.js";
 
 const PASSWORD = "correct horse battery";
 

@@ -14,6 +14,8 @@ import { registerServeCommand } from "./commands/serve-command.js";
 import { registerRadarCommands } from "./commands/radar-commands.js";
 import { registerRecCommands } from "./commands/rec-commands.js";
 import { registerRadarStartCommand } from "./commands/radar-start-command.js";
+import { registerEncodeCommand } from "./commands/encode-command.js";
+import { registerEncoderCommands } from "./commands/encoder-commands.js";
 
 export const VERSION = "0.1.0";
 
@@ -30,6 +32,8 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerEvalCommands(program);
   registerRecCommands(program);
+  registerEncodeCommand(program);
+  registerEncoderCommands(program);
   registerDemoCommand(program);
   registerRadarCommands(program);
   const radar = program.commands.find((command) => command.name() === "radar");

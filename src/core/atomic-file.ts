@@ -9,23 +9,58 @@ import { basename, dirname, join } from "node:path";
 let counter = 0;
 
 export function writeFileAtomic(path: string, data: Uint8Array | string | readonly Uint8Array[]): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++counter}.tmp`);
-  const fd = openSync(tmp, "w");
+  const writer = new AtomicFileWriter(path);
   try {
-    const parts = typeof data === "string" ? [Buffer.from(data, "utf8")] : data instanceof Uint8Array ? [data] : data;
-    for (const part of parts) {
-      let offset = 0;
-      while (offset < part.byteLength) offset += writeSync(fd, part, offset, part.byteLength - offset);
-    }
-    fsyncSync(fd);
+    const parts = typeof data === "string" || data instanceof Uint8Array ? [data] : data;
+    for (const part of parts) writer.write(part);
   } catch (error) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
+    writer.abort();
     throw error;
   }
-  closeSync(fd);
-  renameSync(tmp, path);
-  syncDirectory(dirname(path));
+  writer.commit();
+}
+
+/**
+ * A file written piece by piece (output too large to hold in memory) that appears at its path only
+ * when `commit()` is called, with the same temp-file, fsync, rename steps; `abort()` leaves the old file.
+ */
+export class AtomicFileWriter {
+  private readonly tmp: string;
+  private fd: number | undefined;
+
+  constructor(readonly path: string) {
+    this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++counter}.tmp`);
+    this.fd = openSync(this.tmp, "w");
+  }
+
+  write(data: Uint8Array | string): void {
+    if (this.fd === undefined) throw new Error(`${this.path}: write after commit or abort`);
+    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    let offset = 0;
+    while (offset < bytes.byteLength) offset += writeSync(this.fd, bytes, offset, bytes.byteLength - offset);
+  }
+
+  commit(): void {
+    if (this.fd === undefined) throw new Error(`${this.path}: commit after commit or abort`);
+    try {
+      fsyncSync(this.fd);
+    } catch (error) {
+      this.abort();
+      throw error;
+    }
+    closeSync(this.fd);
+    this.fd = undefined;
+    renameSync(this.tmp, this.path);
+    syncDirectory(dirname(this.path));
+  }
+
+  /** Removes the temporary file; the file at `path`, if any, is untouched. Safe to call twice. */
+  abort(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+    rmSync(this.tmp, { force: true });
+  }
 }
 
 /** fsync a directory so that a rename inside it is durable. */

@@ -39,7 +39,8 @@ function readOwner(path: string): LockOwner | null {
   }
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process with this pid runs on this host (signal 0; EPERM means it runs as another user). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

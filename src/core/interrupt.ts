@@ -8,14 +8,21 @@ import { InterruptedError } from "./errors.js";
 
 export class InterruptSignal {
   private requested = false;
+  private readonly controller = new AbortController();
   private readonly handler = () => {
     if (this.requested) process.exit(130);
     this.requested = true;
+    this.controller.abort();
     process.stderr.write("\ninterrupt: stopping at the next safe point (Ctrl-C again to quit now)\n");
   };
 
   constructor() {
     process.on("SIGINT", this.handler);
+  }
+
+  /** Aborted at the first Ctrl-C, for APIs that take an AbortSignal. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
   }
 
   get interrupted(): boolean {

@@ -35,10 +35,32 @@ export interface DateFieldSpec {
   required?: boolean;
 }
 
-/** Reserved for dense vectors (a later issue); validated for dimension only. */
+export type VectorMetric = "cosine" | "dot" | "l2";
+export type VectorQuantization = "none" | "int8" | "binary";
+
+/** A dense vector per record (embeddings), indexed for nearest-neighbour search. */
 export interface VectorFieldSpec {
   type: "vector";
+  /** Numbers per vector (1 to 4096). */
   dimensions: number;
+  /** Similarity: "cosine" (default; vectors are normalized when indexed), "dot" or "l2". */
+  metric?: VectorMetric;
+  /** Approximate-nearest-neighbour index settings (HNSW graph per segment). */
+  index?: {
+    /** Graph neighbours per node (default 16). */
+    m?: number;
+    /** Candidate list size while building (default 100). */
+    efConstruction?: number;
+    /** Vectors kept in memory as int8 or bits, with float rescoring from disk (default "none": floats in memory). */
+    quantization?: VectorQuantization;
+  };
+  /**
+   * The encoder that embeds text for this field (an encoder spec, docs/encoders.md): query text at
+   * search time, and the `source` fields of records written without a vector.
+   */
+  encoder?: { type: string } & Record<string, unknown>;
+  /** Text fields whose text (joined by a blank line) is embedded when a record has no vector. Needs `encoder`. */
+  source?: string[];
   required?: boolean;
 }
 
@@ -81,13 +103,43 @@ export function normalizeSchema(schema: unknown): Required<Pick<CollectionSchema
         throw new InvalidSchemaError(`field "${name}": boost must be a non-negative number`);
       }
     }
-    if (type === "vector") {
-      const dims = (spec as VectorFieldSpec).dimensions;
-      if (!Number.isInteger(dims) || dims <= 0) throw new InvalidSchemaError(`field "${name}": dimensions must be a positive integer`);
-    }
     fields[name] = spec as FieldSpec;
   }
+  for (const [name, spec] of Object.entries(fields)) if (spec.type === "vector") checkVectorSpec(name, spec, fields);
   return { idField, fields };
+}
+
+const VECTOR_METRICS: ReadonlySet<string> = new Set(["cosine", "dot", "l2"]);
+const VECTOR_QUANTIZATIONS: ReadonlySet<string> = new Set(["none", "int8", "binary"]);
+
+function checkVectorSpec(name: string, spec: VectorFieldSpec, fields: Record<string, FieldSpec>): void {
+  const dims = spec.dimensions;
+  if (!Number.isInteger(dims) || dims <= 0 || dims > 4096) throw new InvalidSchemaError(`field "${name}": dimensions must be an integer from 1 to 4096`);
+  if (spec.metric !== undefined && !VECTOR_METRICS.has(spec.metric)) {
+    throw new InvalidSchemaError(`field "${name}": metric must be cosine, dot or l2; got ${JSON.stringify(spec.metric)}`);
+  }
+  if (spec.encoder !== undefined && (spec.encoder === null || typeof spec.encoder !== "object" || typeof spec.encoder.type !== "string")) {
+    throw new InvalidSchemaError(`field "${name}": encoder must be an encoder spec object with a "type" (onnx, http or trove)`);
+  }
+  if (spec.source !== undefined) {
+    if (!Array.isArray(spec.source) || spec.source.length === 0) throw new InvalidSchemaError(`field "${name}": source must be a list of text field names`);
+    for (const f of spec.source) {
+      if (fields[f]?.type !== "text") throw new InvalidSchemaError(`field "${name}": source field "${f}" is not a text field of the schema`);
+    }
+    if (spec.encoder === undefined) throw new InvalidSchemaError(`field "${name}": source needs an encoder to embed it`);
+  }
+  const index = spec.index;
+  if (index === undefined) return;
+  if (index === null || typeof index !== "object") throw new InvalidSchemaError(`field "${name}": index must be an object with m, efConstruction, quantization`);
+  const intIn = (key: "m" | "efConstruction", lo: number, hi: number) => {
+    const v = index[key];
+    if (v !== undefined && !(Number.isInteger(v) && v >= lo && v <= hi)) throw new InvalidSchemaError(`field "${name}": index.${key} must be an integer from ${lo} to ${hi}`);
+  };
+  intIn("m", 2, 128);
+  intIn("efConstruction", 4, 4096);
+  if (index.quantization !== undefined && !VECTOR_QUANTIZATIONS.has(index.quantization)) {
+    throw new InvalidSchemaError(`field "${name}": index.quantization must be none, int8 or binary; got ${JSON.stringify(index.quantization)}`);
+  }
 }
 
 /** Parses a date field value (ISO 8601 string or epoch milliseconds) into epoch milliseconds, or NaN. */
@@ -147,7 +199,10 @@ export function validateRecord(schema: CollectionSchema & { idField: string }, r
         break;
       case "vector":
         if (!Array.isArray(value) || value.length !== spec.dimensions || !value.every((v) => typeof v === "number" && Number.isFinite(v))) {
-          throw new InvalidRecordError(`expected ${spec.dimensions} finite numbers`, where);
+          throw new InvalidRecordError(`expected a list of ${spec.dimensions} finite numbers, got ${Array.isArray(value) ? `a list of ${value.length}` : describe(value)}`, where);
+        }
+        if ((spec.metric ?? "cosine") === "cosine" && value.every((v) => v === 0)) {
+          throw new InvalidRecordError("a cosine vector cannot be all zeros (it has no direction)", where);
         }
         break;
     }

@@ -37,15 +37,23 @@ export interface OnnxEncoderSpec {
   type: "onnx";
   /** Folder with tokenizer.json, config.json and onnx/model.onnx (or model.onnx). */
   path: string;
+  /** The ONNX file inside the folder, e.g. "onnx/model_quint8_avx2.onnx" (default onnx/model.onnx, else model.onnx). */
+  modelFile?: string;
   /** Default: from the folder's modules.json / 1_Pooling/config.json, else "mean". */
   pooling?: Pooling;
-  /** L2-normalize outputs (default: true when the folder's modules list a Normalize module, else true). */
+  /**
+   * L2-normalize outputs. Default: what the folder's modules.json says (a Normalize module or not), so that
+   * vectors equal sentence-transformers'; true when the folder has no modules.json.
+   */
   normalize?: boolean;
   /** Tokens per text, special tokens included (default: the tokenizer's, capped by the model's). */
   maxLength?: number;
-  /** Prepended to queries, e.g. "query: " (E5) or an instruction (BGE). */
+  /**
+   * Prepended to queries, e.g. "query: " (E5) or an instruction (BGE). Default: the "query" prompt of the
+   * folder's config_sentence_transformers.json, else none.
+   */
   queryPrefix?: string;
-  /** Prepended to documents, e.g. "passage: ". */
+  /** Prepended to documents, e.g. "passage: ". Default: the folder's "document" (or "passage") prompt, else none. */
   documentPrefix?: string;
   /** Texts per inference call (default 32). */
   batchSize?: number;
@@ -61,14 +69,20 @@ export interface HttpEncoderSpec {
   model: string;
   /** Sent as a bearer token; may also come from TROVE_EMBEDDINGS_API_KEY. */
   apiKey?: string;
-  /** Expected output size; checked against the first answer when given. */
+  /** Expected output size; every answer is checked against it (default: the first answer's size). */
   dimensions?: number;
+  /** L2-normalize the endpoint's vectors (default true). */
   normalize?: boolean;
   queryPrefix?: string;
   documentPrefix?: string;
+  /** Texts per request (default 32, TEI's default limit). */
   batchSize?: number;
+  /** Per request (default 60000). */
   timeoutMs?: number;
+  /** Retries after 429, 5xx, timeouts and network errors (default 4). */
   retries?: number;
+  /** First retry delay; doubles each retry, Retry-After takes precedence (default 500). */
+  retryDelayMs?: number;
 }
 
 /** A model trained by `trove encoder train` (a folder it wrote). */

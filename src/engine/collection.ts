@@ -12,9 +12,13 @@ import type { StoredRecord } from "../core/schema.js";
 import { InterruptSignal } from "../core/interrupt.js";
 import { Progress } from "../core/progress.js";
 import type { CollectionInfo, PutOptions, PutResult, Store } from "../store/store.js";
-import { LexicalIndex, type SearchOptions, type SearchResult, type WriterOptions } from "../lexical/lexical-index.js";
-import type { LexicalIndexOptions } from "../lexical/index-config.js";
+import { SearchIndex, type SearchOptions, type SearchResult, type WriterOptions } from "./search-index.js";
+import type { IndexOptions } from "../segment/index-config.js";
 import type { QueryNode } from "../lexical/query-ast.js";
+import type { EncoderSpec } from "../encoders/encoder.js";
+import { FieldEncoders } from "./field-encoders.js";
+import { rememberedEncoder } from "./collection-embedder.js";
+import { vectorFieldNames, type VectorFieldConfig } from "../segment/index-config.js";
 
 export interface CollectionSearchHit {
   id: string;
@@ -25,6 +29,21 @@ export interface CollectionSearchHit {
 
 export interface CollectionSearchResult extends Omit<SearchResult, "hits"> {
   hits: CollectionSearchHit[];
+}
+
+/** Records passed through in batches, each embedded before it goes on. */
+async function* embedded(records: Iterable<unknown> | AsyncIterable<unknown>, encoders: FieldEncoders, signal?: AbortSignal): AsyncGenerator<unknown> {
+  let batch: Array<Record<string, unknown>> = [];
+  for await (const record of records as AsyncIterable<unknown>) {
+    batch.push(record as Record<string, unknown>);
+    if (batch.length === 256) {
+      await encoders.embedMissing(batch, signal);
+      yield* batch;
+      batch = [];
+    }
+  }
+  await encoders.embedMissing(batch, signal);
+  yield* batch;
 }
 
 interface IndexPosition {
@@ -45,12 +64,18 @@ export class Collection {
   private syncing: Promise<number> | null = null;
   private lastRefresh = 0;
 
+  /** The encoders of the vector fields (query text, and records written without a vector). */
+  readonly encoders: FieldEncoders;
+
   private constructor(
     readonly store: Store,
     readonly info: CollectionInfo,
-    readonly index: LexicalIndex,
+    readonly index: SearchIndex,
     private readonly refreshIntervalMs: number,
-  ) {}
+    encoder?: EncoderSpec,
+  ) {
+    this.encoders = new FieldEncoders(index.config, encoder);
+  }
 
   /**
    * Opens a collection of `store` with its index under `indexRoot/<name>`,
@@ -60,13 +85,19 @@ export class Collection {
     store: Store,
     name: string,
     indexRoot: string,
-    options: Pick<LexicalIndexOptions, "bm25" | "defaultAnalyzer"> & { writer?: WriterOptions; quiet?: boolean; refreshIntervalMs?: number } = {},
+    options: Pick<IndexOptions, "bm25" | "defaultAnalyzer"> & {
+      writer?: WriterOptions;
+      quiet?: boolean;
+      refreshIntervalMs?: number;
+      /** Embeds text for every vector field instead of the schema's encoders. */
+      encoder?: EncoderSpec;
+    } = {},
   ): Promise<Collection> {
     const info = await store.getCollection(name);
     const dir = join(indexRoot, name);
-    let index: LexicalIndex | undefined;
-    if (LexicalIndex.exists(dir)) {
-      index = await LexicalIndex.open(dir, { writer: options.writer });
+    let index: SearchIndex | undefined;
+    if (SearchIndex.exists(dir)) {
+      index = await SearchIndex.open(dir, { writer: options.writer });
       const position = index.userData.position as IndexPosition | undefined;
       if (!position || position.createdSeq !== info.createdSeq) {
         // the collection was dropped and created again: the index describes other data
@@ -76,10 +107,16 @@ export class Collection {
       }
     }
     if (!index) {
-      index = await LexicalIndex.create(dir, { ...info.schema, bm25: options.bm25, defaultAnalyzer: options.defaultAnalyzer, writer: options.writer });
+      index = await SearchIndex.create(dir, { ...info.schema, bm25: options.bm25, defaultAnalyzer: options.defaultAnalyzer, writer: options.writer });
       await index.commit({ position: { storeSeq: 0, createdSeq: info.createdSeq } satisfies IndexPosition });
     }
-    const collection = new Collection(store, info, index, options.refreshIntervalMs ?? REFRESH_INTERVAL_MS);
+    const collection = new Collection(store, info, index, options.refreshIntervalMs ?? REFRESH_INTERVAL_MS, options.encoder);
+    // fields embedded by an encoder Trove trained for them (trove collection embed) query with the same one
+    for (const field of vectorFieldNames(index.config)) {
+      if ((index.config.fields[field] as VectorFieldConfig).encoder) continue;
+      const remembered = await rememberedEncoder(store, name, field);
+      if (remembered) collection.encoders.setFieldEncoder(field, remembered);
+    }
     await collection.sync({ quiet: options.quiet });
     return collection;
   }
@@ -88,9 +125,15 @@ export class Collection {
     return this.info.name;
   }
 
-  /** Writes records to the store (all-or-nothing unless skipInvalid), then updates the index. */
+  /**
+   * Writes records to the store (all-or-nothing unless skipInvalid), then
+   * updates the index. Records without a vector in a vector field that has
+   * source fields and an encoder are embedded first, so the store keeps the
+   * vectors.
+   */
   async put(records: Iterable<unknown> | AsyncIterable<unknown>, options: PutOptions = {}): Promise<PutResult> {
-    const result = await this.store.putRecords(this.name, records, options);
+    const input = this.encoders.embedsOnWrite ? embedded(records, this.encoders, options.signal) : records;
+    const result = await this.store.putRecords(this.name, input, options);
     await this.sync({ quiet: true });
     return result;
   }
@@ -147,10 +190,15 @@ export class Collection {
     return applied;
   }
 
+  /** Runs `read` against the index after the refresh a search does (changes written elsewhere become visible). */
+  async searchIndex<T>(read: (index: SearchIndex) => T): Promise<T> {
+    if (performance.now() - this.lastRefresh >= this.refreshIntervalMs) await this.sync({ quiet: true });
+    return read(this.index);
+  }
+
   /** Searches and attaches each hit's stored record. */
   async search(query: string | QueryNode, options: SearchOptions = {}): Promise<CollectionSearchResult> {
-    if (performance.now() - this.lastRefresh >= this.refreshIntervalMs) await this.sync({ quiet: true });
-    const result = this.index.search(query, options);
+    const result = await this.searchIndex((index) => index.search(query, options));
     const records = await this.store.getRecords(
       this.name,
       result.hits.map((h) => h.id),
@@ -165,6 +213,7 @@ export class Collection {
   }
 
   async close(): Promise<void> {
+    await this.encoders.close();
     await this.index.close();
   }
 }

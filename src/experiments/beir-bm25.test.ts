@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runBeirBm25 } from "./beir-bm25.js";
+import { runBeirPipeline } from "./beir-pipeline.js";
 import { readRun } from "../eval/run.js";
 
 const SCIFACT = join(process.cwd(), "..", "shared", "datasets", "scifact");
@@ -37,6 +38,10 @@ for (const fields of ["flat", "multifield"] as const) {
       const again = await runBeirBm25({ dataset: SCIFACT, fields, cacheDir: dir });
       assert.equal(again.indexReused, true);
       assert.deepEqual(again.evaluation.mean, result.evaluation.mean);
+      // the bm25 pipeline preset is the same ranking: the same figures, query for query
+      const viaPipeline = await runBeirPipeline({ dataset: SCIFACT, fields, cacheDir: dir, pipeline: "bm25" });
+      assert.equal(viaPipeline.indexReused, true);
+      assert.deepEqual(viaPipeline.evaluation.mean, result.evaluation.mean);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

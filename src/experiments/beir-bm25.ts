@@ -5,24 +5,18 @@
  * words), 1,000 hits per query, a hit whose id equals the query id is removed
  * (Anserini's -removeQuery), and metrics are trec_eval's with -c.
  *
- * The index is cached under `cacheDir`, keyed by the corpus file (path, size,
- * modification time), the mode and the analyzer; k1 and b are query-time
- * parameters and do not need a rebuild.
+ * The index is cached under `cacheDir` (see beir-index.ts).
  */
-import { createHash } from "node:crypto";
-import { rmSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { InvalidArgumentError } from "../core/errors.js";
-import type { FieldSpec } from "../core/schema.js";
-import { InterruptSignal } from "../core/interrupt.js";
 import { Progress } from "../core/progress.js";
-import { openBeirDataset, readBeirCorpus, readBeirQueries, readBeirSplitQrels } from "../eval/beir.js";
+import { openBeirDataset, readBeirQueries, readBeirSplitQrels } from "../eval/beir.js";
 import { evaluateRun, type EvaluationResult } from "../eval/metrics.js";
 import { roundRunScores, writeRun, type Run } from "../eval/run.js";
-import { LexicalIndex } from "../lexical/lexical-index.js";
 import type { Bm25Params } from "../lexical/bm25.js";
+import { openBeirIndex, type BeirFieldMode } from "./beir-index.js";
 
-export type BeirFieldMode = "flat" | "multifield";
+export type { BeirFieldMode } from "./beir-index.js";
 
 export interface BeirBm25Options {
   dataset: string;
@@ -61,65 +55,18 @@ export async function runBeirBm25(options: BeirBm25Options): Promise<BeirBm25Res
   const dataset = openBeirDataset(options.dataset);
   const split = options.split ?? "test";
   const mode = options.fields ?? "flat";
-  if (mode !== "flat" && mode !== "multifield") throw new InvalidArgumentError(`--fields must be flat or multifield, got "${mode}"`);
   const analyzer = options.analyzer ?? "english";
   const bm25 = options.bm25 ?? { k1: 0.9, b: 0.4 };
   const hits = options.hits ?? 1000;
   const cacheDir = options.cacheDir ?? join(".trove", "cache", "beir");
-  const corpusStat = statSync(dataset.corpusPath);
-  const key = createHash("sha1")
-    .update(JSON.stringify([resolve(dataset.corpusPath), corpusStat.size, corpusStat.mtimeMs, mode, analyzer, 1]))
-    .digest("hex")
-    .slice(0, 12);
-  const indexPath = join(cacheDir, `${dataset.dir.split(/[\\/]/).filter(Boolean).pop()}-${mode}-${key}`);
   const qrels = await readBeirSplitQrels(dataset.dir, split);
   const allQueries = await readBeirQueries(dataset.queriesPath);
   const queries = [...allQueries].filter(([id]) => qrels.has(id));
   if (queries.length === 0) throw new InvalidArgumentError(`no query of ${dataset.queriesPath} has judgments in split "${split}"`);
 
-  let indexSeconds = 0;
-  let reused = false;
-  if (options.rebuild) rmSync(indexPath, { recursive: true, force: true });
-  let index: LexicalIndex | undefined;
-  if (LexicalIndex.exists(indexPath)) {
-    index = await LexicalIndex.open(indexPath);
-    reused = index.userData.complete === true;
-    if (!reused) await index.close();
-  }
-  if (!index || !reused) {
-    rmSync(indexPath, { recursive: true, force: true });
-    const started = performance.now();
-    const fields: Record<string, FieldSpec> =
-      mode === "flat" ? { contents: { type: "text", analyzer } } : { title: { type: "text", analyzer }, text: { type: "text", analyzer } };
-    index = await LexicalIndex.create(indexPath, { fields, bm25 });
-    const progress = new Progress("indexing corpus");
-    const interrupt = new InterruptSignal();
-    try {
-      let batch: Record<string, unknown>[] = [];
-      let count = 0;
-      for await (const doc of readBeirCorpus(dataset.corpusPath)) {
-        batch.push(mode === "flat" ? { id: doc.id, contents: doc.title ? `${doc.title} ${doc.text}` : doc.text } : { id: doc.id, title: doc.title, text: doc.text });
-        if (batch.length === 5000) {
-          index.addDocuments(batch);
-          count += batch.length;
-          batch = [];
-          progress.update(count);
-          interrupt.check("indexing");
-        }
-      }
-      index.addDocuments(batch);
-      await index.commit({ complete: true });
-      await index.merge({ maxSegments: 1 });
-      progress.done();
-    } catch (error) {
-      await index.close();
-      rmSync(indexPath, { recursive: true, force: true });
-      throw error;
-    } finally {
-      interrupt.dispose();
-    }
-    indexSeconds = (performance.now() - started) / 1000;
-  }
+  const opened = await openBeirIndex(dataset, { mode, analyzer, bm25, cacheDir, rebuild: options.rebuild });
+  const { index, reused, path: indexPath } = opened;
+  const indexSeconds = opened.seconds;
 
   const run: Run = new Map();
   const searchStarted = performance.now();

@@ -5,7 +5,7 @@
  */
 import { readPacked, readVInt } from "./byte-buffer.js";
 import { BLOCK_SIZE } from "./postings-encoder.js";
-import type { TextFieldReader } from "./segment-reader.js";
+import type { TextFieldReader } from "./text-field-reader.js";
 
 export const NO_MORE_DOCS = 0x7fffffff;
 

@@ -12,10 +12,9 @@
 import { InvalidQueryError } from "../core/errors.js";
 import type { Analyzer } from "../text/analyzer.js";
 import { Bm25TermWeight, type Bm25Params } from "./bm25.js";
-import type { IndexedFieldConfig, LexicalIndexConfig } from "./index-config.js";
+import type { IndexedFieldConfig, IndexConfig } from "../segment/index-config.js";
 import type { QueryNode } from "./query-ast.js";
-import type { IndexSnapshot } from "./snapshot.js";
-import { encodeUtf8 } from "./utf8.js";
+import { encodeUtf8 } from "../core/utf8.js";
 import { bm25NormInverseCache, bm25AvgFieldLength } from "./bm25.js";
 
 export type FilterSpec =
@@ -33,9 +32,16 @@ export type PlanNode =
   | { kind: "matchAll" }
   | { kind: "none" };
 
+/** Index-wide statistics that BM25 weights are computed from (the engine's IndexSnapshot sums them over segments). */
+export interface CollectionStatistics {
+  stats(field: string): { docCount: number; sumTotalTermFreq: number };
+  /** Documents holding the term in the field, deleted ones included (as Lucene counts). */
+  docFreq(field: string, term: Uint8Array): number;
+}
+
 export interface PlanContext {
-  snapshot: IndexSnapshot;
-  config: LexicalIndexConfig;
+  snapshot: CollectionStatistics;
+  config: IndexConfig;
   analyzerFor: (name: string) => Analyzer;
   bm25: Bm25Params;
   /** Unfielded words search these fields with these boosts. */

@@ -14,8 +14,8 @@ import {
   type Scorer,
   TermScorer,
 } from "./scorer.js";
-import type { SegmentReader } from "./segment-reader.js";
-import { encodeUtf8 } from "./utf8.js";
+import type { SegmentReader } from "../segment/segment-reader.js";
+import { encodeUtf8 } from "../core/utf8.js";
 
 /** Maximum number of terms a prefix clause expands to. */
 export const MAX_PREFIX_EXPANSION = 4096;

@@ -13,8 +13,8 @@ import { SMTPServer } from "smtp-server";
 import { openStore } from "../../../src/store/open-store.js";
 import type { RunningServer } from "../../../src/server/start-server.js";
 import { PAPERS_COLLECTION, PAPER_SCHEMA } from "../papers.js";
-import { startRadarServer } from "../api/radar-api.js";
-import { TEST_PAPERS, WEEK } from "./digest-test-support.js";
+import { startRadarServer } from "../radar-server.js";
+import { TEST_PAPERS, WEEK } from "../test-support/test-radar.js";
 
 interface Received {
   from: string;

@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { DigestBuilder } from "./digest-builder.js";
 import { digestSourceFromFeed, type DigestSource } from "./digest-types.js";
 import { fallbackDigestSource } from "./fallback-source.js";
-import { TEST_PAPERS, WEEK, openTestRadar, type TestRadar } from "./digest-test-support.js";
+import { TEST_PAPERS, WEEK, openTestRadar, type TestRadar } from "../test-support/test-radar.js";
 import type { LlmConfig } from "./llm-writer.js";
 
 const NOW = Date.UTC(2026, 10, 24, 12); // long after the corpus ends

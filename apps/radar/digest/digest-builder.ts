@@ -13,9 +13,10 @@
  *   idf background); with an LLM configured, the model's (llm-writer.ts),
  *   falling back to the extractive text at the first failure.
  */
-import type { PaperSearch } from "../api/paper-search.js";
-import type { Pins } from "../api/pins.js";
-import type { Topics } from "../api/topics.js";
+import { documentFrequency, searchableCount } from "../search/index-statistics.js";
+import type { PaperSearch } from "../search/paper-search.js";
+import type { Pins } from "../pins/pins.js";
+import type { Topics } from "../topics/topics.js";
 import type { Paper } from "../papers.js";
 import { bestFor } from "./best-for.js";
 import type { Digest, DigestItem, DigestSource } from "./digest-types.js";
@@ -92,8 +93,8 @@ export class DigestBuilder {
     const background = new DocumentFrequencies();
     for (const c of chosen) background.add(reader.termsOf(c.paper.abstract ?? "").counts.keys());
     let summaries = chosen.map((c) => summarize(c.paper.title, c.paper.abstract ?? "", { background }).text);
-    const index = this.deps.search.papers.index;
-    const corpus = { docCount: index.documentCount, docFreq: (term: string) => index.docFreq("abstract", term) };
+    const papers = this.deps.search.papers;
+    const corpus = { docCount: searchableCount(papers), docFreq: (term: string) => documentFrequency(papers, "abstract", term) };
     const takeaway = takeawayOf(
       chosen.map((c, i) => ({ title: c.paper.title, abstract: c.paper.abstract ?? "", summary: summaries[i] })),
       3,

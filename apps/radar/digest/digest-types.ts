@@ -66,7 +66,7 @@ export interface FeedLike {
   feed(readerId: string, options: { since?: string; until?: string; limit?: number }): Promise<{ items: readonly DigestSourceItem[] }>;
 }
 
-/** The digest's source from a feed: `services.digestSource = digestSourceFromFeed(services.feed)`. */
+/** The digest's source from a feed (the wiring, radar-server.ts, plugs the FeedService in with it). */
 export function digestSourceFromFeed(feed: FeedLike): DigestSource {
   return (readerId, window, limit) => feed.feed(readerId, { since: window.since, until: window.until, limit });
 }

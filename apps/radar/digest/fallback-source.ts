@@ -1,14 +1,14 @@
 /**
- * The digest's own source of papers while no feed is wired in
- * (`RadarServices.digestSource` unset): the week's papers (the newest
+ * The digest's own source of papers while no feed is wired in: the
+ * week's papers (the newest
  * `pool` of them) that match the reader's liked topics, most matches first
  * (a liked category counts 2, a liked keyword 1), then the newest of the
  * rest; papers matching a disliked topic and papers the reader hid are left
  * out.
  */
-import type { Feedback } from "../api/feedback.js";
-import type { PaperSearch } from "../api/paper-search.js";
-import type { Topics } from "../api/topics.js";
+import type { Feedback } from "../feedback/feedback.js";
+import type { PaperSearch } from "../search/paper-search.js";
+import type { Topics } from "../topics/topics.js";
 import type { Paper } from "../papers.js";
 import type { DigestSource, DigestSourceItem } from "./digest-types.js";
 import { TopicMatcher } from "./topic-match.js";

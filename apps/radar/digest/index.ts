@@ -1,10 +1,10 @@
-/** Paper Radar's weekly digest: building, summarizing, rendering, mailing, and its routes. */
+/** Paper Radar's weekly digest: building, summarizing, rendering and mailing (its routes are in apps/radar/http). */
 export { DigestBuilder, DIGEST_SIZE } from "./digest-builder.js";
 export type { DigestBuilderDeps } from "./digest-builder.js";
 export { digestSourceFromFeed } from "./digest-types.js";
 export type { Digest, DigestItem, DigestSource, DigestSourceItem, DigestTopic, DigestWindow, FeedLike } from "./digest-types.js";
-export { registerDigest, DEFAULT_MAIL_FROM } from "./digest-module.js";
-export type { DigestOptions } from "./digest-module.js";
+export { createDigest, DEFAULT_MAIL_FROM } from "./digest-setup.js";
+export type { DigestDeps, DigestOptions } from "./digest-setup.js";
 export { DigestMailer, digestSubject } from "./digest-mailer.js";
 export type { MailConfig, SentDigest } from "./digest-mailer.js";
 export { fallbackDigestSource } from "./fallback-source.js";

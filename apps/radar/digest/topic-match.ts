@@ -6,7 +6,7 @@
  * with ..."). Used for the digest's topic labels and its fallback source.
  */
 import type { Paper } from "../papers.js";
-import type { Topic } from "../api/topics.js";
+import type { Topic } from "../topics/topics.js";
 import type { DigestTopic } from "./digest-types.js";
 import { TermReader } from "./text-terms.js";
 

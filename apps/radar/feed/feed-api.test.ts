@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { openStore } from "../../../src/store/open-store.js";
 import type { RunningServer } from "../../../src/server/start-server.js";
 import { PAPERS_COLLECTION, PAPER_SCHEMA } from "../papers.js";
-import { startRadarServer } from "../api/radar-api.js";
+import { startRadarServer } from "../radar-server.js";
 
 const TOPICS = {
   ir: { cat: "cs.IR", words: ["dense retrieval of passages with learned embeddings", "retrieval ranking of documents for search queries", "query expansion for document retrieval"] },

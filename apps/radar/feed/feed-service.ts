@@ -18,10 +18,10 @@ import type { QueryNode } from "../../../src/lexical/query-ast.js";
 import type { ItemKnn } from "../../../src/recommend/item-knn.js";
 import type { Store } from "../../../src/store/store.js";
 import { ensureCollection } from "../../../src/store/ensure-collection.js";
-import type { Feedback } from "../api/feedback.js";
-import { INTERACTIONS_COLLECTION } from "../api/feedback.js";
-import type { Pins } from "../api/pins.js";
-import type { Topics } from "../api/topics.js";
+import type { Feedback } from "../feedback/feedback.js";
+import { INTERACTIONS_COLLECTION } from "../feedback/feedback.js";
+import type { Pins } from "../pins/pins.js";
+import type { Topics } from "../topics/topics.js";
 import type { Paper } from "../papers.js";
 import { coSavedWith, fitCoSaves, type CoSaveOptions } from "./collaborative.js";
 import { FeedModel, type FeedModelOptions } from "./feed-model.js";
@@ -172,7 +172,7 @@ export class FeedService {
     const { topics: stored } = await this.deps.topics.get(readerId);
     const topics: TopicPreference[] = [];
     for (const t of stored) {
-      topics.push(t.kind === "keyword" ? { ...t, rows: this.keywordRows(model, t.value, sinceDay, untilDay) } : { ...t });
+      topics.push(t.kind === "keyword" ? { ...t, rows: await this.keywordRows(model, t.value, sinceDay, untilDay) } : { ...t });
     }
     const knn = await this.coSaveModel();
     const want = offset + limit;
@@ -296,7 +296,7 @@ export class FeedService {
   }
 
   /** Rows of papers in the window whose title or abstract holds the keyword as a phrase. */
-  private keywordRows(model: TfidfModel, keyword: string, sinceDay: number, untilDay: number): Set<number> {
+  private async keywordRows(model: TfidfModel, keyword: string, sinceDay: number, untilDay: number): Promise<Set<number>> {
     const text = keyword.replace(/["\\]/g, " ").trim();
     const rows = new Set<number>();
     if (!text) return rows;
@@ -310,7 +310,7 @@ export class FeedService {
       mustNot: [],
     };
     const filter: QueryNode = { kind: "range", field: "date", lower: dayString(sinceDay), upper: dayString(untilDay), includeLower: true, includeUpper: true };
-    const result = this.deps.papers.index.search(query, { k: 100_000, filter });
+    const result = await this.deps.papers.search(query, { k: 100_000, filter });
     for (const hit of result.hits) {
       const row = model.rowOf(hit.id);
       if (row >= 0) rows.add(row);

@@ -13,6 +13,7 @@
  */
 import { InvalidArgumentError, InvalidRecordError } from "../../../src/core/errors.js";
 import type { Collection } from "../../../src/engine/collection.js";
+import { searchableCount } from "../search/index-statistics.js";
 import { ARXIV_CATEGORY, normalizePaper, problemReason, storePapers, type Paper } from "../papers.js";
 import { ArxivClient, type ArxivClientOptions } from "./arxiv-client.js";
 
@@ -208,6 +209,6 @@ export async function fetchArxivPapers(
   }
   result.requests = client.requests;
   result.stoppedBy = stop.reason ?? "end";
-  result.searchable = papers.index.documentCount;
+  result.searchable = searchableCount(papers);
   return result;
 }

@@ -17,6 +17,7 @@ import { createGunzip } from "node:zlib";
 import { InvalidArgumentError, InvalidFileError, InvalidRecordError, NotFoundError, TroveError } from "../../../src/core/errors.js";
 import { Progress } from "../../../src/core/progress.js";
 import type { Collection } from "../../../src/engine/collection.js";
+import { searchableCount } from "../search/index-statistics.js";
 import { readLines } from "../../../src/io/lines.js";
 import { describeProblem, normalizePaper, problemReason, samePaper, type Paper } from "../papers.js";
 
@@ -305,7 +306,7 @@ export async function importPapers(papers: Collection, file: string, options: Im
     updated: result.updated,
     unchanged,
     rejected,
-    searchable: papers.index.documentCount,
+    searchable: searchableCount(papers),
     storeSeconds: (stored - started) / 1000,
     indexSeconds: (indexed - stored) / 1000,
   };

@@ -14,7 +14,7 @@
  *
  * This module is pure arithmetic over records; `trending.ts` reads them.
  */
-import type { FeedbackKind } from "../api/feedback.js";
+import type { FeedbackKind } from "../feedback/feedback.js";
 
 export interface TrendingWeights {
   save: number;

@@ -1,7 +1,7 @@
 /** Trending over a real interactions collection: several readers, feedback at different times. */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { openTestRadar, type TestRadar } from "../digest/digest-test-support.js";
+import { openTestRadar, type TestRadar } from "../test-support/test-radar.js";
 import { Trending } from "./trending.js";
 
 const DAY_MS = 86_400_000;

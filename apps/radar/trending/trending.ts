@@ -9,8 +9,8 @@
 import type { StoredRecord } from "../../../src/core/schema.js";
 import type { Collection } from "../../../src/engine/collection.js";
 import { pageOf, paginate, type Page, type PageRequest } from "../../../src/server/pagination.js";
-import { FEEDBACK_KINDS, type Feedback, type FeedbackKind } from "../api/feedback.js";
-import { MATCH_ALL, allOf, anyOf } from "../api/query-nodes.js";
+import { FEEDBACK_KINDS, type Feedback, type FeedbackKind } from "../feedback/feedback.js";
+import { MATCH_ALL, allOf, anyOf } from "../search/query-nodes.js";
 import type { Paper } from "../papers.js";
 import { DEFAULT_HALF_LIFE_DAYS, DEFAULT_TRENDING_WEIGHTS, scoreTrending, type TrendingSignal, type TrendingWeights } from "./trending-score.js";
 
@@ -64,16 +64,12 @@ export class Trending {
       { kind: "range", field: "at", lower: new Date(sinceMs).toISOString(), includeLower: true, includeUpper: true },
       anyOf("kind", kinds),
     ]);
-    const index = collection.index;
-    const total = index.search(MATCH_ALL, { k: 0, filter, exactTotalHits: true }).totalHits;
+    const total = (await collection.search(MATCH_ALL, { k: 0, filter, exactTotalHits: true })).totalHits;
     if (total === 0) return [];
     // equal scores come in write order: the last MAX_SIGNALS hits are the newest
     const k = Math.min(total, MAX_SIGNALS);
-    const hits = index.search(MATCH_ALL, { k, offset: total - k, filter, exactTotalHits: true }).hits;
-    const records = await collection.store.getRecords(
-      collection.name,
-      hits.map((h) => h.id),
-    );
+    const { hits } = await collection.search(MATCH_ALL, { k, offset: total - k, filter, exactTotalHits: true });
+    const records = hits.map((h) => h.record);
     const out: TrendingSignal[] = [];
     for (const r of records) {
       if (!r) continue;

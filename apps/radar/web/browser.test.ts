@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import type { Paper } from "../papers.js";
-import { CHROMIUM_PATH, launchChromium, startSampleServer, type SampleServer } from "./e2e/radar-fixture.js";
+import { CHROMIUM_PATH, launchChromium, startSampleServer, type SampleServer } from "../test-support/sample-server.js";
 
 const SKIP = process.env.TROVE_SKIP_BROWSER === "1";
 const skipReason = SKIP ? "TROVE_SKIP_BROWSER=1: browser tests skipped (they need Debian's chromium at /usr/bin/chromium)" : false;

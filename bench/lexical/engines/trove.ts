@@ -7,7 +7,7 @@
  */
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { LexicalIndex } from "../../../src/lexical/index.js";
+import { SearchIndex } from "../../../src/engine/search-index.js";
 import { PROJECT_ROOT, type Bm25Settings, type EngineFactory, type Hit, type LexicalEngine } from "../engine.js";
 
 function directoryBytes(dir: string): number {
@@ -27,7 +27,7 @@ function projectVersion(): string {
   }
 }
 
-function wrap(index: LexicalIndex, dir: string, bm25: Bm25Settings): LexicalEngine {
+function wrap(index: SearchIndex, dir: string, bm25: Bm25Settings): LexicalEngine {
   return {
     name: "trove",
     version: `trove ${projectVersion()} (working tree)`,
@@ -54,7 +54,7 @@ function wrap(index: LexicalIndex, dir: string, bm25: Bm25Settings): LexicalEngi
 
 export const createEngine: EngineFactory = async ({ indexDir, bm25 }) => {
   const dir = join(indexDir, "trove");
-  const index = await LexicalIndex.create(dir, {
+  const index = await SearchIndex.create(dir, {
     idField: "id",
     fields: { title: { type: "text" }, text: { type: "text" } },
     bm25: { k1: bm25.k1, b: bm25.b },
@@ -64,5 +64,5 @@ export const createEngine: EngineFactory = async ({ indexDir, bm25 }) => {
 
 export const openEngine: EngineFactory = async ({ indexDir, bm25 }) => {
   const dir = join(indexDir, "trove");
-  return wrap(await LexicalIndex.open(dir), dir, bm25);
+  return wrap(await SearchIndex.open(dir), dir, bm25);
 };

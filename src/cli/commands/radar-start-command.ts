@@ -16,7 +16,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { NotFoundError } from "../../core/errors.js";
 import { importPapers } from "../../../apps/radar/ingest/import.js";
-import { startRadarServer, type RadarApiOptions } from "../../../apps/radar/api/index.js";
+import { startRadarServer, type RadarApiOptions } from "../../../apps/radar/index.js";
 import { DEFAULT_RADAR_DATA_DIR, openPapers } from "../../../apps/radar/papers.js";
 import { parseNumberOption } from "../output.js";
 
@@ -54,7 +54,7 @@ export function radarOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Radar
 export async function seedPapersIfEmpty(dataDir: string, corpus: string, log: (line: string) => void): Promise<number> {
   const radar = await openPapers(dataDir, { quiet: true });
   try {
-    if (radar.papers.index.documentCount > 0) return 0;
+    if ((await radar.store.countRecords(radar.papers.name)) > 0) return 0;
     if (!existsSync(corpus)) throw new NotFoundError(`corpus file not found: ${corpus}`);
     log(`first start: importing ${corpus} into ${dataDir} ...`);
     const result = await importPapers(radar.papers, corpus, {});

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { main } from "../main.js";
+import { runCliInProcess } from "../testing.js";
 import { parseModelOptions } from "./rec-commands.js";
 
 const BIN = join(process.cwd(), "bin", "trove.js");
@@ -16,28 +16,7 @@ function trove(...args: string[]): { code: number; stdout: string; stderr: strin
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Runs the CLI in this process (no start-up cost), capturing stdout and stderr. */
-async function troveInProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const writeOut = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  const captured = { stdout: "", stderr: "" };
-  // The CLI writes strings; the test runner's own messages (binary) pass through.
-  const capture = (key: "stdout" | "stderr", write: typeof process.stdout.write) =>
-    ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      if (typeof chunk !== "string") return (write as (c: Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
-      captured[key] += chunk;
-      return true;
-    }) as typeof process.stdout.write;
-  process.stdout.write = capture("stdout", writeOut);
-  process.stderr.write = capture("stderr", writeErr);
-  try {
-    const code = await main(args);
-    return { code, ...captured };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
-}
+const troveInProcess = runCliInProcess;
 
 /**
  * A small S3-Rec sequence file with planted structure: 4 groups of 10 items,

@@ -1,0 +1,105 @@
+/**
+ * Who is calling, and what they may do. `authenticate` runs before every API
+ * route: an `Authorization: Bearer <API key>` header or the session cookie
+ * names the reader (a bad key is refused with 401 at once; a stale cookie just
+ * means "not signed in"). Routes then demand what they need with
+ * `requireReader`, `requireSession` or `requireAdmin`, and `assertOwner`
+ * keeps each reader to their own data: another reader's record answers 404,
+ * exactly as a missing one, so ids of others' data reveal nothing.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { forbidden, notFound, unauthenticated } from "../../../src/server/problem.js";
+import type { Accounts, Reader } from "../accounts/accounts.js";
+
+export const SESSION_COOKIE = "radar_session";
+
+export interface AuthVariables {
+  reader: Reader | null;
+  authMethod: "session" | "apiKey" | null;
+  sessionToken: string | null;
+}
+
+export type RadarEnv = { Variables: AuthVariables };
+
+/** Resolves the caller from an API key or the session cookie and stores it in the context. */
+export function authenticate(accounts: Accounts, cookieName = SESSION_COOKIE): MiddlewareHandler<RadarEnv> {
+  return async (c, next) => {
+    c.set("reader", null);
+    c.set("authMethod", null);
+    c.set("sessionToken", null);
+    const header = c.req.header("authorization");
+    if (header !== undefined) {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      if (!m) throw unauthenticated("the Authorization header must be 'Bearer <API key>'");
+      const reader = await accounts.resolveApiKey(m[1]);
+      if (!reader) throw unauthenticated("the API key is not valid (mistyped or revoked)");
+      c.set("reader", reader);
+      c.set("authMethod", "apiKey");
+    } else {
+      const token = getCookie(c, cookieName);
+      if (token) {
+        const reader = await accounts.resolveSession(token);
+        if (reader) {
+          c.set("reader", reader);
+          c.set("authMethod", "session");
+          c.set("sessionToken", token);
+        }
+      }
+    }
+    await next();
+  };
+}
+
+/** The signed-in reader; throws 401 when there is none. */
+export function currentReader(c: Context<RadarEnv>): Reader {
+  const reader = c.get("reader");
+  if (!reader) throw unauthenticated();
+  return reader;
+}
+
+/** Route middleware: the caller must be signed in (session or API key). */
+export const requireReader: MiddlewareHandler<RadarEnv> = async (c, next) => {
+  currentReader(c);
+  await next();
+};
+
+/** Route middleware: the caller must be signed in with a session (not an API key), e.g. to create API keys. */
+export const requireSession: MiddlewareHandler<RadarEnv> = async (c, next) => {
+  currentReader(c);
+  if (c.get("authMethod") !== "session") throw forbidden("this needs a signed-in session; API keys cannot do it");
+  await next();
+};
+
+/** Route middleware: the caller must be an admin (401 if not signed in, 403 if not an admin). */
+export const requireAdmin: MiddlewareHandler<RadarEnv> = async (c, next) => {
+  const reader = currentReader(c);
+  if (reader.role !== "admin") throw forbidden("only an admin can do this");
+  await next();
+};
+
+/** Throws 404 (as for a missing record) unless `ownerId` is the reader's own id. */
+export function assertOwner(reader: Reader, ownerId: unknown, what: string): void {
+  if (ownerId !== reader.id) throw notFound(`no ${what}`);
+}
+
+export interface CookieOptions {
+  cookieName?: string;
+  /** Add the Secure attribute (default: when the request came over https). */
+  secure?: boolean;
+}
+
+/** Sets the session cookie: HttpOnly, SameSite=Lax, Path=/, Max-Age of the session. */
+export function setSessionCookie(c: Context, token: string, maxAgeMs: number, options: CookieOptions = {}): void {
+  setCookie(c, options.cookieName ?? SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "Lax",
+    path: "/",
+    maxAge: Math.floor(maxAgeMs / 1000),
+    secure: options.secure ?? new URL(c.req.url).protocol === "https:",
+  });
+}
+
+export function clearSessionCookie(c: Context, options: CookieOptions = {}): void {
+  deleteCookie(c, options.cookieName ?? SESSION_COOKIE, { path: "/", httpOnly: true, sameSite: "Lax" });
+}

@@ -1,0 +1,197 @@
+/**
+ * The weekly digest over HTTP:
+ *
+ * - `GET /api/digest?week=2026-W27&format=json|html|markdown|rss`: the
+ *   signed-in reader's digest. Feed readers cannot sign in, so this route
+ *   (and only this one) also takes the API key as `?key=<API key>`; prefer a
+ *   key made for the feed reader alone (revocable on its own), since URLs end
+ *   up in histories. The server's request log never writes query strings.
+ * - `POST /api/digest/send?week=`: mails the digest to the reader's address;
+ *   503 naming the missing configuration when SMTP is not set up.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import { UnavailableError } from "../../../src/core/errors.js";
+import { errorResponses, jsonResponse, problemSchema, signedIn } from "../../../src/server/openapi.js";
+import { unauthenticated } from "../../../src/server/problem.js";
+import type { Accounts } from "../accounts/accounts.js";
+import { currentReader, requireReader, type RadarEnv } from "./authorization.js";
+import { paperSchema } from "./schemas.js";
+import type { RadarRouter } from "./radar-services.js";
+import type { DigestBuilder } from "../digest/digest-builder.js";
+import type { DigestMailer } from "../digest/digest-mailer.js";
+import { parseIsoWeek } from "../digest/iso-week.js";
+import { renderDigestHtml } from "../digest/render-html.js";
+import { renderDigestMarkdown } from "../digest/render-markdown.js";
+import { renderDigestRss } from "../digest/render-rss.js";
+
+const QUERY_KEY_SCHEME = "apiKeyQuery";
+
+export const DIGEST_FORMATS = ["json", "html", "markdown", "rss"] as const;
+
+const CONTENT_TYPES = {
+  html: "text/html; charset=utf-8",
+  markdown: "text/markdown; charset=utf-8",
+  rss: "application/rss+xml; charset=utf-8",
+} as const;
+
+const weekQuery = z
+  .string()
+  .superRefine((value, ctx) => {
+    try {
+      parseIsoWeek(value);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: `must be an ISO week such as 2026-W27 (${(error as Error).message})` });
+    }
+  })
+  .optional()
+  .openapi({ description: "ISO week, e.g. 2026-W27 (default: this week, or the newest paper's week when this one has no papers)", example: "2026-W27" });
+
+const digestTopicSchema = z.object({
+  kind: z.enum(["category", "keyword"]),
+  value: z.string(),
+  matched: z.boolean().openapi({ description: "one of your topics" }),
+});
+
+export const digestSchema = z
+  .object({
+    week: z.string().openapi({ example: "2026-W27" }),
+    from: z.string().openapi({ format: "date", description: "Monday" }),
+    to: z.string().openapi({ format: "date", description: "Sunday" }),
+    items: z.array(
+      z
+        .object({
+          paper: paperSchema,
+          summary: z.string(),
+          topics: z.array(digestTopicSchema),
+          bestFor: z.array(z.string()).openapi({ description: "who should read it" }),
+          reasons: z.array(z.string()).openapi({ description: "why it is in your digest" }),
+          pinned: z.boolean().openapi({ description: "an editor's pick (pinned by an admin); these come first" }),
+        })
+        .openapi("DigestItem"),
+    ),
+    takeaway: z.string().openapi({ description: "the week's key takeaway" }),
+    themes: z.array(z.string()).openapi({ description: "terms most of the week's papers share" }),
+    generatedBy: z.enum(["extractive", "llm"]),
+    notes: z.array(z.string()).openapi({ description: "e.g. which week was chosen, or why the LLM was not used" }),
+  })
+  .openapi("Digest");
+
+const sentSchema = z
+  .object({
+    sent: z.literal(true),
+    to: z.string(),
+    week: z.string(),
+    messageId: z.string(),
+    accepted: z.array(z.string()),
+  })
+  .openapi("DigestSent");
+
+/** Signs the caller in from `?key=` when neither a header nor a session did (GET /api/digest only). */
+function queryKey(accounts: Accounts): MiddlewareHandler<RadarEnv> {
+  return async (c, next) => {
+    const key = c.req.query("key");
+    if (!c.get("reader") && key !== undefined) {
+      const reader = await accounts.resolveApiKey(key);
+      if (!reader) throw unauthenticated("query.key: the API key is not valid (mistyped or revoked)");
+      c.set("reader", reader);
+      c.set("authMethod", "apiKey");
+    }
+    currentReader(c);
+    await next();
+  };
+}
+
+export interface DigestRouteDeps {
+  accounts: Accounts;
+  builder: DigestBuilder;
+  /** Undefined when SMTP is not configured. */
+  mailer?: DigestMailer;
+}
+
+export function registerDigestRoutes(router: RadarRouter, deps: DigestRouteDeps): void {
+  const { builder, mailer } = deps;
+  router.openAPIRegistry.registerComponent("securitySchemes", QUERY_KEY_SCHEME, {
+    type: "apiKey",
+    in: "query",
+    name: "key",
+    description: "an API key in the URL, accepted by GET /api/digest only (for feed readers)",
+  });
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/digest",
+      tags: ["digest"],
+      summary: "Your weekly digest: the week's top ten papers, summarized",
+      description:
+        "Editor's picks first, then your feed's best papers of the ISO week, each with a summary (the abstract's most informative " +
+        "sentences, or a language model's when one is configured), topics and who it is best for; plus the week's key takeaway. " +
+        "format=html is an email-ready page, markdown is CommonMark, rss is an RSS 2.0 feed: feed readers can pass the API key as ?key=.",
+      security: [...signedIn, { [QUERY_KEY_SCHEME]: [] }],
+      middleware: [queryKey(deps.accounts)] as const,
+      request: {
+        query: z.strictObject({
+          week: weekQuery,
+          format: z.enum(DIGEST_FORMATS).default("json").openapi({ description: "json (default), html, markdown or rss" }),
+          key: z.string().min(1).max(200).optional().openapi({ description: "an API key, for feed readers that cannot send headers" }),
+        }),
+      },
+      responses: {
+        200: {
+          description: "the digest",
+          content: {
+            "application/json": { schema: digestSchema },
+            "text/html": { schema: z.string() },
+            "text/markdown": { schema: z.string() },
+            "application/rss+xml": { schema: z.string() },
+          },
+        },
+        ...errorResponses(400, 401),
+      },
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const digest = await builder.build(currentReader(c).id, query.week);
+      if (query.format === "json") return c.json(digest, 200);
+      const text =
+        query.format === "html"
+          ? renderDigestHtml(digest)
+          : query.format === "markdown"
+            ? renderDigestMarkdown(digest)
+            : renderDigestRss(digest, { link: new URL("/", c.req.url).toString() });
+      return c.body(text, 200, { "content-type": CONTENT_TYPES[query.format] });
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/api/digest/send",
+      tags: ["digest"],
+      summary: "Email your weekly digest to yourself",
+      description: "Sends the digest (HTML with a Markdown text part) to your account's address over SMTP. 503 when the server has no SMTP configuration.",
+      security: signedIn,
+      middleware: [requireReader] as const,
+      request: { query: z.strictObject({ week: weekQuery }) },
+      responses: {
+        200: jsonResponse("sent", sentSchema),
+        ...errorResponses(400, 401),
+        503: jsonResponse("SMTP is not configured, or the mail server did not take the message", problemSchema),
+      },
+    }),
+    async (c) => {
+      const reader = currentReader(c);
+      if (!mailer) throw new UnavailableError("email is not configured on this server: set RADAR_SMTP_URL (e.g. smtp://127.0.0.1:2525) and RADAR_MAIL_FROM");
+      const query = c.req.valid("query");
+      const digest = await builder.build(reader.id, query.week);
+      let sent;
+      try {
+        sent = await mailer.send(digest, reader.email);
+      } catch (error) {
+        throw new UnavailableError(`the mail server did not take the digest: ${(error as Error).message}`, { cause: error });
+      }
+      return c.json({ sent: true as const, to: reader.email, week: digest.week, messageId: sent.messageId, accepted: sent.accepted }, 200);
+    },
+  );
+}

@@ -1,0 +1,100 @@
+/**
+ * Papers over HTTP: the newest-first listing with filters, one paper, search
+ * with highlighted matches, and related papers. Readable without signing in.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { errorResponses, jsonResponse } from "../../../src/server/openapi.js";
+import { pageOf, pageSchema, paginationQuery } from "../../../src/server/pagination.js";
+import { asPaper, paperFilterQuery, paperIdParam, paperSchema, searchHitSchema } from "./schemas.js";
+import type { PaperFilters } from "../search/paper-search.js";
+import { relatedWithCoSaves } from "../feed/related.js";
+import type { RadarRouter, RadarServices } from "./radar-services.js";
+
+const TAG = ["papers"];
+
+function filtersOf(query: { category?: string[]; author?: string[]; from?: string; to?: string }): PaperFilters {
+  return { categories: query.category, authors: query.author, from: query.from, to: query.to };
+}
+
+export function registerPaperRoutes(router: RadarRouter, services: RadarServices): void {
+  const { search } = services;
+  const paperPage = pageSchema(paperSchema, "PaperPage");
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/papers",
+      tags: TAG,
+      summary: "List papers, newest first",
+      request: { query: z.strictObject({ ...paperFilterQuery, ...paginationQuery }) },
+      responses: { 200: jsonResponse("a page of papers", paperPage), ...errorResponses(400) },
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const { items, total } = await search.list(filtersOf(query), query);
+      return c.json(pageOf(items.map(asPaper), total, query), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/papers/{id}",
+      tags: TAG,
+      summary: "One paper",
+      request: { params: paperIdParam },
+      responses: { 200: jsonResponse("the paper", paperSchema), ...errorResponses(404) },
+    }),
+    async (c) => c.json(asPaper(await search.get(c.req.valid("param").id)), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/papers/{id}/related",
+      tags: TAG,
+      summary: "Papers related to a paper by content and co-saves",
+      description: "A BM25 query made of the paper's title words and its most frequent abstract terms; the paper itself is left out. Once readers have saved it together with other papers, up to 5 co-saved papers (marked relatedBy: co-saves) lead the first page.",
+      request: { params: paperIdParam, query: z.strictObject(paginationQuery) },
+      responses: { 200: jsonResponse("a page of related papers, most similar first", paperPage), ...errorResponses(400, 404) },
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const id = c.req.valid("param").id;
+      const { items, total } = await relatedWithCoSaves(services.feed, id, query, (page) => search.related(id, page));
+      return c.json(pageOf(items.map(asPaper), total, query), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/search",
+      tags: TAG,
+      summary: "Search papers",
+      description:
+        "Full-text search with Trove's query language (words, \"phrases\", field:value, AND/OR/NOT, prefix*), " +
+        "filters, and relevance (BM25) or date order. Each hit carries its title and an abstract passage as HTML " +
+        "with the matched words in <mark> and everything else escaped.",
+      request: {
+        query: z.strictObject({
+          q: z
+            .string()
+            .trim()
+            .min(1, { error: "must not be empty" })
+            .max(1000, { error: "must be at most 1000 characters" })
+            .openapi({ description: "the query, e.g. dense retrieval or \"query expansion\" -survey", example: "dense retrieval" }),
+          ...paperFilterQuery,
+          sort: z.enum(["relevance", "date"]).default("relevance").openapi({ description: "relevance (BM25, default) or date (newest first)" }),
+          ...paginationQuery,
+        }),
+      },
+      responses: { 200: jsonResponse("a page of hits", pageSchema(searchHitSchema, "SearchPage")), ...errorResponses(400) },
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const { items, total } = await search.search(query.q, filtersOf(query), query.sort, query);
+      return c.json(pageOf(items.map((hit) => ({ ...hit, paper: asPaper(hit.paper) })), total, query), 200);
+    },
+  );
+}

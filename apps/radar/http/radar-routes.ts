@@ -1,0 +1,30 @@
+/**
+ * Every route of Paper Radar's API on one router: authentication first
+ * (a session cookie or an API key makes the reader known to the handlers),
+ * then each group of routes. See docs/http-api.md for the list.
+ */
+import { createRouter } from "../../../src/server/app.js";
+import { registerAuthSchemes } from "../../../src/server/openapi.js";
+import { registerAdminRoutes } from "./admin-routes.js";
+import { registerAuthRoutes } from "./auth-routes.js";
+import { SESSION_COOKIE, authenticate, type RadarEnv } from "./authorization.js";
+import { registerDigestRoutes } from "./digest-routes.js";
+import { registerFeedRoutes } from "./feed-routes.js";
+import { registerPaperRoutes } from "./paper-routes.js";
+import type { RadarRouter, RadarServices } from "./radar-services.js";
+import { registerReaderRoutes } from "./reader-routes.js";
+import { registerTrendingRoutes } from "./trending-routes.js";
+
+export function radarRoutes(services: RadarServices): RadarRouter {
+  const router = createRouter<RadarEnv>();
+  registerAuthSchemes(router, SESSION_COOKIE);
+  router.use("/api/*", authenticate(services.accounts, SESSION_COOKIE));
+  registerAuthRoutes(router, services);
+  registerPaperRoutes(router, services);
+  registerReaderRoutes(router, services);
+  registerAdminRoutes(router, services);
+  registerFeedRoutes(router, services);
+  registerTrendingRoutes(router, services.trending);
+  registerDigestRoutes(router, { accounts: services.accounts, builder: services.digest.builder, mailer: services.digest.mailer });
+  return router;
+}

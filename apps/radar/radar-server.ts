@@ -1,0 +1,108 @@
+/**
+ * Paper Radar's wiring, the one place where the app is put together: the
+ * server module `radarApi()` (for `startServer({ ..., modules: [radarApi()] })`,
+ * or simply `startRadarServer({ port, host, dataDir })`) opens every domain
+ * service once, hands them to the HTTP routes as one `RadarServices` object
+ * (http/radar-routes.ts) and mounts the web app.
+ *
+ * At start it opens, in the server's store: the papers collection (with its
+ * index under `<dataDir>/indexes/papers`, as `openPapers` lays it out), the
+ * account collections, the interactions collection (feedback, with a small
+ * index under `<dataDir>/indexes/interactions`), topics and pins; then mounts
+ * the routes under /api. See docs/http-api.md for the route list.
+ */
+import { join } from "node:path";
+import { Collection } from "../../src/engine/collection.js";
+import { startServer, type RunningServer, type ServerModule, type StartServerOptions } from "../../src/server/start-server.js";
+import { ensureCollection } from "../../src/store/ensure-collection.js";
+import type { Store } from "../../src/store/store.js";
+import { Accounts, type AccountsOptions } from "./accounts/accounts.js";
+import { createDigest, type DigestOptions } from "./digest/digest-setup.js";
+import { digestSourceFromFeed } from "./digest/digest-types.js";
+import { FeedService } from "./feed/feed-service.js";
+import { Feedback } from "./feedback/feedback.js";
+import { SESSION_COOKIE } from "./http/authorization.js";
+import { radarRoutes } from "./http/radar-routes.js";
+import type { RadarServices } from "./http/radar-services.js";
+import { PAPERS_COLLECTION, PAPER_SCHEMA } from "./papers.js";
+import { Pins } from "./pins/pins.js";
+import { PaperSearch, type PaperSearchOptions } from "./search/paper-search.js";
+import { Topics } from "./topics/topics.js";
+import { Trending } from "./trending/trending.js";
+import { mountWebApp } from "./web/web-app.js";
+
+export interface RadarApiOptions {
+  /** An open papers collection to serve (it is then not closed by the server). Default: opened from the server's store. */
+  papers?: Collection;
+  /** Session length, scrypt cost, admin emails (see AccountsOptions). */
+  accounts?: AccountsOptions;
+  /** Whether anyone may create an account (default true). */
+  allowSignup?: boolean;
+  /** Mark the session cookie Secure (default: when the request came over https). */
+  secureCookies?: boolean;
+  search?: PaperSearchOptions;
+  /** The weekly digest's SMTP and LLM settings (see docs/radar-digest.md). */
+  digest?: DigestOptions;
+}
+
+/** Opens (creating if needed) the papers collection of `store`, index under `<dataDir>/indexes`. */
+export async function openPapersCollection(store: Store, dataDir: string): Promise<Collection> {
+  await ensureCollection(store, PAPERS_COLLECTION, PAPER_SCHEMA);
+  return Collection.open(store, PAPERS_COLLECTION, join(dataDir, "indexes"), { quiet: true });
+}
+
+/** The Paper Radar API module. */
+export function radarApi(options: RadarApiOptions = {}): ServerModule {
+  return {
+    name: "radar",
+    async start({ app, store, dataDir }) {
+      const papers = options.papers ?? (await openPapersCollection(store, dataDir));
+      const opened: Array<{ close(): Promise<void> }> = options.papers ? [] : [papers];
+      try {
+        const accounts = await Accounts.open(store, options.accounts);
+        const feedback = await Feedback.open(store, join(dataDir, "indexes"));
+        opened.push(feedback);
+        const topics = await Topics.open(store);
+        const pins = await Pins.open(store);
+        const feed = await FeedService.open({ store, dataDir, papers, feedback, topics, pins });
+        opened.push(feed);
+        const search = new PaperSearch(papers, options.search);
+        const digestSource = digestSourceFromFeed(feed);
+        const services: RadarServices = {
+          accounts,
+          search,
+          feedback,
+          topics,
+          pins,
+          feed,
+          trending: new Trending(feedback, papers),
+          digest: createDigest({ search, pins, topics, feedback, source: () => digestSource }, options.digest),
+          cookie: { cookieName: SESSION_COOKIE, secure: options.secureCookies },
+          allowSignup: options.allowSignup ?? true,
+        };
+        app.route("/", radarRoutes(services));
+        mountWebApp(app); // the web UI at / (never shadows /api or /openapi.json)
+      } catch (error) {
+        for (const r of opened.reverse()) await r.close().catch(() => undefined);
+        throw error;
+      }
+      return {
+        async close() {
+          for (const r of opened.reverse()) await r.close();
+        },
+      };
+    },
+  };
+}
+
+export type StartRadarServerOptions = Omit<StartServerOptions, "modules"> & { radar?: RadarApiOptions };
+
+/** Starts the HTTP server with Paper Radar's API: `startServer` with `modules: [radarApi(options.radar)]`. */
+export function startRadarServer(options: StartRadarServerOptions): Promise<RunningServer> {
+  const { radar, ...rest } = options;
+  return startServer({
+    ...rest,
+    modules: [radarApi(radar)],
+    openapi: { title: "Paper Radar API", version: "0.1.0", description: "Trove's research-paper discovery app over HTTP.", ...rest.openapi },
+  });
+}

@@ -1,0 +1,293 @@
+/**
+ * Searching, listing and relating papers for the API, on top of the papers
+ * Collection (store + BM25 index):
+ *
+ * - filters (categories, authors, a date range) become a non-scoring query
+ *   tree, never a string, so values need no escaping;
+ * - `sort=relevance` is the engine's BM25 ranking with exact totals;
+ * - newest-first (`sort=date` and the plain listing) walks the papers in date
+ *   order (DateOrder) in windows of dates: each window is searched with the
+ *   query, the filters and the window's date range, its matches are ordered by
+ *   date, and windows are taken until the page is full. Window sizes follow
+ *   the query's selectivity, so a page costs a few searches whatever the
+ *   collection's size;
+ * - related papers: a BM25 query built from the paper's own title words and
+ *   its most frequent abstract terms, without the paper itself;
+ * - highlights: title and an abstract passage with the query's matched words
+ *   in `<mark>` (highlight.ts).
+ */
+import type { StoredRecord } from "../../../src/core/schema.js";
+import { TroveError } from "../../../src/core/errors.js";
+import type { Collection } from "../../../src/engine/collection.js";
+import type { QueryNode } from "../../../src/lexical/query-ast.js";
+import { parseQuery } from "../../../src/lexical/query-parser.js";
+import type { Analyzer } from "../../../src/text/analyzer.js";
+import { StandardTokenizer } from "../../../src/text/standard-tokenizer.js";
+import { badRequest, notFound } from "../../../src/server/problem.js";
+import type { PageRequest } from "../../../src/server/pagination.js";
+import { DateOrder } from "./date-order.js";
+import { highlight, queryTermsFor, snippet } from "./highlight.js";
+import { fieldAnalyzer } from "./index-statistics.js";
+import { MATCH_ALL, allOf, anyOf } from "./query-nodes.js";
+
+export interface PaperFilters {
+  /** Any of these categories. */
+  categories?: string[];
+  /** Any of these authors (exact names, as stored). */
+  authors?: string[];
+  /** First day, YYYY-MM-DD (inclusive). */
+  from?: string;
+  /** Last day, YYYY-MM-DD (inclusive). */
+  to?: string;
+}
+
+export interface SearchHitView {
+  paper: StoredRecord;
+  score: number;
+  highlights: { title: string; abstract: string };
+}
+
+export interface PaperSearchOptions {
+  /** Field names in the papers schema (defaults: title, abstract, categories, authors, date). */
+  fields?: { title?: string; abstract?: string; categories?: string; authors?: string; date?: string };
+  /** Abstract terms used for related papers (default 20). */
+  relatedAbstractTerms?: number;
+  /** Characters of an abstract snippet (default 300). */
+  snippetChars?: number;
+}
+
+/** The engine's largest k. */
+const MAX_K = 100_000;
+
+export class PaperSearch {
+  readonly order: DateOrder;
+  private readonly f: Required<NonNullable<PaperSearchOptions["fields"]>>;
+  private readonly relatedTerms: number;
+  private readonly snippetChars: number;
+  private readonly tokenizer = new StandardTokenizer();
+
+  constructor(
+    readonly papers: Collection,
+    options: PaperSearchOptions = {},
+  ) {
+    this.f = { title: "title", abstract: "abstract", categories: "categories", authors: "authors", date: "date", ...options.fields };
+    this.order = new DateOrder(papers.store, papers.name, this.f.date);
+    this.relatedTerms = options.relatedAbstractTerms ?? 20;
+    this.snippetChars = options.snippetChars ?? 300;
+  }
+
+  private analyzerOf(field: string): Analyzer {
+    return fieldAnalyzer(this.papers, field);
+  }
+
+  /** The filters as one non-scoring query tree (undefined when there are none). */
+  filterNode(filters: PaperFilters): QueryNode | undefined {
+    const parts: QueryNode[] = [];
+    if (filters.categories?.length) parts.push(anyOf(this.f.categories, filters.categories));
+    if (filters.authors?.length) parts.push(anyOf(this.f.authors, filters.authors));
+    if (filters.from !== undefined || filters.to !== undefined) {
+      if (filters.from !== undefined && filters.to !== undefined && filters.from > filters.to) throw badRequest("query.from", "must not be after query.to");
+      parts.push({ kind: "range", field: this.f.date, lower: filters.from, upper: filters.to, includeLower: true, includeUpper: true });
+    }
+    return allOf(parts);
+  }
+
+  /** Parses the query text; 400 naming `query.q` when it is not valid. */
+  parse(q: string): QueryNode {
+    try {
+      return parseQuery(q);
+    } catch (error) {
+      throw asQueryError(error);
+    }
+  }
+
+  async get(id: string): Promise<StoredRecord> {
+    const record = await this.papers.store.getRecord(this.papers.name, id);
+    if (!record) throw notFound(`no paper with id "${id}"`, "path.id");
+    return record;
+  }
+
+  /** Every paper matching the filters, newest first. */
+  async list(filters: PaperFilters, page: PageRequest): Promise<{ items: StoredRecord[]; total: number }> {
+    const { ids, total } = await this.newestFirst(MATCH_ALL, this.filterNode(filters), page);
+    return { items: await this.records(ids), total };
+  }
+
+  /** Searches with `q`; relevance (BM25) or newest first; each hit with highlights. */
+  async search(q: string, filters: PaperFilters, sort: "relevance" | "date", page: PageRequest): Promise<{ items: SearchHitView[]; total: number }> {
+    const query = this.parse(q);
+    const filter = this.filterNode(filters);
+    let ids: string[];
+    let scores: Map<string, number>;
+    let total: number;
+    let records: Array<StoredRecord | undefined>;
+    try {
+      if (sort === "date") {
+        const result = await this.newestFirst(query, filter, page);
+        ids = result.ids;
+        scores = result.scores;
+        total = result.total;
+        records = await this.papers.store.getRecords(this.papers.name, ids);
+      } else {
+        const result = await this.papers.search(query, { k: page.limit, offset: page.offset, filter, exactTotalHits: true });
+        ids = result.hits.map((h) => h.id);
+        scores = new Map(result.hits.map((h) => [h.id, h.score]));
+        records = result.hits.map((h) => h.record);
+        // past the last match the engine reports offset + hits as the total: count instead
+        total = ids.length === 0 && page.offset > 0 ? await this.count(query, filter) : result.totalHits;
+      }
+    } catch (error) {
+      throw asQueryError(error);
+    }
+    const titleTerms = queryTermsFor(query, this.f.title, this.analyzerOf(this.f.title));
+    const abstractTerms = queryTermsFor(query, this.f.abstract, this.analyzerOf(this.f.abstract));
+    const items: SearchHitView[] = [];
+    ids.forEach((id, i) => {
+      const paper = records[i];
+      if (!paper) return;
+      const title = typeof paper[this.f.title] === "string" ? (paper[this.f.title] as string) : "";
+      const abstract = typeof paper[this.f.abstract] === "string" ? (paper[this.f.abstract] as string) : "";
+      items.push({
+        paper,
+        score: scores.get(id) ?? 0,
+        highlights: {
+          title: highlight(title, this.analyzerOf(this.f.title), titleTerms).html,
+          abstract: snippet(abstract, this.analyzerOf(this.f.abstract), abstractTerms, this.snippetChars).html,
+        },
+      });
+    });
+    return { items, total };
+  }
+
+  /** Papers like `id` by content, best first, never `id` itself. */
+  async related(id: string, page: PageRequest): Promise<{ items: StoredRecord[]; total: number }> {
+    const paper = await this.get(id);
+    const query = this.relatedQuery(paper);
+    if (!query) return { items: [], total: 0 };
+    const result = await this.papers.search(query, { k: page.offset + page.limit + 1, exactTotalHits: true });
+    // the query is made of the paper's own indexed words, so it matches the paper itself (counted in totalHits)
+    const items = result.hits
+      .filter((h) => h.id !== id && h.record !== undefined)
+      .slice(page.offset, page.offset + page.limit)
+      .map((h) => h.record as StoredRecord);
+    return { items, total: Math.max(0, result.totalHits - 1) };
+  }
+
+  /**
+   * The related-papers query of a paper: each distinct title word (boost 2)
+   * and the `relatedAbstractTerms` most frequent abstract terms (boost 1),
+   * as words of the paper's own text so the index's analyzer reads them
+   * exactly as it read the paper. Null when the paper has no such words.
+   */
+  relatedQuery(paper: StoredRecord): QueryNode | null {
+    const clauses: QueryNode[] = [];
+    const seen = new Set<string>();
+    const title = typeof paper[this.f.title] === "string" ? (paper[this.f.title] as string) : "";
+    for (const { word, term } of this.words(title, this.analyzerOf(this.f.title))) {
+      if (seen.has(term)) continue;
+      seen.add(term);
+      clauses.push({ kind: "term", text: word, boost: 2 });
+    }
+    const abstract = typeof paper[this.f.abstract] === "string" ? (paper[this.f.abstract] as string) : "";
+    const counts = new Map<string, { word: string; count: number; first: number }>();
+    let n = 0;
+    for (const { word, term } of this.words(abstract, this.analyzerOf(this.f.abstract))) {
+      const entry = counts.get(term);
+      if (entry) entry.count++;
+      else counts.set(term, { word, count: 1, first: n });
+      n++;
+    }
+    const top = [...counts.entries()]
+      .filter(([term]) => !seen.has(term))
+      .sort((a, b) => b[1].count - a[1].count || a[1].first - b[1].first)
+      .slice(0, this.relatedTerms);
+    for (const [, { word }] of top) clauses.push({ kind: "term", text: word });
+    if (clauses.length === 0) return null;
+    return { kind: "bool", must: [], should: clauses, mustNot: [] };
+  }
+
+  /** Each token of `text` that the analyzer keeps (not a stop word), with its first term. */
+  private words(text: string, analyzer: Analyzer): Array<{ word: string; term: string }> {
+    const out: Array<{ word: string; term: string }> = [];
+    for (const word of this.tokenizer.tokens(text)) {
+      let first: string | undefined;
+      analyzer.analyze(word, (term) => {
+        first ??= term;
+      });
+      if (first !== undefined && first.length > 1) out.push({ word, term: first });
+    }
+    return out;
+  }
+
+  private async records(ids: string[]): Promise<StoredRecord[]> {
+    if (ids.length === 0) return [];
+    const records = await this.papers.store.getRecords(this.papers.name, ids);
+    return records.filter((r): r is StoredRecord => r !== undefined);
+  }
+
+  private async count(query: QueryNode, filter: QueryNode | undefined): Promise<number> {
+    return (await this.papers.search(query, { k: 0, filter, exactTotalHits: true })).totalHits;
+  }
+
+  /**
+   * Ids of the page of matches of `query` and `filter`, newest first (ties by
+   * id), with the total number of matches.
+   */
+  async newestFirst(query: QueryNode, filter: QueryNode | undefined, page: PageRequest): Promise<{ ids: string[]; total: number; scores: Map<string, number> }> {
+    await this.order.sync();
+    const order = this.order;
+    const scores = new Map<string, number>();
+    if (query.kind === "matchAll" && filter === undefined) {
+      return { ids: order.slice(page.offset, page.limit), total: order.size, scores };
+    }
+    const total = await this.count(query, filter);
+    const n = order.size;
+    const want = page.offset + page.limit;
+    const ids: string[] = [];
+    if (total === 0 || page.offset >= total) return { ids, total, scores };
+    const selectivity = Math.min(1, Math.max(total / Math.max(n, 1), 1e-6));
+    let seen = 0;
+    let pos = 0;
+    // grows when windows find fewer matches than the average selectivity promised (matches cluster in time)
+    let widen = 1;
+    while (pos < n && seen < want && seen < total) {
+      const span = Math.min(MAX_K, Math.ceil(((want - seen) / selectivity) * 1.25 * widen) + 32);
+      let end = order.tieEnd(Math.min(n, pos + span));
+      // dated and undated papers never share a window (a date range cannot select both)
+      if (pos < order.datedCount && end > order.datedCount) end = order.datedCount;
+      const window = this.dateWindow(order.dateAt(pos), order.dateAt(end - 1));
+      const result = await this.papers.search(query, {
+        k: Math.min(MAX_K, end - pos),
+        filter: allOf(filter ? [window, filter] : [window]),
+        exactTotalHits: true,
+      });
+      const matched = result.totalHits;
+      if (seen + matched > page.offset) {
+        const sorted = result.hits.map((h) => h.id).sort((a, b) => order.rank(a) - order.rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+        const from = Math.max(page.offset, seen) - seen;
+        const to = Math.min(want, seen + matched) - seen;
+        ids.push(...sorted.slice(from, to));
+        for (const h of result.hits) scores.set(h.id, h.score);
+      }
+      if (matched < ((end - pos) * selectivity) / 2) widen *= 2;
+      seen += matched;
+      pos = end;
+    }
+    return { ids, total, scores };
+  }
+
+  /** Papers dated from `low` to `high` (epoch ms, inclusive); undated papers when `high` is NaN. */
+  private dateWindow(high: number, low: number): QueryNode {
+    if (Number.isNaN(high)) {
+      return { kind: "bool", must: [MATCH_ALL], should: [], mustNot: [{ kind: "prefix", field: this.f.date, prefix: "" }] };
+    }
+    const bound = (ms: number): string => new Date(ms).toISOString();
+    return { kind: "range", field: this.f.date, lower: bound(low), upper: bound(high), includeLower: true, includeUpper: true };
+  }
+}
+
+/** A query the engine refused, as a 400 naming `query.q`. */
+function asQueryError(error: unknown): unknown {
+  if (error instanceof TroveError && error.code.startsWith("INVALID_")) return badRequest("query.q", error.message);
+  return error;
+}

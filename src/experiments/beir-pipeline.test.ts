@@ -1,0 +1,65 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createGunzip } from "node:zlib";
+import { createInterface } from "node:readline";
+import { InvalidArgumentError } from "../core/errors.js";
+import { runBeirPipeline } from "./beir-pipeline.js";
+
+const SCIFACT = join(process.cwd(), "..", "shared", "datasets", "scifact");
+
+/** A small BEIR directory: the documents judged for 40 test and 120 train queries, plus 300 others. */
+async function sliceScifact(dir: string): Promise<void> {
+  const qrels = (split: string) => readFileSync(join(SCIFACT, "qrels", `${split}.tsv`), "utf8").trim().split("\n").slice(1).map((l) => l.split("\t"));
+  const test = qrels("test").slice(0, 40);
+  const train = qrels("train").slice(0, 120);
+  const wanted = new Set([...test, ...train].map((r) => r[1]));
+  const queries = new Set([...test, ...train].map((r) => r[0]));
+  const docs: string[] = [];
+  let others = 0;
+  const lines = createInterface({ input: createReadStream(join(SCIFACT, "corpus.jsonl.gz")).pipe(createGunzip()) });
+  for await (const line of lines) {
+    const id = (JSON.parse(line) as { _id: string })._id;
+    if (wanted.has(id) || others++ < 300) docs.push(line);
+  }
+  mkdirSync(join(dir, "qrels"), { recursive: true });
+  writeFileSync(join(dir, "corpus.jsonl"), `${docs.join("\n")}\n`);
+  writeFileSync(join(dir, "queries.jsonl"), readFileSync(join(SCIFACT, "queries.jsonl"), "utf8").split("\n").filter((l) => l && queries.has((JSON.parse(l) as { _id: string })._id)).join("\n") + "\n");
+  for (const [split, rows] of [["test", test], ["train", train]] as const) {
+    writeFileSync(join(dir, "qrels", `${split}.tsv`), `query-id\tcorpus-id\tscore\n${rows.map((r) => r.join("\t")).join("\n")}\n`);
+  }
+}
+
+test("hybrid-rrf on a fresh machine: Trove trains its own encoder on the corpus and train judgments, then reuses it", { skip: !existsSync(SCIFACT) && "../shared/datasets/scifact is missing" }, async () => {
+  const root = mkdtempSync(join(tmpdir(), "trove-beir-pipe-"));
+  try {
+    const dataset = join(root, "scifact-slice");
+    await sliceScifact(dataset);
+    const options = {
+      dataset,
+      cacheDir: join(root, "indexes"),
+      trainedEncoder: { cacheDir: join(root, "models"), config: { training: { dimensions: 32, epochs: 3, batchSize: 64, patience: 0, validationDocuments: 0 } } },
+    };
+    const hybrid = await runBeirPipeline({ ...options, pipeline: "hybrid-rrf" });
+    assert.equal(hybrid.encoders.length, 1);
+    assert.equal(hybrid.encoders[0].field, "embedding");
+    assert.equal(hybrid.encoders[0].trainedNow, true);
+    assert.match(hybrid.encoders[0].encoder, /^trove:/);
+    const ndcg = hybrid.evaluation.mean.ndcg_cut_10;
+    assert.ok(ndcg > 0 && ndcg <= 1);
+    assert.equal(Object.keys(hybrid.perQuery).length, hybrid.queries);
+    const again = await runBeirPipeline({ ...options, pipeline: "dense" });
+    assert.equal(again.encoders[0].trainedNow, false, "the encoder is reused");
+    assert.equal(again.indexReused, true, "so is the index with its vectors");
+    const bm25 = await runBeirPipeline({ ...options, pipeline: "bm25" });
+    assert.deepEqual(bm25.encoders, []);
+    // fusing dense retrieval into BM25 changes the ranking
+    assert.notDeepEqual(bm25.perQuery, hybrid.perQuery);
+    await assert.rejects(runBeirPipeline({ ...options, pipeline: "hybrid-rrf", split: "train" }), (e: unknown) => e instanceof InvalidArgumentError && /memorization/.test(e.message));
+    await assert.rejects(runBeirPipeline({ ...options, pipeline: "no-such-pipeline" }), /not a preset \(bm25, dense, hybrid-rrf, hybrid-convex\) and no such file/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,178 @@
+/**
+ * A pipeline (a preset or a JSON file) evaluated on a BEIR dataset with the
+ * same protocol as BM25 (runBeirBm25): every query of the split, `hits`
+ * results, the query's own id removed from its hits, scores rounded as a run
+ * file holds them, trec_eval's measures with -c. Vector fields the pipeline
+ * searches are filled by their encoder: the retriever's, else `encoder`,
+ * else Trove's own encoder trained on this corpus and its TRAIN judgments
+ * (never the evaluated split) on first use and reused after.
+ */
+import { join } from "node:path";
+import { InvalidArgumentError } from "../core/errors.js";
+import { Progress } from "../core/progress.js";
+import { InterruptSignal } from "../core/interrupt.js";
+import type { StoredRecord } from "../core/schema.js";
+import type { Encoder, EncoderSpec } from "../encoders/encoder.js";
+import type { EncoderTrainingOverrides } from "../encoders/trained/train-encoder.js";
+import { openEncoder } from "../encoders/open-encoder.js";
+import { openBeirDataset, readBeirCorpus, readBeirQueries, readBeirSplitQrels } from "../eval/beir.js";
+import { evaluateRun } from "../eval/metrics.js";
+import { roundRunScores, writeRun, type Run } from "../eval/run.js";
+import { defaultRegistry } from "../pipeline/default-registry.js";
+import { Pipeline } from "../pipeline/pipeline.js";
+import type { PipelineConfig } from "../pipeline/pipeline-config.js";
+import type { PipelineContext } from "../pipeline/pipeline-context.js";
+import type { PipelineRegistry } from "../pipeline/pipeline-registry.js";
+import { indexTarget } from "../pipeline/pipeline-target.js";
+import { isPresetName, loadPipelineConfig } from "../pipeline/presets.js";
+import { BEIR_MEASURES, type BeirBm25Options, type BeirBm25Result } from "./beir-bm25.js";
+import { openBeirIndex } from "./beir-index.js";
+
+/** The vector field BEIR presets search. */
+export const BEIR_VECTOR_FIELD = "embedding";
+
+export interface BeirPipelineOptions extends BeirBm25Options {
+  /** A preset name (bm25, dense, hybrid-rrf, hybrid-convex) or a pipeline JSON file. */
+  pipeline: string;
+  /** The encoder for vector fields whose retriever names none (default: Trove's own, trained on the corpus). */
+  encoder?: EncoderSpec;
+  /** Kinds beyond the built-in ones (later stages register here). */
+  registry?: PipelineRegistry;
+  /** Where Trove's own encoder is cached, and its training settings (defaults: TROVE_CACHE_DIR or .trove/cache; the trained encoder's defaults). */
+  trainedEncoder?: { cacheDir?: string; config?: EncoderTrainingOverrides };
+}
+
+export interface BeirPipelineResult extends BeirBm25Result {
+  pipeline: Record<string, unknown>;
+  /** Per vector field: the encoder that embedded it, and whether Trove trained it for this run. */
+  encoders: Array<{ field: string; encoder: string; trainedNow: boolean; path?: string }>;
+  /** Per-query measures (for paired comparisons). */
+  perQuery: Record<string, Record<string, number>>;
+}
+
+export async function runBeirPipeline(options: BeirPipelineOptions): Promise<BeirPipelineResult> {
+  const dataset = openBeirDataset(options.dataset);
+  const split = options.split ?? "test";
+  const mode = options.fields ?? "flat";
+  const analyzer = options.analyzer ?? "english";
+  const bm25 = options.bm25 ?? { k1: 0.9, b: 0.4 };
+  const hits = options.hits ?? 1000;
+  const cacheDir = options.cacheDir ?? join(".trove", "cache", "beir");
+  const registry = options.registry ?? defaultRegistry;
+  const qrels = await readBeirSplitQrels(dataset.dir, split);
+  const allQueries = await readBeirQueries(dataset.queriesPath);
+  const queries = [...allQueries].filter(([id]) => qrels.has(id));
+  if (queries.length === 0) throw new InvalidArgumentError(`no query of ${dataset.queriesPath} has judgments in split "${split}"`);
+
+  // the pipeline, resolved against the fields a BEIR index has
+  const { config, where } = loadPipelineConfig(options.pipeline, null, {
+    depth: hits,
+    syntax: "plain",
+    vectorField: BEIR_VECTOR_FIELD,
+    k: hits,
+  });
+  const pipeline = Pipeline.compile(config, registry, where);
+
+  // encoders for the vector fields it searches
+  const encoders = new Map<string, { encoder: Encoder; spec: EncoderSpec; trainedNow: boolean }>();
+  const report: BeirPipelineResult["encoders"] = [];
+  const fields = vectorFieldsOf(pipeline.config);
+  if (split === "train" && !options.encoder && [...fields.values()].some((spec) => !spec)) {
+    throw new InvalidArgumentError(`evaluating split "train" with Trove's own encoder, which learns from the train judgments, would measure memorization; pass --encoder or evaluate another --split`);
+  }
+  for (const [field, named] of fields) {
+    let spec = named ?? options.encoder;
+    let trainedNow = false;
+    if (!spec) {
+      const { ensureTrainedEncoder } = await import("../encoders/trained/ensure-trained-encoder.js");
+      const trained = await ensureTrainedEncoder({ type: "beir", dir: dataset.dir, split: "train" }, { cacheDir: options.trainedEncoder?.cacheDir, config: options.trainedEncoder?.config });
+      spec = { type: "trove", path: trained.path };
+      trainedNow = trained.trained;
+    }
+    const encoder = await openEncoder(spec);
+    encoders.set(field, { encoder, spec, trainedNow });
+    report.push({ field, encoder: encoder.id, trainedNow, path: "path" in spec ? spec.path : undefined });
+  }
+
+  const opened = await openBeirIndex(dataset, {
+    mode,
+    analyzer,
+    bm25,
+    cacheDir,
+    rebuild: options.rebuild,
+    vectors: [...encoders].map(([field, e]) => ({ field, encoder: e.encoder })),
+  });
+  const { index } = opened;
+  let corpus: Map<string, StoredRecord> | null = null;
+  const ctx: PipelineContext = {
+    target: indexTarget(index, async (ids) => {
+      corpus ??= await loadCorpus(dataset.corpusPath);
+      return ids.map((id) => corpus!.get(id));
+    }),
+    encoder: async (field, spec) => {
+      const e = encoders.get(field);
+      if (!e) throw new InvalidArgumentError(`no encoder for vector field "${field}" (fields with vectors: ${[...encoders.keys()].join(", ") || "none"})`);
+      if (spec && JSON.stringify(spec) !== JSON.stringify(e.spec)) throw new InvalidArgumentError(`vector field "${field}" was embedded with ${e.encoder.id}; a retriever cannot query it with another encoder`);
+      return e.encoder;
+    },
+  };
+
+  const run: Run = new Map();
+  const removeQuery = options.removeQuery ?? true;
+  const progress = new Progress("searching", queries.length);
+  const interrupt = new InterruptSignal();
+  const searchStarted = performance.now();
+  try {
+    for (let i = 0; i < queries.length; i++) {
+      const [qid, text] = queries[i];
+      const result = await pipeline.run({ query: text, k: hits, exclude: removeQuery ? [qid] : undefined, signal: interrupt.signal }, ctx);
+      run.set(qid, result.hits.map((h) => ({ docId: h.id, score: h.score })));
+      progress.update(i + 1);
+      interrupt.check("evaluation");
+    }
+  } finally {
+    interrupt.dispose();
+    for (const e of encoders.values()) await e.encoder.close();
+  }
+  const searchSeconds = (performance.now() - searchStarted) / 1000;
+  progress.done();
+  const rounded = roundRunScores(run);
+  if (options.runPath) writeRun(options.runPath, rounded, `trove-${pipeline.name}`);
+  const evalStarted = performance.now();
+  const evaluation = evaluateRun(rounded, qrels, { measures: options.measures ?? BEIR_MEASURES, complete: true });
+  const evalSeconds = (performance.now() - evalStarted) / 1000;
+  const documents = index.documentCount;
+  await index.close();
+  return {
+    dataset: dataset.dir,
+    split,
+    fields: mode,
+    bm25,
+    analyzer,
+    queries: queries.length,
+    documents,
+    indexReused: opened.reused,
+    indexPath: opened.path,
+    evaluation,
+    timings: { indexSeconds: opened.seconds, searchSeconds, queriesPerSecond: queries.length / searchSeconds, evalSeconds },
+    pipeline: { preset: isPresetName(options.pipeline) ? options.pipeline : undefined, file: isPresetName(options.pipeline) ? undefined : options.pipeline, ...pipeline.describe() },
+    encoders: report,
+    perQuery: Object.fromEntries(evaluation.perQuery),
+  };
+}
+
+/** Vector fields a pipeline reads (retrievers and stages that name a `field` of vectors), with the encoder a retriever names. */
+export function vectorFieldsOf(config: PipelineConfig): Map<string, EncoderSpec | undefined> {
+  const out = new Map<string, EncoderSpec | undefined>();
+  for (const r of config.retrievers) {
+    if (r.type === "vector" && typeof r.field === "string") out.set(r.field, (r.encoder as EncoderSpec | undefined) ?? out.get(r.field));
+  }
+  for (const s of config.stages ?? []) if (s.type === "mmr" && typeof s.field === "string" && !out.has(s.field)) out.set(s.field, undefined);
+  return out;
+}
+
+async function loadCorpus(path: string): Promise<Map<string, StoredRecord>> {
+  const out = new Map<string, StoredRecord>();
+  for await (const doc of readBeirCorpus(path)) out.set(doc.id, { id: doc.id, title: doc.title, text: doc.text });
+  return out;
+}

@@ -1,0 +1,70 @@
+/**
+ * A pipeline is data: a JSON object naming its retrievers, how their lists
+ * are fused, and the stages that follow (filters, scorers, rerankers,
+ * diversifiers), each with its settings. This file holds the shape of that
+ * object and its validation; every error names the path of the bad value
+ * ("pipeline.json: retrievers[1].depth: ..."). Stage and retriever types are
+ * open: applications register their own (see pipeline-registry.ts).
+ */
+import { z } from "zod";
+import { InvalidArgumentError } from "../core/errors.js";
+
+/** Settings common to every retriever. */
+export const retrieverBase = {
+  /** Name of the retriever's score in features and fusion weights (default: its type). */
+  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/).optional(),
+  /** Candidates to fetch (default 100). */
+  depth: z.number().int().min(1).max(10_000).optional(),
+};
+
+export const fusionSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("rrf"),
+    /** Reciprocal rank fusion's constant: score = sum of 1 / (k + rank) (default 60). */
+    k: z.number().min(0).max(10_000).optional(),
+    /** Per-retriever weights (default 1 each). */
+    weights: z.record(z.string(), z.number().min(0)).optional(),
+  }),
+  z.strictObject({
+    type: z.literal("convex"),
+    /** How each list's scores are made comparable before the weighted sum (default "min-max"). */
+    normalization: z.enum(["none", "min-max", "z-score"]).optional(),
+    /** Per-retriever weights (default: equal, summing to 1). */
+    weights: z.record(z.string(), z.number().min(0)).optional(),
+  }),
+]);
+export type FusionConfig = z.infer<typeof fusionSchema>;
+
+/** A stage or retriever entry before its type's own schema checks it. */
+export const typedEntry = z.looseObject({ type: z.string().min(1) });
+export type TypedConfig = z.infer<typeof typedEntry> & Record<string, unknown>;
+
+export const pipelineSchema = z.strictObject({
+  /** A label for listings and explanations. */
+  name: z.string().max(200).optional(),
+  description: z.string().max(2000).optional(),
+  retrievers: z.array(typedEntry).min(1).max(16),
+  fusion: fusionSchema.optional(),
+  stages: z.array(typedEntry).max(64).optional(),
+  /** Hits a request gets unless it asks for another number (default 10). */
+  k: z.number().int().min(1).max(10_000).optional(),
+});
+export type PipelineConfig = z.infer<typeof pipelineSchema>;
+
+/**
+ * Parses `value` with `schema`, turning the first problem into an error naming
+ * the file (`where`) and the path of the bad value inside it, starting at `at`
+ * (e.g. "retrievers[1]").
+ */
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown, where: string, at = ""): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = issue.path.reduce<string>((p, key) => (typeof key === "number" ? `${p}[${key}]` : p ? `${p}.${String(key)}` : String(key)), at);
+  throw new InvalidArgumentError(`${where}${path ? `: ${path}` : ""}: ${describeIssue(issue)}`);
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys") return `unknown setting${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  return issue.message.replace(/^Invalid input: /, "");
+}

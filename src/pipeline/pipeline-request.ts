@@ -1,0 +1,31 @@
+/**
+ * One request to a pipeline: a text query, a query vector, an item ("more like
+ * this"), a user (recommendation stages read it), or several at once, plus a
+ * filter every retriever honours and ids never to return.
+ */
+import type { QueryNode } from "../lexical/query-ast.js";
+
+export interface PipelineRequest {
+  /** Text: the BM25 query and, through the field's encoder, the dense query. */
+  query?: string;
+  /** An explicit query vector for vector retrievers (skips the encoder). */
+  vector?: ArrayLike<number>;
+  /** An item id: vector retrievers search with its stored vector, BM25 with its text; the item itself is never returned. */
+  item?: string;
+  /** A user id, for stages that personalize (registered by applications). */
+  user?: string;
+  /** Non-scoring filter in the query language (or an AST), applied by every retriever. */
+  filter?: string | QueryNode;
+  /** Ids never returned. */
+  exclude?: readonly string[];
+  /** Hits to return (default: the pipeline's k, else 10). */
+  k?: number;
+  /** Hits to skip (pagination). */
+  offset?: number;
+  /** Attach each hit's trace through the stages. */
+  explain?: boolean;
+  /** Aborting stops at the next stage boundary. */
+  signal?: AbortSignal;
+  /** Values applications attach for their own stages (e.g. a reader's profile). */
+  attributes?: Record<string, unknown>;
+}
