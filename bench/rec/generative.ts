@@ -3,7 +3,7 @@
  * preprocessing and protocol: leave-one-out, full ranking over all items,
  * history masked, test histories = train + validation, no refit).
  *
- *   npx tsc -p . && node dist/bench/rec/generative.js run --split warm|cold --config <name>
+ *   npx tsc -p . && node dist/bench/rec/generative.js run --split warm|cold --config <name> [--max-minutes 45]
  *   node dist/bench/rec/generative.js table --split warm|cold
  *
  * `run` fits one configuration (CONFIGS below: the model and its options) on
@@ -54,6 +54,7 @@ export const CONFIGS: Record<string, { model: string; options: Record<string, un
   "sasrec-sampled": { model: "sasrec", options: { loss: "sampled-ce", negatives: 256, epochs: 60, patience: 5 }, note: "sampled CE, 256 negatives" },
   "content-knn": { model: "content-knn", options: { recencyDecay: 0.5 }, note: "cosine of tf-idf+SVD content embeddings to the history, recency decay 0.5" },
   "sasrec-sid": { model: "sasrec-sid", options: { epochs: 200, patience: 8 }, note: "SASRec (full CE) with item embedding = Σ semantic-ID prefix embeddings" },
+  "sasrec-sid-sampled": { model: "sasrec-sid", options: { loss: "sampled-ce", negatives: 256, epochs: 60, patience: 5 }, note: "SASRec with semantic-ID prefix embeddings, sampled CE, 256 negatives" },
   "sasrec-sid-hashed": { model: "sasrec-sid", options: { epochs: 200, patience: 8, idEmbedding: "hashed" }, note: "the same plus a hashed-id embedding" },
 };
 
@@ -80,9 +81,14 @@ function args(): Record<string, string> {
   return out;
 }
 
-async function run(split: string, name: string): Promise<void> {
-  const config = CONFIGS[name];
-  if (!config) throw new Error(`unknown config "${name}" (known: ${Object.keys(CONFIGS).join(", ")})`);
+async function run(split: string, name: string, maxMinutes: number | undefined): Promise<void> {
+  const named = CONFIGS[name];
+  if (!named) throw new Error(`unknown config "${name}" (known: ${Object.keys(CONFIGS).join(", ")})`);
+  const options: Record<string, unknown> = { ...named.options };
+  // the generative model's training time budget (minutes of the whole fit), and TIGER's ε share of new items on the cold split
+  if (maxMinutes !== undefined && named.model === "generative") options.maxMinutes = maxMinutes;
+  if (split === "cold" && named.model === "generative") options.coldShare = 0.1;
+  const config = { ...named, options };
   const data = await loadInteractions({ path: join(BEAUTY, "Beauty.txt.gz"), format: "sequence" });
   const itemContent = await loadItemContent([join(BEAUTY, "Beauty_item_text.jsonl.gz"), join(BEAUTY, "Beauty_item_meta.jsonl.gz")]);
   const loadBefore = loadavg();
@@ -183,6 +189,6 @@ function table(split: string): void {
 
 const command = process.argv[2];
 const a = args();
-if (command === "run") await run(a.split ?? "warm", a.config ?? REFERENCE);
+if (command === "run") await run(a.split ?? "warm", a.config ?? REFERENCE, a["max-minutes"] === undefined ? undefined : Number(a["max-minutes"]));
 else if (command === "table") table(a.split ?? "warm");
-else process.stdout.write("usage: node dist/bench/rec/generative.js run --split warm|cold --config <name> | table --split warm|cold\n");
+else process.stdout.write("usage: node dist/bench/rec/generative.js run --split warm|cold --config <name> [--max-minutes M] | table --split warm|cold\n");

@@ -215,6 +215,9 @@ test("rec semantic-ids writes one line per item with its codes and reports usage
   const missing = await troveInProcess("rec", "semantic-ids", "--dataset", seqFile, "--out", join(dir, "x.tsv"));
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /--items is required/);
+  const badEmbedding = await troveInProcess("rec", "semantic-ids", "--items", contentFile, "--out", join(dir, "x.tsv"), "--embedding", "bert");
+  assert.equal(badEmbedding.code, 2);
+  assert.match(badEmbedding.stderr, /embedding must be "tfidf-svd" or "trove-encoder", got "bert"/);
 });
 
 test("eval rec --model tiger trains the generative model from --items, prints the same JSON keys, and the saved model serves rec recommend", async () => {

@@ -11,6 +11,7 @@ import { writeFileAtomic } from "../../core/atomic-file.js";
 import { InvalidArgumentError } from "../../core/errors.js";
 import { Progress } from "../../core/progress.js";
 import { loadItemContent } from "../../recommend/content/item-content.js";
+import type { EmbeddingKind } from "../../recommend/content/embedder-factory.js";
 import { QUANTIZER_KINDS, type QuantizerKind } from "../../recommend/semantic-ids/quantizer.js";
 import { fitSemanticIds, SEMANTIC_ID_DEFAULTS } from "../../recommend/semantic-ids/tokenizer.js";
 import { parseNumberOption, printJson } from "../output.js";
@@ -26,7 +27,8 @@ export function registerSemanticIdCommand(rec: Command): void {
     .option("--quantizer <name>", `${QUANTIZER_KINDS.join(", ")}`, SEMANTIC_ID_DEFAULTS.quantizer)
     .option("--levels <n>", "code levels", String(SEMANTIC_ID_DEFAULTS.levels))
     .option("--codes <n>", "codes per level (K)", String(SEMANTIC_ID_DEFAULTS.codebookSize))
-    .option("--dims <n>", "content embedding dimensions", String(SEMANTIC_ID_DEFAULTS.embeddingDims))
+    .option("--embedding <kind>", "item vectors: tfidf-svd (tf-idf + truncated SVD) or trove-encoder (Trove's encoder, trained on the item texts and cached)", SEMANTIC_ID_DEFAULTS.embedding)
+    .option("--dims <n>", "tfidf-svd: content embedding dimensions", String(SEMANTIC_ID_DEFAULTS.embeddingDims))
     .option("--fields <list>", "content fields embedded", SEMANTIC_ID_DEFAULTS.embeddingFields)
     .option("--iterations <n>", "rq-kmeans: k-means iterations per level", String(SEMANTIC_ID_DEFAULTS.kmeansIterations))
     .option("--rqvae-epochs <n>", "rq-vae: training epochs", String(SEMANTIC_ID_DEFAULTS.rqvaeEpochs))
@@ -42,6 +44,7 @@ export function registerSemanticIdCommand(rec: Command): void {
         quantizer,
         levels: int("levels", "levels"),
         codebookSize: int("codes", "codes"),
+        embedding: String(opts.embedding) as EmbeddingKind,
         embeddingDims: int("dims", "dims"),
         embeddingFields: String(opts.fields),
         kmeansIterations: int("iterations", "iterations"),

@@ -11,7 +11,8 @@ import type { InteractionData } from "../interactions.js";
 import type { ModelArray } from "../model-io.js";
 import { BaseRecommender, cosineRow, rowNorms, type FitContext, type FitProgress, type ResolvedQuery } from "../recommender.js";
 import type { ScoredItems } from "../top-k.js";
-import { restoreItemEmbedder, TfidfSvdEmbedder, ALL_CONTENT_FIELDS, type ContentField } from "./tfidf-svd-embedder.js";
+import { ALL_CONTENT_FIELDS } from "./tfidf-svd-embedder.js";
+import { createItemEmbedder, restoreItemEmbedder, type EmbeddingKind } from "./embedder-factory.js";
 import type { ItemEmbedder } from "./item-embedder.js";
 
 export interface ContentKnnOptions {
@@ -19,6 +20,8 @@ export interface ContentKnnOptions {
   recencyDecay: number;
   /** Newest history items read (0 = all). */
   maxHistory: number;
+  /** "tfidf-svd" or "trove-encoder" (as the semantic IDs). */
+  embedding: EmbeddingKind;
   embeddingDims: number;
   embeddingFields: string;
   sidSeed: number;
@@ -27,6 +30,7 @@ export interface ContentKnnOptions {
 export const CONTENT_KNN_DEFAULTS: ContentKnnOptions = {
   recencyDecay: 1,
   maxHistory: 0,
+  embedding: "tfidf-svd",
   embeddingDims: 128,
   embeddingFields: ALL_CONTENT_FIELDS.join(","),
   sidSeed: 42,
@@ -58,11 +62,7 @@ export class ContentKnn extends BaseRecommender<ContentKnnOptions> {
     const contents = context.itemContent.alignTo(data.itemDictionary);
     const popularity = data.itemPopularity();
     progress({ phase: "embedding items", done: 0, total: 1 });
-    const embedder = context.itemEmbedder ?? new TfidfSvdEmbedder({
-      dimensions: o.embeddingDims,
-      fields: o.embeddingFields.split(",").map((f) => f.trim()) as ContentField[],
-      seed: o.sidSeed,
-    });
+    const embedder = context.itemEmbedder ?? createItemEmbedder(o.embedding, o);
     // learn the embedding from the items seen in training; the others are embedded like new items
     await embedder.fit(contents.filter((_, i) => popularity[i] > 0));
     this.embeddings = await embedder.embed(contents);

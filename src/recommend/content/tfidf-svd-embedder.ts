@@ -152,9 +152,3 @@ export class TfidfSvdEmbedder implements ItemEmbedder {
     return embedder;
   }
 }
-
-/** Restores a saved embedder; an encoder embedder cannot be restored from a file (pass the encoder again). */
-export function restoreItemEmbedder(kind: string, state: Record<string, unknown>, arrays: Record<string, ModelArray>): ItemEmbedder | undefined {
-  if (kind === "tfidf-svd") return TfidfSvdEmbedder.restore(state, arrays);
-  return undefined;
-}

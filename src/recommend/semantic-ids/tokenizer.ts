@@ -17,7 +17,8 @@ import { InvalidArgumentError } from "../../core/errors.js";
 import type { ModelArray } from "../model-io.js";
 import type { ItemContent } from "../content/item-content.js";
 import type { ItemEmbedder } from "../content/item-embedder.js";
-import { ALL_CONTENT_FIELDS, restoreItemEmbedder, TfidfSvdEmbedder, type ContentField } from "../content/tfidf-svd-embedder.js";
+import { ALL_CONTENT_FIELDS } from "../content/tfidf-svd-embedder.js";
+import { createItemEmbedder, parseContentFields, restoreItemEmbedder, type EmbeddingKind } from "../content/embedder-factory.js";
 import type { Quantizer, QuantizerKind, QuantizerProgress } from "./quantizer.js";
 import { QUANTIZER_KINDS } from "./quantizer.js";
 import { RandomCodes } from "./random-codes.js";
@@ -31,6 +32,8 @@ export interface SemanticIdOptions {
   quantizer: QuantizerKind;
   levels: number;
   codebookSize: number;
+  /** Where item vectors come from: "tfidf-svd" (Trove's tf-idf + truncated SVD) or "trove-encoder" (Trove's trained encoder, trained on the item texts). */
+  embedding: EmbeddingKind;
   /** Dimensions of the tf-idf + SVD content embedding. */
   embeddingDims: number;
   /** Content fields the embedding reads, comma-separated. */
@@ -44,6 +47,7 @@ export interface SemanticIdOptions {
 
 export const SEMANTIC_ID_DEFAULTS: SemanticIdOptions = {
   quantizer: "rq-kmeans",
+  embedding: "tfidf-svd",
   levels: 3,
   codebookSize: 256,
   embeddingDims: 128,
@@ -60,14 +64,8 @@ export function checkSemanticIdOptions(o: SemanticIdOptions): void {
     if (!(Number.isInteger(o[name]) && o[name] >= 1)) throw new InvalidArgumentError(`${name} must be a positive integer, got ${o[name]}`);
   }
   if (o.codebookSize < 2) throw new InvalidArgumentError(`codebookSize must be at least 2, got ${o.codebookSize}`);
-  parseFields(o.embeddingFields);
-}
-
-function parseFields(fields: string): ContentField[] {
-  const list = fields.split(",").map((f) => f.trim()).filter((f) => f !== "");
-  for (const f of list) if (!ALL_CONTENT_FIELDS.includes(f as ContentField)) throw new InvalidArgumentError(`embeddingFields: unknown field "${f}" (fields: ${ALL_CONTENT_FIELDS.join(", ")})`);
-  if (list.length === 0) throw new InvalidArgumentError("embeddingFields names no field");
-  return list as ContentField[];
+  parseContentFields(o.embeddingFields);
+  if (o.embedding !== "tfidf-svd" && o.embedding !== "trove-encoder") throw new InvalidArgumentError(`embedding must be "tfidf-svd" or "trove-encoder", got "${String(o.embedding)}"`);
 }
 
 function createQuantizer(o: SemanticIdOptions): Quantizer {
@@ -142,7 +140,7 @@ export async function fitSemanticIds(
   for (let i = 0; i < n; i++) if ((context.fitOn === undefined || context.fitOn[i]) && hasContent(items[i])) selected.push(i);
   const withoutContent = items.filter((i) => !hasContent(i)).length;
   if (selected.length === 0) throw new InvalidArgumentError("no item has content to learn semantic IDs from (pass item content files with titles, brands, categories...)");
-  const embedder = context.embedder ?? new TfidfSvdEmbedder({ dimensions: o.embeddingDims, fields: parseFields(o.embeddingFields), seed: o.sidSeed });
+  const embedder = context.embedder ?? createItemEmbedder(o.embedding, o);
   context.onProgress?.({ phase: "embedding items", done: 0, total: n });
   await embedder.fit(selected.map((i) => items[i]));
   const embeddings = await embedder.embed(items);
