@@ -5,6 +5,13 @@
  * applies the changes and commits the feed position it reached, so after a
  * crash at any point, `open` brings the index up to date again (or rebuilds
  * it when the collection was recreated).
+ *
+ * Writes of other processes (another node sharing a PostgreSQL store)
+ * arrive two ways: the store's change notices (`Store.watch`: LISTEN/NOTIFY,
+ * or a poll) start a background catch-up at once (coalesced, at most a few
+ * per second), and a search more than `refreshIntervalMs` after the last
+ * catch-up checks the feed itself, so a missed notice costs at most that
+ * long.
  */
 import { join } from "node:path";
 import { rmSync } from "node:fs";
@@ -63,6 +70,10 @@ export class Collection {
   /** The running sync, so that concurrent requests never apply the same changes twice. */
   private syncing: Promise<number> | null = null;
   private lastRefresh = 0;
+  /** A background catch-up asked for by a change notice and not started yet. */
+  private pendingSync: NodeJS.Timeout | undefined;
+  private unwatch: (() => void) | undefined;
+  private closed = false;
 
   /** The encoders of the vector fields (query text, and records written without a vector). */
   readonly encoders: FieldEncoders;
@@ -118,6 +129,9 @@ export class Collection {
       if (remembered) collection.encoders.setFieldEncoder(field, remembered);
     }
     await collection.sync({ quiet: options.quiet });
+    collection.unwatch = store.watch((notice) => {
+      if (notice.collection === undefined || notice.collection === name) collection.syncSoon();
+    });
     return collection;
   }
 
@@ -142,6 +156,24 @@ export class Collection {
     const n = await this.store.deleteRecords(this.name, ids);
     await this.sync({ quiet: true });
     return n;
+  }
+
+  /**
+   * Starts a background catch-up after a short delay (a quarter of the refresh
+   * interval, at most 250 ms), so that a burst of notices costs one catch-up.
+   */
+  private syncSoon(): void {
+    if (this.pendingSync || this.closed) return;
+    this.pendingSync = setTimeout(
+      () => {
+        this.pendingSync = undefined;
+        if (this.closed) return;
+        // a failure (the store is unreachable) is retried by the next notice or search
+        this.sync({ quiet: true }).catch(() => undefined);
+      },
+      Math.min(250, this.refreshIntervalMs / 4),
+    );
+    this.pendingSync.unref();
   }
 
   /** Applies the store's changes since the index's position, then commits the new position. */
@@ -213,6 +245,11 @@ export class Collection {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    this.unwatch?.();
+    clearTimeout(this.pendingSync);
+    this.pendingSync = undefined;
+    while (this.syncing) await this.syncing.catch(() => undefined);
     await this.encoders.close();
     await this.index.close();
   }

@@ -21,6 +21,7 @@ import { FacetCollector, type FacetCount, type FacetRequest } from "./collectors
 import { collectMaxScore } from "./collectors/max-score-collector.js";
 import { TopKHeap, collectAll, collectSorted } from "./collectors/top-k-collector.js";
 import type { IndexSnapshot } from "./index-snapshot.js";
+import { searchSparseSnapshot, sparseVectorOfSnapshot, type SparseSearchOptions, type SparseSearchResult } from "./sparse-search.js";
 
 export type { FacetCount } from "./collectors/facet-collector.js";
 
@@ -249,6 +250,17 @@ export class IndexSearcher {
         return { id: this.snapshot.segments[s].idOf(local), score };
       });
     return { hits, totalHits: eligibleTotal, totalHitsExact: true, tookMs: performance.now() - started };
+  }
+
+  /** Learned-sparse search over a sparse vector field (see sparse-search.ts). */
+  searchSparse(options: SparseSearchOptions): SparseSearchResult {
+    const filterPlan = options.filter === undefined ? null : planWith(this.plannerFor({}), options.filter, { defaultOperator: "and" });
+    return searchSparseSnapshot(this.snapshot, options, (segment) => (filterPlan ? segmentFilterBits(filterPlan, segment) : null));
+  }
+
+  /** The stored sparse vector of document `id` in `field`, or null. */
+  sparseVectorOf(id: string, field: string): Record<string, number> | null {
+    return sparseVectorOfSnapshot(this.snapshot, id, field);
   }
 
   /** The stored vector of document `id` in `field` (as given, not normalized), or null when the document or its vector is missing. */

@@ -14,6 +14,7 @@ import type { FieldSpec } from "../core/schema.js";
 import { InterruptSignal } from "../core/interrupt.js";
 import { Progress } from "../core/progress.js";
 import type { Encoder } from "../encoders/encoder.js";
+import type { SparseEncoder } from "../sparse/sparse-encoder.js";
 import { readBeirCorpus, type BeirDataset } from "../eval/beir.js";
 import { SearchIndex } from "../engine/search-index.js";
 import type { Bm25Params } from "../lexical/bm25.js";
@@ -28,6 +29,8 @@ export interface BeirIndexOptions {
   rebuild?: boolean;
   /** Vector fields to fill, each with the encoder that embeds the documents. */
   vectors?: ReadonlyArray<{ field: string; encoder: Encoder }>;
+  /** Sparse vector fields to fill, each with the sparse encoder (e.g. SPLADE) of the documents. */
+  sparse?: ReadonlyArray<{ field: string; encoder: SparseEncoder }>;
 }
 
 export interface BeirIndex {
@@ -44,12 +47,14 @@ export async function openBeirIndex(dataset: BeirDataset, options: BeirIndexOpti
   const { mode, analyzer } = options;
   if (mode !== "flat" && mode !== "multifield") throw new InvalidArgumentError(`--fields must be flat or multifield, got "${mode}"`);
   const vectors = options.vectors ?? [];
+  const sparse = options.sparse ?? [];
   const corpusStat = statSync(dataset.corpusPath);
   const keyParts: unknown[] = [resolve(dataset.corpusPath), corpusStat.size, corpusStat.mtimeMs, mode, analyzer, 1];
   if (vectors.length) keyParts.push(vectors.map((v) => [v.field, v.encoder.id, v.encoder.dimensions]));
+  if (sparse.length) keyParts.push(sparse.map((v) => [v.field, v.encoder.id, "sparse"]));
   const key = createHash("sha1").update(JSON.stringify(keyParts)).digest("hex").slice(0, 12);
   const label = dataset.dir.split(/[\\/]/).filter(Boolean).pop();
-  const path = join(options.cacheDir, `${label}-${mode}${vectors.length ? "-vectors" : ""}-${key}`);
+  const path = join(options.cacheDir, `${label}-${mode}${vectors.length ? "-vectors" : ""}${sparse.length ? "-sparse" : ""}-${key}`);
   if (options.rebuild) rmSync(path, { recursive: true, force: true });
   if (SearchIndex.exists(path)) {
     const index = await SearchIndex.open(path);
@@ -63,8 +68,9 @@ export async function openBeirIndex(dataset: BeirDataset, options: BeirIndexOpti
   for (const { field, encoder } of vectors) {
     fields[field] = { type: "vector", dimensions: encoder.dimensions, metric: encoder.normalized ? "cosine" : "dot" };
   }
+  for (const { field } of sparse) fields[field] = { type: "sparse_vector" };
   const index = await SearchIndex.create(path, { fields, bm25: options.bm25 });
-  const progress = new Progress(vectors.length ? "indexing and embedding corpus" : "indexing corpus");
+  const progress = new Progress(vectors.length || sparse.length ? "indexing and encoding corpus" : "indexing corpus");
   const interrupt = new InterruptSignal();
   try {
     let batch: Array<{ id: string; title: string; text: string }> = [];
@@ -79,6 +85,13 @@ export async function openBeirIndex(dataset: BeirDataset, options: BeirIndexOpti
           { kind: "document", signal: interrupt.signal },
         );
         embedded.forEach((v, i) => (records[i][field] = v));
+      }
+      for (const { field, encoder } of sparse) {
+        const encoded = await encoder.encode(
+          batch.map((doc) => (doc.title ? `${doc.title} ${doc.text}` : doc.text)),
+          { kind: "document", signal: interrupt.signal },
+        );
+        encoded.forEach((v, i) => (records[i][field] = v));
       }
       index.addDocuments(records);
       count += batch.length;

@@ -16,6 +16,7 @@ import type { Encoder, EncoderSpec } from "../encoders/encoder.js";
 import type { EncoderTrainingOverrides } from "../encoders/trained/train-encoder.js";
 import { openEncoder } from "../encoders/open-encoder.js";
 import { openBeirDataset, readBeirCorpus, readBeirQueries, readBeirSplitQrels } from "../eval/beir.js";
+import { openSparseEncoder, parseSparseEncoderSpec, type SparseEncoder, type SparseEncoderSpec } from "../sparse/sparse-encoder.js";
 import { evaluateRun } from "../eval/metrics.js";
 import { roundRunScores, writeRun, type Run } from "../eval/run.js";
 import { defaultRegistry } from "../pipeline/default-registry.js";
@@ -94,6 +95,14 @@ export async function runBeirPipeline(options: BeirPipelineOptions): Promise<Bei
     report.push({ field, encoder: encoder.id, trainedNow, path: "path" in spec ? spec.path : undefined });
   }
 
+  // sparse vector fields the pipeline searches, filled by their retriever's document encoder
+  const sparse: Array<{ field: string; encoder: SparseEncoder }> = [];
+  for (const [field, spec] of sparseFieldsOf(pipeline.config)) {
+    const encoder = await openSparseEncoder(spec);
+    sparse.push({ field, encoder });
+    report.push({ field, encoder: encoder.id, trainedNow: false, path: spec.path });
+  }
+
   const opened = await openBeirIndex(dataset, {
     mode,
     analyzer,
@@ -101,6 +110,7 @@ export async function runBeirPipeline(options: BeirPipelineOptions): Promise<Bei
     cacheDir,
     rebuild: options.rebuild,
     vectors: [...encoders].map(([field, e]) => ({ field, encoder: e.encoder })),
+    sparse,
   });
   const { index } = opened;
   let corpus: Map<string, StoredRecord> | null = null;
@@ -133,6 +143,7 @@ export async function runBeirPipeline(options: BeirPipelineOptions): Promise<Bei
   } finally {
     interrupt.dispose();
     for (const e of encoders.values()) await e.encoder.close();
+    for (const s of sparse) await s.encoder.close();
   }
   const searchSeconds = (performance.now() - searchStarted) / 1000;
   progress.done();
@@ -168,6 +179,20 @@ export function vectorFieldsOf(config: PipelineConfig): Map<string, EncoderSpec 
     if (r.type === "vector" && typeof r.field === "string") out.set(r.field, (r.encoder as EncoderSpec | undefined) ?? out.get(r.field));
   }
   for (const s of config.stages ?? []) if (s.type === "mmr" && typeof s.field === "string" && !out.has(s.field)) out.set(s.field, undefined);
+  return out;
+}
+
+/** Sparse vector fields a pipeline's sparse retrievers search, with the encoder that fills each from the corpus. */
+export function sparseFieldsOf(config: PipelineConfig): Map<string, SparseEncoderSpec> {
+  const out = new Map<string, SparseEncoderSpec>();
+  config.retrievers.forEach((r, i) => {
+    if (r.type !== "sparse" || typeof r.field !== "string") return;
+    const spec = r.documentEncoder ?? r.encoder;
+    if (spec === undefined) {
+      throw new InvalidArgumentError(`retrievers[${i}]: a BEIR evaluation fills sparse field "${r.field}" from the corpus, so the retriever needs an "encoder" or "documentEncoder"`);
+    }
+    if (!out.has(r.field)) out.set(r.field, parseSparseEncoderSpec(spec, `retrievers[${i}].${r.documentEncoder ? "documentEncoder" : "encoder"}`));
+  });
   return out;
 }
 

@@ -6,7 +6,7 @@
  */
 import type { StoredRecord } from "../core/schema.js";
 import type { Collection } from "../engine/collection.js";
-import type { SearchIndex, SearchOptions, SearchResult, VectorSearchOptions } from "../engine/search-index.js";
+import type { SearchIndex, SearchOptions, SearchResult, SparseSearchOptions, SparseSearchResult, VectorSearchOptions } from "../engine/search-index.js";
 import type { QueryNode } from "../lexical/query-ast.js";
 import type { IndexConfig } from "../segment/index-config.js";
 import type { FieldEncoders } from "../engine/field-encoders.js";
@@ -17,6 +17,8 @@ export interface PipelineTarget {
   search(query: string | QueryNode, options: SearchOptions): Promise<SearchResult>;
   searchVector(options: VectorSearchOptions): Promise<SearchResult>;
   vectorOf(id: string, field: string): Promise<Float32Array | null>;
+  searchSparse(options: SparseSearchOptions): Promise<SparseSearchResult>;
+  sparseVectorOf(id: string, field: string): Promise<Record<string, number> | null>;
   /** The stored records (undefined where missing); an index without a store has none. */
   records(ids: readonly string[]): Promise<Array<StoredRecord | undefined>>;
 }
@@ -30,6 +32,8 @@ export function indexTarget(index: SearchIndex, records?: (ids: readonly string[
     search: async (query, options) => index.search(query, options),
     searchVector: async (options) => index.searchVector(options),
     vectorOf: async (id, field) => index.vectorOf(id, field),
+    searchSparse: async (options) => index.searchSparse(options),
+    sparseVectorOf: async (id, field) => index.sparseVectorOf(id, field),
     records: records ?? (async (ids) => ids.map(() => undefined)),
   };
 }
@@ -43,6 +47,8 @@ export function collectionTarget(collection: Collection): PipelineTarget {
     search: (query, options) => collection.searchIndex((index) => index.search(query, options)),
     searchVector: (options) => collection.searchIndex((index) => index.searchVector(options)),
     vectorOf: (id, field) => collection.searchIndex((index) => index.vectorOf(id, field)),
+    searchSparse: (options) => collection.searchIndex((index) => index.searchSparse(options)),
+    sparseVectorOf: (id, field) => collection.searchIndex((index) => index.sparseVectorOf(id, field)),
     records: (ids) => collection.store.getRecords(collection.name, ids),
   };
 }
