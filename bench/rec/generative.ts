@@ -85,8 +85,8 @@ async function run(split: string, name: string, maxMinutes: number | undefined):
   const named = CONFIGS[name];
   if (!named) throw new Error(`unknown config "${name}" (known: ${Object.keys(CONFIGS).join(", ")})`);
   const options: Record<string, unknown> = { ...named.options };
-  // the generative model's training time budget (minutes of the whole fit), and TIGER's ε share of new items on the cold split
-  if (maxMinutes !== undefined && named.model === "generative") options.maxMinutes = maxMinutes;
+  // the neural models' training time budget (minutes of the whole fit), and TIGER's ε share of new items on the cold split
+  if (maxMinutes !== undefined && ["generative", "sasrec", "sasrec-sid"].includes(named.model)) options.maxMinutes = maxMinutes;
   if (split === "cold" && named.model === "generative") options.coldShare = 0.1;
   const config = { ...named, options };
   const data = await loadInteractions({ path: join(BEAUTY, "Beauty.txt.gz"), format: "sequence" });

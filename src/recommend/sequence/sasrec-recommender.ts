@@ -33,6 +33,8 @@ export interface SasRecOptions
   windowStride: number;
   /** Validate on at most this many users (0 = all). */
   validationUsers: number;
+  /** Wall-clock budget of the fit in minutes (0 = none): no epoch starts that would end past it. */
+  maxMinutes: number;
   kernel: KernelKind;
 }
 
@@ -57,6 +59,7 @@ export const SASREC_DEFAULTS: SasRecOptions = {
   patience: 10,
   evalEvery: 1,
   validationUsers: 0,
+  maxMinutes: 0,
   seed: 42,
   kernel: "wasm-simd",
 };
@@ -95,6 +98,7 @@ export class SasRecRecommender<O extends SasRecOptions = SasRecOptions> extends 
     };
     nonNegInt("windowStride");
     nonNegInt("validationUsers");
+    if (!(o.maxMinutes >= 0)) throw new InvalidArgumentError(`maxMinutes must be >= 0, got ${o.maxMinutes}`);
     if (o.examples !== "multi" && o.examples !== "last" && o.examples !== "sliding") {
       throw new InvalidArgumentError(`examples must be "multi", "last" or "sliding", got "${String(o.examples)}"`);
     }
@@ -110,6 +114,7 @@ export class SasRecRecommender<O extends SasRecOptions = SasRecOptions> extends 
 
   protected async fitModel(data: InteractionData, progress: (p: FitProgress) => void, context: FitContext): Promise<void> {
     const o = this.options;
+    const fitStart = performance.now();
     const composition = await this.itemComposition(data, progress, context);
     const n = data.numItems;
     const seqs = data.userSequences();
@@ -134,6 +139,7 @@ export class SasRecRecommender<O extends SasRecOptions = SasRecOptions> extends 
       patience: o.patience,
       evalEvery: o.evalEvery,
       kernel: o.kernel,
+      timeBudgetSeconds: o.maxMinutes > 0 ? o.maxMinutes * 60 - (performance.now() - fitStart) / 1000 : undefined,
       composition,
       validation: validation && validation.targets.length > 0
         ? { ...validation, maxUsers: o.validationUsers > 0 ? o.validationUsers : undefined }

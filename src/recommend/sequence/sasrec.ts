@@ -203,6 +203,8 @@ export interface TrainOptions {
   interrupt?: { readonly interrupted: boolean };
   /** Cap on optimizer steps per epoch (benchmarks). */
   maxBatchesPerEpoch?: number;
+  /** Wall-clock budget of the epoch loop in seconds: no epoch starts that would end past it. */
+  timeBudgetSeconds?: number;
   kernel?: KernelKind;
   /** Item embeddings composed of shared parts (semantic-ID prefixes) instead of one free row per item. */
   composition?: ItemComposition;
@@ -263,6 +265,7 @@ export async function trainSasRec(
     patience: o.patience,
     evalEvery: o.evalEvery,
     maxBatchesPerEpoch: o.maxBatchesPerEpoch,
+    timeBudgetSeconds: o.timeBudgetSeconds,
     progress: o.progress ?? Boolean(process.stderr.isTTY),
     handleSigint: o.handleSigint,
     interrupt: o.interrupt,
