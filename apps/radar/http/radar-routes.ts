@@ -13,6 +13,7 @@ import { registerFeedRoutes } from "./feed-routes.js";
 import { registerPaperRoutes } from "./paper-routes.js";
 import type { RadarRouter, RadarServices } from "./radar-services.js";
 import { registerReaderRoutes } from "./reader-routes.js";
+import { registerResearchAreaRoutes } from "../semantic-ids/research-area-routes.js";
 import { registerTrendingRoutes } from "./trending-routes.js";
 
 export function radarRoutes(services: RadarServices): RadarRouter {
@@ -21,6 +22,7 @@ export function radarRoutes(services: RadarServices): RadarRouter {
   router.use("/api/*", authenticate(services.accounts, { cookieName: SESSION_COOKIE, allowedOrigins: services.allowedOrigins }));
   registerAuthRoutes(router, services);
   registerPaperRoutes(router, services);
+  registerResearchAreaRoutes(router, services);
   registerReaderRoutes(router, services);
   registerAdminRoutes(router, services);
   registerFeedRoutes(router, services);
