@@ -13,7 +13,7 @@ import { registerFeedRoutes } from "./feed-routes.js";
 import { registerPaperRoutes } from "./paper-routes.js";
 import type { RadarRouter, RadarServices } from "./radar-services.js";
 import { registerReaderRoutes } from "./reader-routes.js";
-import { registerResearchAreaRoutes } from "../semantic-ids/research-area-routes.js";
+import { registerResearchAreaRoutes } from "./research-area-routes.js";
 import { registerTrendingRoutes } from "./trending-routes.js";
 
 export function radarRoutes(services: RadarServices): RadarRouter {

@@ -6,10 +6,10 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonResponse } from "../../../src/server/openapi.js";
-import { paperIdParam } from "../http/schemas.js";
-import type { RadarRouter, RadarServices } from "../http/radar-services.js";
+import { paperIdParam } from "./schemas.js";
+import type { RadarRouter, RadarServices } from "./radar-services.js";
 import type { PaperSearch } from "../search/paper-search.js";
-import { ResearchAreas, type AreaPaper } from "./research-areas.js";
+import { ResearchAreas, type AreaPaper } from "../semantic-ids/research-areas.js";
 
 const PAGE = 500;
 
