@@ -5,7 +5,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonResponse } from "../../../src/server/openapi.js";
 import { pageOf, pageSchema, paginationQuery } from "../../../src/server/pagination.js";
-import { asPaper, paperFilterQuery, paperIdParam, paperSchema, searchHitSchema } from "./schemas.js";
+import { asPaper, paperFilterQuery, paperIdParam, paperSchema, searchPageSchema } from "./schemas.js";
 import type { PaperFilters } from "../search/paper-search.js";
 import { relatedWithCoSaves } from "../feed/related.js";
 import type { RadarRouter, RadarServices } from "./radar-services.js";
@@ -54,7 +54,8 @@ export function registerPaperRoutes(router: RadarRouter, services: RadarServices
       path: "/api/papers/{id}/related",
       tags: TAG,
       summary: "Papers related to a paper by content and co-saves",
-      description: "A BM25 query made of the paper's title words and its most frequent abstract terms; the paper itself is left out. Once readers have saved it together with other papers, up to 5 co-saved papers (marked relatedBy: co-saves) lead the first page.",
+      description:
+        "The related-papers pipeline: a BM25 query made of the paper's title words and its most frequent abstract terms, fused (RRF) with the paper's vector neighbours when papers have a vector field; the paper itself is left out and total is at most 200. Once readers have saved it together with other papers, up to 5 co-saved papers (marked relatedBy: co-saves) lead the first page.",
       request: { params: paperIdParam, query: z.strictObject(paginationQuery) },
       responses: { 200: jsonResponse("a page of related papers, most similar first", paperPage), ...errorResponses(400, 404) },
     }),
@@ -75,7 +76,9 @@ export function registerPaperRoutes(router: RadarRouter, services: RadarServices
       description:
         "Full-text search with Trove's query language (words, \"phrases\", field:value, AND/OR/NOT, prefix*), " +
         "filters, and relevance (BM25) or date order. Each hit carries its title and an abstract passage as HTML " +
-        "with the matched words in <mark> and everything else escaped.",
+        "with the matched words in <mark> and everything else escaped. Forgiving: text that is not valid query syntax " +
+        "is searched as its words and a name that is not a field is a word (readAs and notice say so); an arXiv id, " +
+        "arXiv URL or DOI of a stored paper answers that paper (match).",
       request: {
         query: z.strictObject({
           q: z
@@ -89,12 +92,12 @@ export function registerPaperRoutes(router: RadarRouter, services: RadarServices
           ...paginationQuery,
         }),
       },
-      responses: { 200: jsonResponse("a page of hits", pageSchema(searchHitSchema, "SearchPage")), ...errorResponses(400) },
+      responses: { 200: jsonResponse("a page of hits", searchPageSchema), ...errorResponses(400) },
     }),
     async (c) => {
       const query = c.req.valid("query");
-      const { items, total } = await search.search(query.q, filtersOf(query), query.sort, query);
-      return c.json(pageOf(items.map((hit) => ({ ...hit, paper: asPaper(hit.paper) })), total, query), 200);
+      const { items, total, ...reading } = await search.search(query.q, filtersOf(query), query.sort, query);
+      return c.json({ ...pageOf(items.map((hit) => ({ ...hit, paper: asPaper(hit.paper) })), total, query), ...reading }, 200);
     },
   );
 }

@@ -11,8 +11,10 @@ import type { DigestBuilder } from "../digest/digest-builder.js";
 import type { DigestMailer } from "../digest/digest-mailer.js";
 import type { FeedService } from "../feed/feed-service.js";
 import type { Feedback } from "../feedback/feedback.js";
+import type { PaperIntake } from "../jobs/paper-intake.js";
 import type { Pins } from "../pins/pins.js";
 import type { PaperSearch } from "../search/paper-search.js";
+import type { PipelineSearch } from "../search/pipeline-search.js";
 import type { Topics } from "../topics/topics.js";
 import type { Trending } from "../trending/trending.js";
 import type { CookieOptions, RadarEnv } from "./authorization.js";
@@ -20,12 +22,16 @@ import type { CookieOptions, RadarEnv } from "./authorization.js";
 export interface RadarServices {
   accounts: Accounts;
   search: PaperSearch;
+  /** Search with named engine pipelines (presets and the operator's pipeline files). */
+  pipelines: PipelineSearch;
   feedback: Feedback;
   topics: Topics;
   pins: Pins;
   /** The personalized feed (apps/radar/feed). */
   feed: FeedService;
   trending: Trending;
+  /** New papers while the server runs: the scheduled arXiv fetch, imports of uploads, their jobs. */
+  intake: PaperIntake;
   /** The weekly digest: the builder, and the mailer when SMTP is configured. */
   digest: { builder: DigestBuilder; mailer?: DigestMailer };
   cookie: CookieOptions;
