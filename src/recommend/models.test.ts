@@ -11,7 +11,7 @@ import { InteractionData } from "./interactions.js";
 import { Item2Vec } from "./item2vec.js";
 import type { BaseRecommender } from "./recommender.js";
 import { createRecommender, loadRecommender, RECOMMENDER_NAMES, type RecommenderName } from "./registry.js";
-import { plantedClusters } from "./testing.js";
+import { plantedClusters, plantedItemContent } from "./testing.js";
 
 const dir = mkdtempSync(join(tmpdir(), "trove-rec-models-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,6 +26,15 @@ const SMALL: Record<RecommenderName, Record<string, unknown>> = {
   bpr: { factors: 8, epochs: 60, learningRate: 0.05, regularization: 0.01 },
   item2vec: { factors: 8, epochs: 30, window: 0, negatives: 3, learningRate: 0.05 },
   sasrec: { hidden: 16, blocks: 1, maxLen: 8, dropout: 0.1, attnDropout: 0.1, epochs: 30, batchSize: 32, lr: 0.01 },
+  generative: {
+    hidden: 16, blocks: 1, heads: 1, maxLen: 6, dropout: 0.1, attnDropout: 0.1, epochs: 30, batchSize: 32, lr: 0.01,
+    levels: 2, codebookSize: 8, embeddingDims: 8, beamSize: 10,
+  },
+  "content-knn": { embeddingDims: 8 },
+  "sasrec-sid": {
+    hidden: 16, blocks: 1, maxLen: 8, dropout: 0.1, attnDropout: 0.1, epochs: 30, batchSize: 32, lr: 0.01,
+    levels: 2, codebookSize: 8, embeddingDims: 8, idEmbedding: "hashed",
+  },
 };
 
 const planted = plantedClusters();
@@ -54,7 +63,8 @@ async function fit(name: RecommenderName): Promise<BaseRecommender<object>> {
   let model = fitted.get(name);
   if (!model) {
     model = createRecommender(name, SMALL[name]);
-    await model.fit(splitFor(name).train);
+    const train = splitFor(name).train;
+    await model.fit(train, model.usesItemContent ? { itemContent: plantedItemContent(train) } : {});
     fitted.set(name, model);
   }
   return model;

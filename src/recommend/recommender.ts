@@ -16,6 +16,8 @@
  */
 import { InvalidArgumentError } from "../core/errors.js";
 import type { CsrMatrix } from "./csr.js";
+import type { ItemContentTable } from "./content/item-content.js";
+import type { ItemEmbedder } from "./content/item-embedder.js";
 import type { InteractionData } from "./interactions.js";
 import { writeModel, type ModelArray, type ModelContents } from "./model-io.js";
 import { TopKSelector, type ScoredItems } from "./top-k.js";
@@ -49,10 +51,20 @@ export interface CommonFitOptions {
   validation?: InteractionData;
   /** Polled by iterative models between steps: when set, they stop early and keep what they have. */
   interrupt?: { readonly interrupted: boolean };
+  /**
+   * What is known about the items besides interactions (titles, brands,
+   * categories...), keyed by item id: content models (semantic IDs, the
+   * generative recommender, content kNN) need it; others ignore it.
+   */
+  itemContent?: ItemContentTable;
+  /** Embeds item content for content models (default: their own tf-idf + SVD embedding). */
+  itemEmbedder?: ItemEmbedder;
+  /** Progress lines on stderr from models with a training loop (default: when stderr is a terminal). */
+  progress?: boolean;
 }
 
 /** What `fitModel` gets besides the data: the common fit options. */
-export type FitContext = Pick<CommonFitOptions, "validation" | "interrupt">;
+export type FitContext = Pick<CommonFitOptions, "validation" | "interrupt" | "itemContent" | "itemEmbedder" | "progress">;
 
 export interface Recommender {
   /** Registry name, e.g. "ease". */
@@ -65,6 +77,12 @@ export interface Recommender {
   readonly trainingSeconds: number;
   /** How the last `fit` went, for models with a training loop (epochs, early stopping); else undefined. */
   readonly fitReport?: Record<string, unknown>;
+  /**
+   * True for models that score items from their content, so they can rank an
+   * item nobody interacted with in training (a cold item); ID-based models
+   * cannot, and the cold-start protocol leaves such items out of their rankings.
+   */
+  readonly usesItemContent: boolean;
   /** External id of item index i / user index u, and back (-1 when unknown). */
   itemId(item: number): string;
   userId(user: number): string;
@@ -94,6 +112,7 @@ export abstract class BaseRecommender<O extends object> implements Recommender {
   options: O;
   trainingSeconds = 0;
   fitReport: Record<string, unknown> | undefined = undefined;
+  readonly usesItemContent: boolean = false;
   protected userIds: readonly string[] = [];
   protected itemIds: readonly string[] = [];
   private userLookup: Map<string, number> | undefined;
@@ -143,7 +162,7 @@ export abstract class BaseRecommender<O extends object> implements Recommender {
   }
 
   async fit(data: InteractionData, options: Partial<O> & CommonFitOptions = {}): Promise<void> {
-    const { onProgress, validation, interrupt, ...hyper } = options;
+    const { onProgress, validation, interrupt, itemContent, itemEmbedder, progress, ...hyper } = options;
     this.options = { ...this.options, ...stripUndefined(hyper as Partial<O>) };
     this.validateOptions();
     this.userIds = data.userDictionary.toArray().slice();
@@ -158,7 +177,7 @@ export abstract class BaseRecommender<O extends object> implements Recommender {
     this.seenItems = seen.indices;
     const start = performance.now();
     this.fitReport = undefined;
-    await this.fitModel(data, onProgress ?? (() => {}), { validation, interrupt });
+    await this.fitModel(data, onProgress ?? (() => {}), { validation, interrupt, itemContent, itemEmbedder, progress });
     this.trainingSeconds = (performance.now() - start) / 1000;
   }
 
@@ -177,6 +196,18 @@ export abstract class BaseRecommender<O extends object> implements Recommender {
 
   /** Restores what `exportState` produced. */
   protected abstract importState(arrays: Record<string, ModelArray>, state: Record<string, unknown>): void;
+
+  /** Registers new items (content models: items that arrive after training); returns the first new index. */
+  protected appendItemIds(ids: readonly string[]): number {
+    const first = this.itemIds.length;
+    for (const id of ids) if (this.itemIndex(id) >= 0) throw new InvalidArgumentError(`item "${id}" is already in the model`);
+    if (new Set(ids).size !== ids.length) throw new InvalidArgumentError("new item ids must be distinct");
+    this.itemIds = [...this.itemIds, ...ids];
+    this.itemLookup = undefined;
+    this.scratch = undefined;
+    this.mask = undefined;
+    return first;
+  }
 
   /** Training history (time order) of user u. */
   protected userHistory(u: number): Int32Array {

@@ -6,13 +6,16 @@
 import { InvalidArgumentError } from "../core/errors.js";
 import { ImplicitAls, type AlsOptions } from "./als.js";
 import { Bpr, type BprOptions } from "./bpr.js";
+import { ContentKnn, type ContentKnnOptions } from "./content/content-knn.js";
 import { Ease, type EaseOptions } from "./ease.js";
+import { GenerativeRecommender, type GenerativeOptions } from "./generative/generative-recommender.js";
 import { Item2Vec, type Item2VecOptions } from "./item2vec.js";
 import { ItemKnn, type ItemKnnOptions } from "./item-knn.js";
 import { readModel } from "./model-io.js";
 import { MostPopular, RecentPopular, type PopularityOptions } from "./popularity.js";
 import type { BaseRecommender } from "./recommender.js";
 import { SasRecRecommender, type SasRecOptions } from "./sequence/sasrec-recommender.js";
+import { SasRecSidRecommender, type SasRecSidOptions } from "./sequence/sasrec-sid-recommender.js";
 
 export interface RecommenderOptionsByName {
   "most-popular": PopularityOptions;
@@ -23,6 +26,9 @@ export interface RecommenderOptionsByName {
   bpr: BprOptions;
   item2vec: Item2VecOptions;
   sasrec: SasRecOptions;
+  generative: GenerativeOptions;
+  "content-knn": ContentKnnOptions;
+  "sasrec-sid": SasRecSidOptions;
 }
 
 export type RecommenderName = keyof RecommenderOptionsByName;
@@ -36,9 +42,14 @@ const FACTORIES: { [N in RecommenderName]: (options: Partial<RecommenderOptionsB
   bpr: (o) => new Bpr(o),
   item2vec: (o) => new Item2Vec(o),
   sasrec: (o) => new SasRecRecommender(o),
+  generative: (o) => new GenerativeRecommender(o),
+  "content-knn": (o) => new ContentKnn(o),
+  "sasrec-sid": (o) => new SasRecSidRecommender(o),
 };
 
-const ALIASES: Record<string, RecommenderName> = { pop: "most-popular", popularity: "most-popular", itemknn: "item-knn", knn: "item-knn" };
+const ALIASES: Record<string, RecommenderName> = {
+  pop: "most-popular", popularity: "most-popular", itemknn: "item-knn", knn: "item-knn", tiger: "generative",
+};
 
 export const RECOMMENDER_NAMES = Object.keys(FACTORIES) as RecommenderName[];
 

@@ -1,6 +1,7 @@
 /**
  * Small synthetic datasets for the tests (not part of the public API).
  */
+import { ItemContentTable } from "./content/item-content.js";
 import { InteractionBuilder, type InteractionData } from "./interactions.js";
 import { SeededRandom } from "../core/random.js";
 
@@ -34,4 +35,19 @@ export function plantedClusters(options: { users?: number; clusters?: number; it
     for (const r of chosen) builder.add(`u${u}`, `i${c}-${r}`, "view", 1, clock++);
   }
   return builder.build();
+}
+
+/**
+ * Content for `plantedClusters` items ("i<c>-<r>"): a title and a brand that
+ * name the item's cluster, so content models can find the groups too.
+ */
+export function plantedItemContent(data: InteractionData): ItemContentTable {
+  const words = ["amber", "birch", "coral", "dune", "ember", "fjord", "grove", "heath"];
+  const table = new ItemContentTable();
+  for (const id of data.itemDictionary.toArray()) {
+    const [c, r] = id.slice(1).split("-").map(Number);
+    const word = words[c % words.length];
+    table.add({ id, title: `${word} ${word} product number ${r}`, brand: `${word} house`, categories: [`${word} things`] });
+  }
+  return table;
 }

@@ -180,6 +180,7 @@ describe("OpenAPI document", () => {
       ["/api/papers", "get", [200, 400]],
       ["/api/papers/{id}", "get", [200, 404]],
       ["/api/papers/{id}/related", "get", [200, 404]],
+      ["/api/papers/{id}/research-area", "get", [200, 404]],
       ["/api/search", "get", [200, 400]],
       ["/api/pipelines", "get", [200]],
       ["/api/pipelines/{name}/search", "get", [200, 400, 404]],
@@ -630,6 +631,19 @@ describe("papers and search", () => {
     assert.equal(all.body.total, all.body.items.length);
     assert.ok(!all.body.items.some((p: { id: string }) => p.id === "2403.00001"));
     assertProblem(await call("GET", "/api/papers/0000.00000/related"), 404);
+  });
+
+  test("a paper's research area: its semantic ID and the papers sharing each prefix", async () => {
+    const res = await call("GET", "/api/papers/2403.00001/research-area");
+    assert.equal(res.status, 200);
+    assert.equal(res.body.id, "2403.00001");
+    const codes = res.body.semanticId.split("-");
+    assert.equal(res.body.trail.length, 3);
+    res.body.trail.forEach((step: { depth: number; prefix: string; size: number; papers: { id: string }[] }, k: number) => {
+      assert.equal(step.prefix, codes.slice(0, k + 1).join("-"));
+      assert.ok(step.size >= 1 && !step.papers.some((p) => p.id === "2403.00001"));
+    });
+    assertProblem(await call("GET", "/api/papers/0000.00000/research-area"), 404);
   });
 });
 

@@ -16,6 +16,7 @@ import { registerPipelineRoutes } from "./pipeline-routes.js";
 import type { RadarRouter, RadarServices } from "./radar-services.js";
 import { registerCollectionRoutes } from "./collection-routes.js";
 import { registerReaderRoutes } from "./reader-routes.js";
+import { registerResearchAreaRoutes } from "./research-area-routes.js";
 import { registerTrendingRoutes } from "./trending-routes.js";
 
 /** `localToken`: the server's local admin token (server-info.ts), accepted as an admin's API key. */
@@ -25,6 +26,7 @@ export function radarRoutes(services: RadarServices, localToken?: string): Radar
   router.use("/api/*", authenticate(services.accounts, { cookieName: SESSION_COOKIE, allowedOrigins: services.allowedOrigins, localToken }));
   registerAuthRoutes(router, services);
   registerPaperRoutes(router, services);
+  registerResearchAreaRoutes(router, services);
   registerPipelineRoutes(router, services);
   registerReaderRoutes(router, services);
   registerCollectionRoutes(router, services);

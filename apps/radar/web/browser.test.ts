@@ -166,6 +166,9 @@ describe("Paper Radar in the browser", { skip: skipReason }, () => {
     assert.equal(await page.getByRole("link", { name: "PDF" }).getAttribute("href"), `https://arxiv.org/pdf/${id}`);
     await page.locator(".related article.card").first().waitFor();
     assert.ok(!(await cardIds()).includes(id), "related papers leave the paper itself out");
+    await page.locator(".research-area .area-trail > li").first().waitFor();
+    assert.equal(await page.locator(".research-area .area-trail > li").count(), 3, "the research-area trail has one step per code level");
+    assert.match(await page.locator(".research-area").innerText(), /Semantic ID \d+-\d+-\d+-\d+/);
 
     const save = page.locator(".paper").getByRole("button", { name: "Save", exact: true });
     await save.click();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -176,4 +176,85 @@ test("rec import stores a file's interactions once; eval rec and rec train read 
   const both = await troveInProcess("eval", "rec", "--data", data, "--dataset", seqFile, "--model", "pop");
   assert.equal(both.code, 2);
   assert.match(both.stderr, /either as a file .* or from a store/);
+});
+
+/** Item content for the sequence file's 40 items: the title and brand name the item's group. */
+function writeContentFile(): string {
+  const shops = ["nail polish lacquer", "hair oil argan", "sun screen mineral", "lip balm shea"];
+  const lines: string[] = [];
+  for (let g = 0; g < 4; g++) {
+    for (let k = 0; k < 10; k++) lines.push(JSON.stringify({ item_id: 100 + g * 10 + k, title: `${shops[g]} shade ${k}`, brand: `maker ${g}`, categories: [["Beauty", shops[g]]] }));
+  }
+  const path = join(dir, "items.jsonl");
+  writeFileSync(path, lines.join("\n") + "\n");
+  return path;
+}
+const contentFile = writeContentFile();
+
+test("rec semantic-ids writes one line per item with its codes and reports usage, collisions and reconstruction", async () => {
+  const out = join(dir, "sid.tsv");
+  const r = await troveInProcess("rec", "semantic-ids", "--dataset", seqFile, "--format", "s3rec", "--items", contentFile, "--out", out,
+    "--levels", "2", "--codes", "4", "--dims", "6", "--json");
+  assert.equal(r.code, 0, r.stderr);
+  const summary = JSON.parse(r.stdout) as { items: number; stats: { codebookUsage: number[]; collisionRate: number; reconstructionError: number }; description: string };
+  assert.equal(summary.items, 40);
+  assert.equal(summary.stats.codebookUsage.length, 2);
+  assert.ok(summary.stats.reconstructionError >= 0 && summary.stats.reconstructionError < 1);
+  assert.match(summary.description, /rq-kmeans.*tfidf-svd/);
+  const lines = readFileSync(out, "utf8").trim().split("\n").filter((l) => !l.startsWith("#"));
+  assert.equal(lines[0], "item\tcodes\ttitle");
+  assert.equal(lines.length, 41);
+  const row = lines.find((l) => l.startsWith("100\t"))!;
+  assert.match(row, /^100\t\d \d \d+\tnail polish lacquer shade 0$/);
+  const codes = new Set(lines.slice(1).map((l) => l.split("\t")[1]));
+  assert.equal(codes.size, 40, "IDs are unique");
+  const text = await troveInProcess("rec", "semantic-ids", "--items", contentFile, "--out", join(dir, "sid2.tsv"), "--quantizer", "random", "--levels", "2", "--codes", "4", "--dims", "6");
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /40 items .*random codes/);
+  assert.match(text.stdout, /reconstruction error: n\/a/);
+  const missing = await troveInProcess("rec", "semantic-ids", "--dataset", seqFile, "--out", join(dir, "x.tsv"));
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--items is required/);
+  const badEmbedding = await troveInProcess("rec", "semantic-ids", "--items", contentFile, "--out", join(dir, "x.tsv"), "--embedding", "bert");
+  assert.equal(badEmbedding.code, 2);
+  assert.match(badEmbedding.stderr, /embedding must be "tfidf-svd" or "trove-encoder", got "bert"/);
+});
+
+test("eval rec --model tiger trains the generative model from --items, prints the same JSON keys, and the saved model serves rec recommend", async () => {
+  const saved = join(dir, "tiger");
+  const r = await troveInProcess(
+    "eval", "rec", "--dataset", seqFile, "--format", "s3rec", "--items", contentFile, "--model", "tiger", "--epochs", "6", "--factors", "16",
+    "--option", "levels=2", "--option", "codebookSize=4", "--option", "embeddingDims=6", "--option", "blocks=1", "--option", "beamSize=10",
+    "--lr", "0.01", "--batch-size", "32", "--save", saved, "--json",
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { metrics: Record<string, number>; validation: Record<string, number>; options: { model: string }; training: { semanticIds: { description: string } }; protocol: string };
+  for (const key of ["recall@5", "ndcg@5", "recall@10", "ndcg@10", "mrr@10"]) assert.ok(out.metrics[key] >= 0 && out.metrics[key] <= 1, key);
+  assert.ok(out.validation["ndcg@10"] >= 0);
+  assert.equal(out.options.model, "generative");
+  assert.match(out.training.semanticIds.description, /tfidf-svd/);
+  const recs = await troveInProcess("rec", "recommend", "--model-dir", saved, "--user", "u1", "--k", "3", "--json");
+  assert.equal(recs.code, 0, recs.stderr);
+  assert.equal((JSON.parse(recs.stdout) as { model: string; items: unknown[] }).items.length, 3);
+  const noItems = await troveInProcess("eval", "rec", "--dataset", seqFile, "--format", "s3rec", "--model", "tiger", "--epochs", "1");
+  assert.equal(noItems.code, 2);
+  assert.match(noItems.stderr, /needs item content/);
+});
+
+test("eval rec --split cold-items --cold-fraction adds cold and warm objects with the same metric keys", async () => {
+  const r = await troveInProcess("eval", "rec", "--dataset", seqFile, "--format", "s3rec", "--items", contentFile, "--model", "content-knn",
+    "--option", "embeddingDims=6", "--split", "cold-items", "--cold-fraction", "0.2", "--split-seed", "3", "--json");
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { metrics: Record<string, number>; cold: Record<string, number>; warm: Record<string, number>; split: { coldItems: number; coldTestUsers: number; warmTestUsers: number }; options: { split: Record<string, unknown> } };
+  assert.equal(out.split.coldItems, 8);
+  assert.ok(out.split.coldTestUsers > 0 && out.split.warmTestUsers > 0);
+  for (const key of ["recall@10", "ndcg@10", "recall@5", "ndcg@5", "mrr@10"]) {
+    assert.ok(key in out.cold && key in out.warm, key);
+  }
+  assert.equal(out.options.split.strategy, "cold-items");
+  assert.equal(out.options.split.coldFraction, 0.2);
+  const table = await troveInProcess("eval", "rec", "--dataset", seqFile, "--format", "s3rec", "--model", "pop", "--split", "cold-items");
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /^test, cold targets \(\d+ users\)\s+0\s/m);
+  assert.match(table.stdout, /^test, warm targets/m);
 });

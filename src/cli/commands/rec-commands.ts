@@ -21,16 +21,17 @@ import { InterruptSignal } from "../../core/interrupt.js";
 import { Progress } from "../../core/progress.js";
 import { runRecEvaluation, type RecEvaluationResult } from "../../recommend/eval/run.js";
 import type { SplitOptions } from "../../recommend/eval/splits.js";
-import { loadInteractions, type InteractionFormat } from "../../recommend/io/load.js";
+import { loadInteractions } from "../../recommend/io/load.js";
+import { loadItemContent } from "../../recommend/content/item-content.js";
 import { DEFAULT_INTERACTIONS_COLLECTION, InteractionStore } from "../../recommend/interaction-store.js";
-import type { InteractionData } from "../../recommend/interactions.js";
 import { openStore } from "../../store/open-store.js";
 import type { BaseRecommender, FitProgress } from "../../recommend/recommender.js";
 import { createRecommender, loadRecommender, RECOMMENDER_NAMES, resolveRecommenderName } from "../../recommend/registry.js";
 import type { ScoredItems } from "../../recommend/top-k.js";
 import { formatTable, parseNumberOption, printJson } from "../output.js";
+import { addDatasetOptions, addFileOptions, collect, itemFiles, loadSource, parseFormat, type Opts } from "./rec-sources.js";
+import { registerSemanticIdCommand } from "./semantic-id-command.js";
 
-type Opts = Record<string, string | boolean | string[] | undefined>;
 
 /** Named flags and the model option each sets (the first one the model has). */
 const NAMED_FLAGS: Array<{ flag: string; attribute: string; keys: string[]; description: string }> = [
@@ -53,58 +54,12 @@ const OPTIONAL_KEYS: Record<string, Record<string, "number">> = {
   "recent-popular": { windowSize: "number", windowFraction: "number" },
 };
 
-const FORMATS: Record<string, InteractionFormat> = {
-  s3rec: "sequence", sequence: "sequence", movielens: "movielens", recbole: "recbole", jsonl: "jsonl", csv: "csv", auto: "auto",
-};
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
 function addModelOptions(command: Command): Command {
   command
     .requiredOption("--model <name>", `pop, itemknn, ease, als, bpr, item2vec or sasrec (all: ${RECOMMENDER_NAMES.join(", ")})`)
     .option("--option <key=value>", "model option, repeatable (e.g. --option shrinkage=10)", collect, []);
   for (const f of NAMED_FLAGS) command.option(f.flag, f.description);
   return command;
-}
-
-function addFileOptions(command: Command): Command {
-  return command
-    .option("--format <name>", "s3rec, movielens, recbole, jsonl, csv or auto (from the file name)", "auto")
-    .option("--min-rating <x>", "MovieLens/RecBole: keep only ratings >= x");
-}
-
-function addDatasetOptions(command: Command): Command {
-  return addFileOptions(
-    command
-      .option("--dataset <path>", "interaction file (S3-Rec sequence file, MovieLens u.data/ratings.dat, RecBole .inter, JSONL, CSV; .gz ok)")
-      .option("--data <dir>", "or: read the interactions stored in this Trove data directory (see `trove rec import`)")
-      .option("--collection <name>", "with --data: the interactions collection", DEFAULT_INTERACTIONS_COLLECTION),
-  );
-}
-
-/** Reads the interactions a command names: a file (--dataset) or a store's collection (--data). */
-async function loadSource(opts: Opts): Promise<{ label: string; data: InteractionData }> {
-  if ((opts.dataset === undefined) === (opts.data === undefined)) {
-    throw new InvalidArgumentError("give the interactions either as a file (--dataset <path>) or from a store (--data <dir>), not both");
-  }
-  if (opts.dataset !== undefined) {
-    const path = String(opts.dataset);
-    const data = await loadInteractions({ path, format: parseFormat(String(opts.format)), minRating: parseNumberOption("min-rating", opts.minRating as string | undefined) });
-    return { label: path, data };
-  }
-  const dir = String(opts.data);
-  if (!existsSync(dir)) throw new NotFoundError(`no Trove data directory at ${dir} (import interactions first: trove rec import <file> --data ${dir})`);
-  const store = await openStore(dir);
-  try {
-    const interactions = await InteractionStore.open(store, String(opts.collection));
-    const data = await interactions.load();
-    if (data.length === 0) throw new NotFoundError(`the collection "${interactions.collection}" in ${dir} holds no interactions`);
-    return { label: `${dir} (collection ${interactions.collection})`, data };
-  } finally {
-    await store.close();
-  }
 }
 
 /** Parses and checks model options against the model's own option set. */
@@ -145,12 +100,6 @@ export function parseModelOptions(modelName: string, opts: Opts): Record<string,
   return out;
 }
 
-function parseFormat(value: string): InteractionFormat {
-  const format = FORMATS[value.toLowerCase()];
-  if (!format) throw new InvalidArgumentError(`--format must be one of ${Object.keys(FORMATS).join(", ")}, got "${value}"`);
-  return format;
-}
-
 function parseSplit(opts: Opts): SplitOptions {
   const strategy = String(opts.split);
   const test = parseNumberOption("test-fraction", opts.testFraction as string | undefined, { min: 0, max: 1 });
@@ -165,26 +114,32 @@ function parseSplit(opts: Opts): SplitOptions {
       return { strategy, ...fractions };
     case "random-holdout":
       return { strategy, ...fractions, ...(seed !== undefined ? { seed } : {}) };
+    case "cold-items": {
+      const coldFraction = parseNumberOption("cold-fraction", opts.coldFraction as string | undefined, { min: 0, max: 1 });
+      return { strategy, ...(coldFraction !== undefined ? { coldFraction } : {}), ...(seed !== undefined ? { seed } : {}) };
+    }
     default:
-      throw new InvalidArgumentError(`--split must be leave-one-out, user-temporal, global-temporal or random-holdout, got "${strategy}"`);
+      throw new InvalidArgumentError(`--split must be leave-one-out, user-temporal, global-temporal, random-holdout or cold-items, got "${strategy}"`);
   }
 }
 
-/** Fit progress on a terminal: one bar per phase, SASRec's per-epoch lines come from its own loop. */
+/**
+ * Fit progress: one bar per phase (on a terminal redrawn in place, in a log a
+ * line every 5 s); models with a training loop (SASRec, generative) print
+ * their own per-epoch lines.
+ */
 function fitProgressReporter(): { onProgress: (message: string, p?: FitProgress) => void; finish: () => void } {
-  const tty = Boolean(process.stderr.isTTY);
   let bar: Progress | undefined;
   let phase = "";
   return {
     onProgress: (message, p) => {
-      if (!tty) return;
       if (!p) {
         bar?.done();
         bar = undefined;
-        process.stderr.write(`${message}\n`);
+        if (process.stderr.isTTY) process.stderr.write(`${message}\n`);
         return;
       }
-      if (p.phase.startsWith("epoch ")) return; // SASRec draws its own bar and per-epoch lines
+      if (p.phase.startsWith("epoch ")) return; // training loops draw their own bar and per-epoch lines
       const label = p.phase.replace(/ .*/, "");
       if (label !== phase || !bar) {
         bar?.done();
@@ -208,6 +163,10 @@ function printEvaluation(result: RecEvaluationResult): void {
   const rows: Array<Array<string | number>> = [];
   if (result.validation) rows.push(["validation", ...keys.map((k) => result.validation![k])]);
   rows.push(["test", ...keys.map((k) => result.metrics[k])]);
+  if (result.cold && result.warm) {
+    rows.push([`test, cold targets (${result.split.coldTestUsers} users)`, ...keys.map((k) => result.cold![k])]);
+    rows.push([`test, warm targets (${result.split.warmTestUsers} users)`, ...keys.map((k) => result.warm![k])]);
+  }
   process.stdout.write(`${formatTable(["split", ...keys], rows)}\n\n`);
   const beyond = ["coverage@10", "arp@10", "gini@10", "novelty@10"].filter((k) => k in result.metrics);
   if (beyond.length) process.stdout.write(`test beyond accuracy: ${beyond.map((k) => `${k} ${result.metrics[k].toFixed(4)}`).join(", ")}\n`);
@@ -246,10 +205,11 @@ export function registerRecCommands(program: Command): void {
       .command("rec")
       .description("split interactions, fit a recommender on train, and report validation and test metrics (full ranking over all items, seen items masked)"),
   ))
-    .option("--split <strategy>", "leave-one-out (by timestamp), user-temporal, global-temporal or random-holdout", "leave-one-out")
+    .option("--split <strategy>", "leave-one-out (by timestamp), user-temporal, global-temporal, random-holdout or cold-items (leave-one-out with a share of the items removed from training)", "leave-one-out")
+    .option("--cold-fraction <x>", "cold-items split: share of the items made cold (default 0.1)")
     .option("--test-fraction <x>", "temporal/random splits: test fraction")
     .option("--validation-fraction <x>", "temporal/random splits: validation fraction")
-    .option("--split-seed <n>", "random-holdout seed")
+    .option("--split-seed <n>", "random-holdout / cold-items seed")
     .option("--k <list>", "extra cutoffs, comma-separated (5, 10 and 20 are always reported)")
     .option("--sampled-negatives <n>", "SAMPLED protocol: rank targets among n random negatives (labelled; not comparable with full ranking)")
     .option("--refit", "refit on train+validation before the test pass (default: fit on train only, the S3-Rec protocol)")
@@ -276,6 +236,8 @@ export function registerRecCommands(program: Command): void {
           refitForTest: Boolean(opts.refit),
           saveModelTo: opts.save === undefined ? undefined : String(opts.save),
           interrupt: signal,
+          itemContentPaths: itemFiles(opts),
+          progress: true,
           onProgress: progress.onProgress,
         });
         progress.finish();
@@ -298,10 +260,12 @@ export function registerRecCommands(program: Command): void {
       const modelOptions = parseModelOptions(name, opts);
       const { data } = await loadSource(opts);
       const model = createRecommender(name, modelOptions);
+      const files = itemFiles(opts);
+      const itemContent = files.length > 0 ? await loadItemContent(files) : undefined;
       const progress = fitProgressReporter();
       const signal = new InterruptSignal();
       try {
-        await model.fit(data, { onProgress: (p) => progress.onProgress("", p), interrupt: signal });
+        await model.fit(data, { onProgress: (p) => progress.onProgress("", p), interrupt: signal, itemContent, progress: true });
         progress.finish();
         if (model.fitReport?.stoppedBy !== "interrupt") signal.check("training");
         model.save(String(opts.out));
@@ -346,6 +310,8 @@ export function registerRecCommands(program: Command): void {
         await store.close();
       }
     });
+
+  registerSemanticIdCommand(rec);
 
   rec
     .command("recommend")

@@ -4,7 +4,8 @@ import { InteractionData, type InteractionRecord } from "../interactions.js";
 import { MostPopular } from "../popularity.js";
 import { evaluateSplit } from "./protocol.js";
 import { runRecEvaluation } from "./run.js";
-import { leaveOneOutSplit } from "./splits.js";
+import { coldItemSplit, leaveOneOutSplit } from "./splits.js";
+import { plantedClusters, plantedItemContent } from "../testing.js";
 
 const seq = (user: string, items: string[]): InteractionRecord[] => items.map((item, t) => ({ user, item, timestamp: t }));
 // Item indices in first-seen order: a=0, b=1, c=2, d=3, e=4.
@@ -74,4 +75,32 @@ test("runRecEvaluation names the protocol and returns validation and test metric
   assert.equal(result.options.model, "most-popular");
   assert.deepEqual(result.options.ks, [3, 5, 10, 20]);
   assert.equal(result.split.test, 4);
+});
+
+test("cold-start protocol: cold and warm groups, ID models never rank cold items, content models can", async () => {
+  const planted = plantedClusters({ users: 240, clusters: 4, itemsPerCluster: 25, perUser: 8 });
+  const content = plantedItemContent(planted);
+  const pop = await runRecEvaluation({ data: planted, model: "pop", split: { strategy: "cold-items", coldFraction: 0.2, seed: 3 }, k: [10] });
+  assert.equal(pop.split.coldItems, 20);
+  assert.ok(pop.split.coldTestUsers! > 0 && pop.split.warmTestUsers! > 0);
+  assert.equal(pop.split.coldTestUsers! + pop.split.warmTestUsers!, pop.test.users);
+  assert.match(pop.protocol, /cold items: 20 of 100 items/);
+  assert.match(pop.protocol, /cannot rank/);
+  for (const key of ["recall@10", "ndcg@10", "mrr@10"]) {
+    assert.equal(pop.cold![key], 0, `popularity never recommends a cold item (${key})`);
+    assert.ok(pop.warm![key] > 0);
+    // the overall figure is the users' mix of the two groups
+    close(pop.metrics[key], (pop.cold![key] * pop.split.coldTestUsers! + pop.warm![key] * pop.split.warmTestUsers!) / pop.test.users);
+  }
+  assert.ok(pop.validationCold && pop.validationWarm);
+  const knn = await runRecEvaluation({ data: planted, model: "content-knn", modelOptions: { embeddingDims: 8 }, itemContent: content, split: { strategy: "cold-items", coldFraction: 0.2, seed: 3 } });
+  assert.ok(knn.cold!["recall@10"] > 0, "content kNN reaches cold items");
+  // per-user values for paired comparisons
+  const split = coldItemSplit(planted, { coldFraction: 0.2, seed: 3 });
+  const model = new MostPopular();
+  await model.fit(split.train);
+  const perUser = evaluateSplit(model, split, "test", { keepPerUser: ["ndcg@10"] }).perUser!;
+  assert.equal(perUser.cold!.users.length, pop.split.coldTestUsers);
+  assert.ok(perUser.cold!.values["ndcg@10"].every((v) => v === 0));
+  assert.equal(perUser.all.values["ndcg@10"].length, pop.test.users);
 });

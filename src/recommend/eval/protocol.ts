@@ -19,7 +19,10 @@
  *
  * `evaluateSplit(model, split, "test")` is the S3-Rec/ICLRec protocol: the
  * model was fit on train; test histories are train + validation, which are
- * masked; validation histories are train.
+ * masked; validation histories are train. On a cold-start split (split.coldItems)
+ * the metrics are also reported over cold and warm targets, and a model
+ * without item content (`usesItemContent` false) cannot rank the cold items:
+ * they are left out of its rankings (it never recommends what it never saw).
  */
 import { InvalidArgumentError } from "../../core/errors.js";
 import { csrFind, csrRow, type CsrMatrix } from "../csr.js";
@@ -42,6 +45,21 @@ export interface RankingEvaluationOptions {
   /** Evaluate only these users. */
   users?: ArrayLike<number>;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Cold items (1 = cold): the metrics are also reported separately over the
+   * users' cold and warm targets (`groups`).
+   */
+  coldItems?: Uint8Array;
+  /** Items the model cannot rank (scored −Infinity: never recommended), e.g. cold items for ID-based models. */
+  unrankable?: Uint8Array;
+  /** Keep each user's value of these metrics (e.g. "ndcg@10") for paired comparisons (`perUser`). */
+  keepPerUser?: readonly string[];
+}
+
+/** Per-user values of the kept metrics, in evaluation order. */
+export interface PerUserMetrics {
+  users: Int32Array;
+  values: Record<string, number[]>;
 }
 
 export interface RankingEvaluation {
@@ -53,6 +71,10 @@ export interface RankingEvaluation {
   targetsInHistory: number;
   metrics: Record<string, number>;
   seconds: number;
+  /** With `coldItems`: the accuracy metrics over cold targets and over warm targets (a user counts in each group it has targets in). */
+  groups?: { cold: Record<string, number>; warm: Record<string, number>; coldUsers: number; warmUsers: number };
+  /** With `keepPerUser`: per-user values, overall and per group. */
+  perUser?: { all: PerUserMetrics; cold?: PerUserMetrics; warm?: PerUserMetrics };
 }
 
 export const DEFAULT_KS = [5, 10, 20];
@@ -86,7 +108,14 @@ export function evaluateRanking(
   const seen = history.seenItems();
   const targetItems = targets.userItems();
   const everything = options.allInteractions?.seenItems();
-  const accuracy = new AccuracyAccumulator(ks);
+  const keep = options.keepPerUser ?? [];
+  const accuracy = new AccuracyAccumulator(ks, { keepPerUser: keep });
+  const cold = options.coldItems;
+  const groups = cold
+    ? { cold: new AccuracyAccumulator(ks, { keepPerUser: keep }), warm: new AccuracyAccumulator(ks, { keepPerUser: keep }), coldUsers: [] as number[], warmUsers: [] as number[] }
+    : undefined;
+  const evaluatedUsers: number[] = [];
+  const groupRanks: number[] = [];
   const beyond = new BeyondAccuracyAccumulator(ks, history.itemPopularity(), countUsersWithHistory(sequences.indptr));
   const selector = new TopKSelector(maxK);
   const scores = new Float32Array(n);
@@ -105,6 +134,7 @@ export function evaluateRanking(
     const hist = sequences.items.subarray(sequences.indptr[u], sequences.indptr[u + 1]);
     model.scoreAll({ user: u < model.numUsers ? u : undefined, history: hist }, scores);
     for (let p = seen.indptr[u]; p < seen.indptr[u + 1]; p++) scores[seen.indices[p]] = -Infinity;
+    if (options.unrankable) for (let i = 0; i < n; i++) if (options.unrankable[i]) scores[i] = -Infinity;
     let top;
     if (sampled === 0) {
       top = selector.select(scores, maxK);
@@ -139,6 +169,27 @@ export function evaluateRanking(
       }
     }
     accuracy.add(ranks, relevant.length);
+    evaluatedUsers.push(u);
+    if (groups && cold) {
+      for (const [group, wantCold, list] of [[groups.cold, 1, groups.coldUsers], [groups.warm, 0, groups.warmUsers]] as const) {
+        let count = 0;
+        groupRanks.length = 0;
+        for (let p = 0; p < relevant.length; p++) {
+          if (cold[relevant[p]] !== wantCold) continue;
+          count++;
+          for (let r = 0; r < top.items.length; r++) {
+            if (top.items[r] === relevant[p]) {
+              groupRanks.push(r + 1);
+              break;
+            }
+          }
+        }
+        if (count > 0) {
+          group.add(groupRanks, count);
+          list.push(u);
+        }
+      }
+    }
     beyond.add(top.items, top.items.length);
     if (options.onProgress && (users & 1023) === 0) options.onProgress(q + 1, userList.length);
   }
@@ -146,8 +197,12 @@ export function evaluateRanking(
     sampled === 0
       ? `full ranking over all ${n} items, every item in the user's history masked, ties broken by item index`
       : `SAMPLED ranking: targets among ${sampled} negatives drawn uniformly (seed ${(candidates as { seed?: number }).seed ?? 42}) from items the user never interacted with; history masked; ties broken by item index`;
-  return {
-    protocol: description,
+  const perUser = (acc: AccuracyAccumulator, list: number[]): PerUserMetrics => ({
+    users: Int32Array.from(list),
+    values: Object.fromEntries(keep.map((name) => [name, [...acc.values(name)]])),
+  });
+  const result: RankingEvaluation = {
+    protocol: description + (options.unrankable ? "; items the model cannot rank (cold items for a model without item content) left out of its rankings" : ""),
     candidates: sampled === 0 ? "all" : `sampled-${sampled}`,
     users,
     targets: targetCount,
@@ -155,6 +210,17 @@ export function evaluateRanking(
     metrics: { ...accuracy.means(), ...beyond.means() },
     seconds: (performance.now() - start) / 1000,
   };
+  if (groups) {
+    result.groups = { cold: groups.cold.means(), warm: groups.warm.means(), coldUsers: groups.coldUsers.length, warmUsers: groups.warmUsers.length };
+  }
+  if (keep.length > 0) {
+    result.perUser = { all: perUser(accuracy, evaluatedUsers) };
+    if (groups) {
+      result.perUser.cold = perUser(groups.cold, groups.coldUsers);
+      result.perUser.warm = perUser(groups.warm, groups.warmUsers);
+    }
+  }
+  return result;
 }
 
 /**
@@ -166,11 +232,16 @@ export function evaluateSplit(
   model: BaseRecommender<object>,
   split: Split,
   part: "validation" | "test",
-  options: Omit<RankingEvaluationOptions, "allInteractions"> = {},
+  options: Omit<RankingEvaluationOptions, "allInteractions" | "coldItems" | "unrankable"> = {},
 ): RankingEvaluation {
   const history = part === "test" ? split.trainAndValidation() : split.train;
   const targets = part === "test" ? split.test : split.validation;
-  const result = evaluateRanking(model, history, targets, { ...options, allInteractions: split.source });
+  const cold = split.coldItems;
+  const result = evaluateRanking(model, history, targets, {
+    ...options,
+    allInteractions: split.source,
+    ...(cold ? { coldItems: cold, unrankable: model.usesItemContent ? undefined : cold } : {}),
+  });
   return {
     ...result,
     protocol: `${split.description}; ${part} targets ranked from ${part === "test" ? "train+validation" : "train"} histories; ${result.protocol}`,

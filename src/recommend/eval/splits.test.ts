@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { InteractionData } from "../interactions.js";
 import { plantedClusters } from "../testing.js";
-import { globalTemporalSplit, leaveOneOutSplit, randomHoldoutSplit, userTemporalSplit } from "./splits.js";
+import { coldItemSplit, globalTemporalSplit, leaveOneOutSplit, randomHoldoutSplit, userTemporalSplit } from "./splits.js";
 
 // Timestamps deliberately out of input order.
 const data = InteractionData.fromRecords([
@@ -82,4 +82,27 @@ test("random holdout is reproducible by seed and holds out whole pairs", () => {
 test("leave-one-out is deterministic", () => {
   const planted = plantedClusters();
   assert.deepEqual(leaveOneOutSplit(planted).testEvents, leaveOneOutSplit(planted).testEvents);
+});
+
+test("cold items: a seeded share of the items never appears in training or in any history, only as targets", () => {
+  const planted = plantedClusters({ users: 300, clusters: 4, itemsPerCluster: 25, perUser: 8 });
+  const split = coldItemSplit(planted, { coldFraction: 0.2, seed: 5 });
+  const cold = split.coldItems!;
+  assert.equal(cold.reduce((a, b) => a + b, 0), 20);
+  assert.deepEqual(coldItemSplit(planted, { coldFraction: 0.2, seed: 5 }).coldItems, cold);
+  assert.notDeepEqual(coldItemSplit(planted, { coldFraction: 0.2, seed: 6 }).coldItems, cold);
+  for (const part of [split.train, split.trainAndValidation()]) {
+    for (let e = 0; e < part.length; e++) assert.equal(cold[part.items[e]], 0, "a cold item in a history");
+  }
+  // targets are those of leave-one-out: the same test events, cold or warm
+  const loo = leaveOneOutSplit(planted);
+  assert.deepEqual(split.testEvents, loo.testEvents);
+  assert.deepEqual(split.validationEvents, loo.validationEvents);
+  let coldTargets = 0;
+  for (const e of split.testEvents) coldTargets += cold[planted.items[e]];
+  assert.ok(coldTargets > 0, "some test targets are cold");
+  // training = leave-one-out's training minus the cold items' events
+  const warmTrain = [...loo.trainEvents].filter((e) => !cold[planted.items[e]]);
+  assert.deepEqual([...split.trainEvents], warmTrain);
+  assert.throws(() => coldItemSplit(planted, { coldFraction: 1 }), /coldFraction/);
 });

@@ -15,7 +15,7 @@ import { csrFind } from "../csr.js";
 import type { InteractionData } from "../interactions.js";
 import { SeededRandom } from "../../core/random.js";
 
-export type SplitStrategy = "leave-one-out" | "global-temporal" | "user-temporal" | "random-holdout";
+export type SplitStrategy = "leave-one-out" | "global-temporal" | "user-temporal" | "random-holdout" | "cold-items";
 
 export interface Split {
   strategy: SplitStrategy;
@@ -32,6 +32,11 @@ export interface Split {
   testEvents: Int32Array;
   /** Train + validation events, in source order: the history for test. */
   trainAndValidation(): InteractionData;
+  /**
+   * Cold-start splits: items (1 = cold) that appear in no training event and in
+   * no history, only as validation or test targets.
+   */
+  coldItems?: Uint8Array;
 }
 
 export interface LeaveOneOutOptions {
@@ -57,21 +62,36 @@ export interface RandomHoldoutOptions extends TemporalFractionOptions {
   seed?: number;
 }
 
+export interface ColdItemOptions {
+  /** Share of the items made cold (default 0.1). */
+  coldFraction?: number;
+  /** Seed of the choice of cold items (default 42). */
+  seed?: number;
+}
+
 const TRAIN = 0;
 const VALIDATION = 1;
 const TEST = 2;
 
+/** Events of no part: dropped from the split (a cold item's training events). */
+const DROPPED = 3;
+
+/**
+ * `part` gives each event's part (TRAIN, VALIDATION, TEST or DROPPED);
+ * `notHistory` marks validation events left out of the test histories.
+ */
 function makeSplit(
   data: InteractionData,
   strategy: SplitStrategy,
   description: string,
   options: Record<string, unknown>,
   part: Uint8Array,
+  notHistory?: Uint8Array,
 ): Split {
-  const counts = [0, 0, 0];
+  const counts = [0, 0, 0, 0];
   for (let e = 0; e < part.length; e++) counts[part[e]]++;
   const lists = counts.map((c) => new Int32Array(c));
-  const fill = [0, 0, 0];
+  const fill = [0, 0, 0, 0];
   for (let e = 0; e < part.length; e++) lists[part[e]][fill[part[e]]++] = e;
   let trainAndValidation: InteractionData | undefined;
   const split: Split = {
@@ -87,10 +107,9 @@ function makeSplit(
     test: data.subset(lists[TEST]),
     trainAndValidation() {
       if (!trainAndValidation) {
-        const events = new Int32Array(counts[TRAIN] + counts[VALIDATION]);
-        let n = 0;
-        for (let e = 0; e < part.length; e++) if (part[e] !== TEST) events[n++] = e;
-        trainAndValidation = data.subset(events);
+        const events: number[] = [];
+        for (let e = 0; e < part.length; e++) if ((part[e] === TRAIN || part[e] === VALIDATION) && !notHistory?.[e]) events.push(e);
+        trainAndValidation = data.subset(Int32Array.from(events));
       }
       return trainAndValidation;
     },
@@ -252,11 +271,54 @@ export function randomHoldoutSplit(data: InteractionData, options: RandomHoldout
   );
 }
 
+/**
+ * Cold start: a seeded `coldFraction` of the items is removed from training
+ * entirely. The split is leave-one-out by time (as `leaveOneOutSplit`); then
+ * every training event of a cold item is dropped, and a cold validation event
+ * stays a validation target but is left out of the test history. So cold
+ * items occur only as targets: validation targets ranked from training
+ * histories, test targets ranked from training + (warm) validation histories,
+ * against all items.
+ */
+export function coldItemSplit(data: InteractionData, options: ColdItemOptions = {}): Split {
+  const coldFraction = options.coldFraction ?? 0.1;
+  const seed = options.seed ?? 42;
+  if (!(coldFraction > 0 && coldFraction < 1)) throw new InvalidArgumentError(`coldFraction must be in (0, 1), got ${coldFraction}`);
+  const order = new Int32Array(data.numItems);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  new SeededRandom(seed).shuffle(order);
+  const nCold = Math.round(coldFraction * data.numItems);
+  const cold = new Uint8Array(data.numItems);
+  for (let r = 0; r < nCold; r++) cold[order[r]] = 1;
+  const base = leaveOneOutSplit(data);
+  const part = new Uint8Array(data.length);
+  for (const e of base.validationEvents) part[e] = VALIDATION;
+  for (const e of base.testEvents) part[e] = TEST;
+  const notHistory = new Uint8Array(data.length);
+  for (let e = 0; e < data.length; e++) {
+    if (!cold[data.items[e]]) continue;
+    if (part[e] === TRAIN) part[e] = DROPPED;
+    else if (part[e] === VALIDATION) notHistory[e] = 1;
+  }
+  const split = makeSplit(
+    data,
+    "cold-items",
+    `cold items: ${nCold} of ${data.numItems} items (${coldFraction}, seed ${seed}) removed from training and from every history; ` +
+      `then ${base.description}; cold items remain only as validation and test targets`,
+    { coldFraction, seed, coldItems: nCold },
+    part,
+    notHistory,
+  );
+  split.coldItems = cold;
+  return split;
+}
+
 export type SplitOptions =
   | ({ strategy: "leave-one-out" } & LeaveOneOutOptions)
   | ({ strategy: "global-temporal" } & GlobalTemporalOptions)
   | ({ strategy: "user-temporal" } & TemporalFractionOptions)
-  | ({ strategy: "random-holdout" } & RandomHoldoutOptions);
+  | ({ strategy: "random-holdout" } & RandomHoldoutOptions)
+  | ({ strategy: "cold-items" } & ColdItemOptions);
 
 /** Dispatches on `strategy`. */
 export function splitInteractions(data: InteractionData, options: SplitOptions): Split {
@@ -269,6 +331,8 @@ export function splitInteractions(data: InteractionData, options: SplitOptions):
       return userTemporalSplit(data, options);
     case "random-holdout":
       return randomHoldoutSplit(data, options);
+    case "cold-items":
+      return coldItemSplit(data, options);
     default:
       throw new InvalidArgumentError(`unknown split strategy "${(options as { strategy: string }).strategy}"`);
   }

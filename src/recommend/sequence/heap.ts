@@ -5,6 +5,7 @@
  * the memory grows, so hot functions read `heap.f32` once at their start and
  * never allocate while they run.
  */
+import { instantiateKernel, type KernelMemory } from "../../kernels/kernel-module.js";
 import { instantiateGemm, wasmApi, type WasmGemm, type WasmMemory } from "./wasm-gemm.js";
 
 const PAGE = 65536;
@@ -15,6 +16,7 @@ export class Heap {
   readonly memory: WasmMemory;
   f32: Float32Array;
   i32: Int32Array;
+  u32: Uint32Array;
   private top = 16; // offset 0..15 kept free so that 0 never names a live tensor
   readonly wasm: WasmGemm | null;
 
@@ -37,11 +39,28 @@ export class Heap {
     }
     this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
+    this.u32 = new Uint32Array(this.memory.buffer);
     this.wasm = kernel === "wasm-simd" ? instantiateGemm(this.memory) : null;
   }
 
   get kernel(): KernelKind {
     return this.wasm ? "wasm-simd" : "js";
+  }
+
+  private readonly modules = new Map<string, unknown>();
+
+  /**
+   * The AssemblyScript kernel `name` (src/kernels/assembly) over this heap's
+   * memory, instantiated once; null with the JavaScript kernel.
+   */
+  assembly<T>(name: string): T | null {
+    if (!this.wasm) return null;
+    let mod = this.modules.get(name);
+    if (!mod) {
+      mod = instantiateKernel<T>(name, this.memory as KernelMemory);
+      this.modules.set(name, mod);
+    }
+    return mod as T;
   }
 
   /** Reserves `n` floats (16-byte aligned), zero-filled; returns the float offset. */
@@ -56,9 +75,15 @@ export class Heap {
       this.memory.grow(Math.max(grow, minGrow));
       this.f32 = new Float32Array(this.memory.buffer);
       this.i32 = new Int32Array(this.memory.buffer);
+    this.u32 = new Uint32Array(this.memory.buffer);
     }
     this.f32.fill(0, off, off + n);
     return off;
+  }
+
+  /** Four words of the heap where a kernel keeps a random generator's state (a word offset). */
+  rngState(): number {
+    return 12; // words 12..15 of the reserved first 16 (offset 0 never names a tensor)
   }
 
   /** A fresh copy of `n` floats at `off` (outside the heap). */

@@ -206,16 +206,31 @@ export function activationBackward(f: Float32Array, pre: number, dout: number, n
   }
 }
 
+interface DropoutKernel {
+  dropoutMask(x: number, mask: number, n: number, p: number, keep: number, state: number): void;
+}
+
 /**
  * Dropout: draws a mask (0 or 1/(1-p)) for n values into `mask` and multiplies
- * x by it in place. With p = 0 the mask is all ones.
+ * x by it in place. With p = 0 the mask is all ones. With the SIMD kernel the
+ * draws run in WebAssembly (src/kernels/assembly/dropout.ts) on the same
+ * stream, giving the same masks and products as the JavaScript loop.
  */
-export function dropoutForward(f: Float32Array, x: number, mask: number, n: number, p: number, rng: Rng): void {
+export function dropoutForward(heap: Heap, x: number, mask: number, n: number, p: number, rng: Rng): void {
+  const f = heap.f32;
   if (p <= 0) {
     f.fill(1, mask, mask + n);
     return;
   }
   const scale = 1 / (1 - p);
+  const kernel = heap.assembly<DropoutKernel>("dropout");
+  if (kernel) {
+    const state = heap.rngState();
+    rng.writeState(heap.u32, state);
+    kernel.dropoutMask(x * 4, mask * 4, n, p, scale, state * 4);
+    rng.readState(heap.u32, state);
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const m = rng.next() >= p ? scale : 0;
     f[mask + i] = m;

@@ -12,13 +12,12 @@
  */
 import { InvalidArgumentError } from "../../core/errors.js";
 import { Heap, Scratch, type KernelKind } from "./heap.js";
-import {
-  activationBackward, activationForward, addBias, biasGrad, dropoutForward, gemm,
-  layerNormBackward, layerNormForward, mulInPlace, transpose,
-} from "./kernels.js";
+import { dropoutForward, gemm, mulInPlace, transpose } from "./kernels.js";
 import { Rng } from "./rng.js";
 import type { Batch } from "./batch.js";
 import { lossAndGrad } from "./losses.js";
+import { addTransformerTensors, TransformerStack, type BlockOffsets } from "./transformer.js";
+import { checkComposition, composeItems, foldItemGradients, type ItemComposition } from "./item-composition.js";
 
 export interface SasRecConfig {
   /** Longest history the model reads (older items are dropped). */
@@ -89,22 +88,19 @@ export interface TensorSpec {
   size: number;
 }
 
-interface BlockOffsets {
-  ln1g: number; ln1b: number; wqkv: number; bqkv: number; wo: number; bo: number;
-  ln2g: number; ln2b: number; w1: number; b1: number; w2: number; b2: number;
-}
-
 /** Parameter layout: every tensor at a fixed offset inside one contiguous block. */
 export class ParamLayout {
   readonly tensors: TensorSpec[] = [];
   readonly itemEmb: number;
   readonly posEmb: number;
-  readonly blocks: BlockOffsets[] = [];
+  readonly blocks: BlockOffsets[];
   readonly lnfg: number;
   readonly lnfb: number;
+  /** Offsets of the composition's part tables (none without a composition). */
+  readonly parts: number[] = [];
   readonly size: number;
 
-  constructor(nItems: number, c: SasRecConfig) {
+  constructor(nItems: number, c: SasRecConfig, composition?: ItemComposition) {
     let off = 0;
     const add = (name: string, shape: number[]): number => {
       const size = shape.reduce((a, b) => a * b, 1);
@@ -114,49 +110,18 @@ export class ParamLayout {
       return o;
     };
     const d = c.hidden;
-    const F = c.ffnHidden;
     this.itemEmb = add("item_embedding", [nItems, d]);
     this.posEmb = add("position_embedding", [c.maxLen, d]);
-    for (let b = 0; b < c.blocks; b++) {
-      const p = `block${b}.`;
-      this.blocks.push({
-        ln1g: add(p + "attn_norm.weight", [d]),
-        ln1b: add(p + "attn_norm.bias", [d]),
-        wqkv: add(p + "attn.in_proj.weight", [d, 3 * d]),
-        bqkv: add(p + "attn.in_proj.bias", [3 * d]),
-        wo: add(p + "attn.out_proj.weight", [d, d]),
-        bo: add(p + "attn.out_proj.bias", [d]),
-        ln2g: add(p + "ffn_norm.weight", [d]),
-        ln2b: add(p + "ffn_norm.bias", [d]),
-        w1: add(p + "ffn.linear1.weight", [d, F]),
-        b1: add(p + "ffn.linear1.bias", [F]),
-        w2: add(p + "ffn.linear2.weight", [F, d]),
-        b2: add(p + "ffn.linear2.bias", [d]),
-      });
-    }
-    this.lnfg = add("final_norm.weight", [d]);
-    this.lnfb = add("final_norm.bias", [d]);
+    const stack = addTransformerTensors(add, c);
+    this.blocks = stack.blocks;
+    this.lnfg = stack.lnfg;
+    this.lnfb = stack.lnfb;
+    if (composition) composition.names.forEach((name, p) => this.parts.push(add(`item_part.${name}`, [composition.sizes[p], d])));
     this.size = off;
   }
 }
 
 export type LossKind = "ce" | "sampled-ce" | "bce";
-
-interface BlockActs {
-  xin: number; ln1: number; mu1: number; rs1: number; qkv: number; att: number; attMask: number;
-  ctx: number; oMask: number; xmid: number; ln2: number; mu2: number; rs2: number;
-  pre: number; act: number; actMask: number; f2Mask: number;
-}
-
-interface Acts {
-  T: number;
-  embMask: number;
-  blocks: BlockActs[];
-  xf: number; h: number; muf: number; rsf: number;
-  attOff: Int32Array; // per example, offset of its attention matrices within each block's att buffer
-}
-
-const NEG_INF = -Infinity;
 
 /**
  * The network: parameters, gradients, forward and backward. Training and
@@ -173,27 +138,29 @@ export class SasRecNet {
   /** Random stream for dropout and negative sampling. */
   rng: Rng;
 
-  private readonly actBuf: Scratch;
-  private readonly tmpBuf: Scratch;
+  /** The attention blocks and final norm (shared with the generative model). */
+  readonly stack: TransformerStack;
   /** Scratch for the losses and for scoring. */
   readonly lossBuf: Scratch;
   private readonly etBuf: Scratch;
   private readonly dhBuf: Scratch;
   private etValid = false;
-  private acts: Acts | null = null;
-  private attOffArr = new Int32Array(16);
-  private dropoutOn = true;
+  private embMask = 0;
+  private trained = false;
+  /** Item embeddings composed of shared parts (semantic-ID prefixes), or undefined for one free row per item. */
+  readonly composition: ItemComposition | undefined;
 
-  constructor(nItems: number, cfg: SasRecConfig, seed: number, kernel: KernelKind = "wasm-simd") {
+  constructor(nItems: number, cfg: SasRecConfig, seed: number, kernel: KernelKind = "wasm-simd", composition?: ItemComposition) {
     if (!Number.isInteger(nItems) || nItems < 2) throw new InvalidArgumentError(`SASRec: nItems must be an integer >= 2, got ${nItems}`);
+    if (composition) checkComposition(composition, nItems);
     this.cfg = cfg;
     this.nItems = nItems;
-    this.layout = new ParamLayout(nItems, cfg);
+    this.composition = composition;
+    this.layout = new ParamLayout(nItems, cfg, composition);
     this.heap = new Heap(this.layout.size * 2 + (1 << 20), kernel);
     this.P = this.heap.alloc(this.layout.size);
     this.G = this.heap.alloc(this.layout.size);
-    this.actBuf = new Scratch(this.heap);
-    this.tmpBuf = new Scratch(this.heap);
+    this.stack = new TransformerStack(this.heap, cfg, this.layout, this.P, this.G, cfg.maxLen);
     this.lossBuf = new Scratch(this.heap);
     this.etBuf = new Scratch(this.heap);
     this.dhBuf = new Scratch(this.heap);
@@ -217,12 +184,15 @@ export class SasRecNet {
         for (let i = 0; i < t.size; i++) f[o + i] = rng.normal() * std;
       }
     }
-    this.etValid = false;
+    this.paramsChanged();
   }
 
-  /** Call after the parameters change (optimizer step, load). */
+  /** Call after the parameters change (optimizer step, load): recomposes composed item embeddings. */
   paramsChanged(): void {
     this.etValid = false;
+    if (this.composition) {
+      composeItems(this.heap.f32, this.composition, this.nItems, this.cfg.hidden, this.P + this.layout.itemEmb, this.layout.parts.map((o) => this.P + o));
+    }
   }
 
   zeroGrad(): void {
@@ -250,64 +220,17 @@ export class SasRecNet {
   forward(batch: Batch, train: boolean): number {
     const c = this.cfg;
     const d = c.hidden;
-    const F = c.ffnHidden;
-    const H = c.heads;
-    const T = batch.nTokens;
     const L = c.maxLen;
-    this.dropoutOn = train;
-
-    // attention buffer offsets per example
-    if (this.attOffArr.length < batch.nExamples + 1) this.attOffArr = new Int32Array(2 * batch.nExamples + 2);
-    const attOff = this.attOffArr;
-    let A = 0;
     for (let e = 0; e < batch.nExamples; e++) {
-      attOff[e] = A;
       const l = batch.exStart[e + 1] - batch.exStart[e];
       if (l > L) throw new InvalidArgumentError(`SASRec: example of ${l} tokens is longer than maxLen ${L}`);
-      A += H * l * l;
     }
-    attOff[batch.nExamples] = A;
-
-    // activation layout
-    const perBlock = 11 * T * d + 4 * T + 2 * A + 3 * T * F + 16 * 16;
-    const total = 4 * T * d + 2 * T + c.blocks * perBlock + 64;
-    let o = this.actBuf.need(total);
-    const take = (n: number) => {
-      const r = o;
-      o += (n + 3) & ~3;
-      return r;
-    };
-    const acts: Acts = {
-      T,
-      embMask: take(T * d),
-      blocks: [],
-      xf: 0, h: 0, muf: 0, rsf: 0,
-      attOff,
-    };
-    for (let b = 0; b < c.blocks; b++) {
-      acts.blocks.push({
-        xin: take(T * d), ln1: take(T * d), mu1: take(T), rs1: take(T), qkv: take(3 * T * d),
-        att: take(A), attMask: take(A), ctx: take(T * d), oMask: take(T * d), xmid: take(T * d),
-        ln2: take(T * d), mu2: take(T), rs2: take(T), pre: take(T * F), act: take(T * F),
-        actMask: take(T * F), f2Mask: take(T * d),
-      });
-    }
-    acts.xf = take(T * d);
-    acts.h = take(T * d);
-    acts.muf = take(T);
-    acts.rsf = take(T);
-    const tmp = this.tmpBuf.need(T * d);
-    this.acts = acts;
-
-    const heap = this.heap;
-    const f = heap.f32;
+    const { input: x0, embMask } = this.stack.prepare(batch);
+    this.embMask = embMask;
+    this.trained = train;
+    const f = this.heap.f32;
     const lay = this.layout;
     const P = this.P;
-    const rng = this.rng;
-    const pDrop = train ? c.dropout : 0;
-
-    // embeddings
-    const x0 = acts.blocks.length > 0 ? acts.blocks[0].xin : acts.xf;
     const scale = c.scaleEmbedding ? Math.sqrt(d) : 1;
     for (let e = 0; e < batch.nExamples; e++) {
       const s = batch.exStart[e];
@@ -321,89 +244,8 @@ export class SasRecNet {
         for (let k = 0; k < d; k++) f[xo + k] = f[eo + k] * scale + f[po + k];
       }
     }
-    if (train) dropoutForward(f, x0, acts.embMask, T * d, pDrop, rng);
-
-    for (let b = 0; b < c.blocks; b++) {
-      const w = lay.blocks[b];
-      const a = acts.blocks[b];
-      const xout = b + 1 < c.blocks ? acts.blocks[b + 1].xin : acts.xf;
-      layerNormForward(f, a.xin, a.ln1, T, d, P + w.ln1g, P + w.ln1b, a.mu1, a.rs1, c.normEps);
-      gemm(heap, T, 3 * d, d, a.ln1, d, 1, P + w.wqkv, 3 * d, a.qkv, 3 * d, false);
-      addBias(f, a.qkv, T, 3 * d, P + w.bqkv);
-      this.attentionForward(batch, a, train);
-      gemm(heap, T, d, d, a.ctx, d, 1, P + w.wo, d, tmp, d, false);
-      addBias(f, tmp, T, d, P + w.bo);
-      if (train) dropoutForward(f, tmp, a.oMask, T * d, pDrop, rng);
-      for (let i = 0; i < T * d; i++) f[a.xmid + i] = f[a.xin + i] + f[tmp + i];
-      layerNormForward(f, a.xmid, a.ln2, T, d, P + w.ln2g, P + w.ln2b, a.mu2, a.rs2, c.normEps);
-      gemm(heap, T, F, d, a.ln2, d, 1, P + w.w1, F, a.pre, F, false);
-      addBias(f, a.pre, T, F, P + w.b1);
-      activationForward(f, a.pre, a.act, T * F, c.activation === "gelu");
-      if (train) dropoutForward(f, a.act, a.actMask, T * F, pDrop, rng);
-      gemm(heap, T, d, F, a.act, F, 1, P + w.w2, d, tmp, d, false);
-      addBias(f, tmp, T, d, P + w.b2);
-      if (train) dropoutForward(f, tmp, a.f2Mask, T * d, pDrop, rng);
-      for (let i = 0; i < T * d; i++) f[xout + i] = f[a.xmid + i] + f[tmp + i];
-    }
-    layerNormForward(f, acts.xf, acts.h, T, d, P + lay.lnfg, P + lay.lnfb, acts.muf, acts.rsf, c.normEps);
-    return acts.h;
-  }
-
-  private attentionForward(batch: Batch, a: BlockActs, train: boolean): void {
-    const f = this.heap.f32;
-    const c = this.cfg;
-    const d = c.hidden;
-    const H = c.heads;
-    const dh = d / H;
-    const d3 = 3 * d;
-    const inv = 1 / Math.sqrt(dh);
-    const p = train ? c.attnDropout : 0;
-    const keep = 1 / (1 - p);
-    const rng = this.rng;
-    const attOff = this.acts!.attOff;
-    for (let e = 0; e < batch.nExamples; e++) {
-      const s = batch.exStart[e];
-      const l = batch.exStart[e + 1] - s;
-      for (let hh = 0; hh < H; hh++) {
-        const P0 = a.att + attOff[e] + hh * l * l;
-        const M0 = a.attMask + attOff[e] + hh * l * l;
-        for (let i = 0; i < l; i++) {
-          const q = a.qkv + (s + i) * d3 + hh * dh;
-          const row = P0 + i * l;
-          let mx = NEG_INF;
-          for (let j = 0; j <= i; j++) {
-            const k = a.qkv + (s + j) * d3 + d + hh * dh;
-            let dot = 0;
-            for (let u = 0; u < dh; u++) dot += f[q + u] * f[k + u];
-            dot *= inv;
-            f[row + j] = dot;
-            if (dot > mx) mx = dot;
-          }
-          let sum = 0;
-          for (let j = 0; j <= i; j++) {
-            const ex = Math.exp(f[row + j] - mx);
-            f[row + j] = ex;
-            sum += ex;
-          }
-          const rs = 1 / sum;
-          for (let j = 0; j <= i; j++) f[row + j] *= rs;
-          for (let j = i + 1; j < l; j++) f[row + j] = 0;
-          if (train) {
-            const mrow = M0 + i * l;
-            for (let j = 0; j <= i; j++) f[mrow + j] = p > 0 ? (rng.next() >= p ? keep : 0) : 1;
-          }
-          // context
-          const ctx = a.ctx + (s + i) * d + hh * dh;
-          for (let u = 0; u < dh; u++) f[ctx + u] = 0;
-          for (let j = 0; j <= i; j++) {
-            const pij = train ? f[row + j] * f[M0 + i * l + j] : f[row + j];
-            if (pij === 0) continue;
-            const v = a.qkv + (s + j) * d3 + 2 * d + hh * dh;
-            for (let u = 0; u < dh; u++) f[ctx + u] += pij * f[v + u];
-          }
-        }
-      }
-    }
+    if (train) dropoutForward(this.heap, x0, embMask, batch.nTokens * d, c.dropout, this.rng);
+    return this.stack.forward(batch, train, this.rng);
   }
 
   // ----------------------------------------------------------------- backward
@@ -414,62 +256,17 @@ export class SasRecNet {
    * into the gradient block.
    */
   backward(batch: Batch, dH: number): void {
-    const acts = this.acts;
-    if (!acts || !this.dropoutOn) throw new InvalidArgumentError("SASRec: backward() needs a preceding forward(batch, true)");
+    if (!this.trained) throw new InvalidArgumentError("SASRec: backward() needs a preceding forward(batch, true)");
     const c = this.cfg;
     const d = c.hidden;
-    const F = c.ffnHidden;
-    const T = acts.T;
+    const T = batch.nTokens;
     const lay = this.layout;
-    const P = this.P;
     const G = this.G;
-    const heap = this.heap;
-    // scratch: dX, dLN, dC, tmp (T x d each), dA (T x F), dqkv (T x 3d), Wt, dp row
-    const wtSize = Math.max(3 * d * d, F * d);
-    let o = this.tmpBuf.need(4 * T * d + T * F + 3 * T * d + wtSize + c.maxLen + 64);
-    const take = (n: number) => {
-      const r = o;
-      o += (n + 3) & ~3;
-      return r;
-    };
-    const dX = take(T * d), dLN = take(T * d), dC = take(T * d), tmp = take(T * d);
-    const dA = take(T * F), dqkv = take(3 * T * d), Wt = take(wtSize), dp = take(c.maxLen);
-    const f = heap.f32;
-
-    layerNormBackward(f, acts.xf, dH, dX, T, d, P + lay.lnfg, G + lay.lnfg, G + lay.lnfb, acts.muf, acts.rsf, false);
-    for (let b = c.blocks - 1; b >= 0; b--) {
-      const w = lay.blocks[b];
-      const a = acts.blocks[b];
-      // xout = xmid + drop(ffn(ln2(xmid)))
-      for (let i = 0; i < T * d; i++) f[tmp + i] = f[dX + i] * f[a.f2Mask + i];
-      gemm(heap, F, d, T, a.act, 1, F, tmp, d, G + w.w2, d, true);
-      biasGrad(f, tmp, T, d, G + w.b2);
-      transpose(f, P + w.w2, F, d, d, Wt, F);
-      gemm(heap, T, F, d, tmp, d, 1, Wt, F, dA, F, false);
-      mulInPlace(f, dA, a.actMask, T * F);
-      activationBackward(f, a.pre, dA, T * F, c.activation === "gelu");
-      gemm(heap, d, F, T, a.ln2, 1, d, dA, F, G + w.w1, F, true);
-      biasGrad(f, dA, T, F, G + w.b1);
-      transpose(f, P + w.w1, d, F, F, Wt, d);
-      gemm(heap, T, d, F, dA, F, 1, Wt, d, dLN, d, false);
-      layerNormBackward(f, a.xmid, dLN, dX, T, d, P + w.ln2g, G + w.ln2g, G + w.ln2b, a.mu2, a.rs2, true);
-      // xmid = xin + drop(attn(ln1(xin)))
-      for (let i = 0; i < T * d; i++) f[tmp + i] = f[dX + i] * f[a.oMask + i];
-      gemm(heap, d, d, T, a.ctx, 1, d, tmp, d, G + w.wo, d, true);
-      biasGrad(f, tmp, T, d, G + w.bo);
-      transpose(f, P + w.wo, d, d, d, Wt, d);
-      gemm(heap, T, d, d, tmp, d, 1, Wt, d, dC, d, false);
-      this.attentionBackward(batch, a, dC, dqkv, dp);
-      gemm(heap, d, 3 * d, T, a.ln1, 1, d, dqkv, 3 * d, G + w.wqkv, 3 * d, true);
-      biasGrad(f, dqkv, T, 3 * d, G + w.bqkv);
-      transpose(f, P + w.wqkv, d, 3 * d, 3 * d, Wt, d);
-      gemm(heap, T, d, 3 * d, dqkv, 3 * d, 1, Wt, d, dLN, d, false);
-      layerNormBackward(f, a.xin, dLN, dX, T, d, P + w.ln1g, G + w.ln1g, G + w.ln1b, a.mu1, a.rs1, true);
-    }
-    // embeddings
+    const dX = this.stack.backward(batch, dH);
+    const f = this.heap.f32;
     const L = c.maxLen;
     const scale = c.scaleEmbedding ? Math.sqrt(d) : 1;
-    mulInPlace(f, dX, acts.embMask, T * d);
+    mulInPlace(f, dX, this.embMask, T * d);
     for (let e = 0; e < batch.nExamples; e++) {
       const s = batch.exStart[e];
       const l = batch.exStart[e + 1] - s;
@@ -487,60 +284,6 @@ export class SasRecNet {
     }
   }
 
-  private attentionBackward(batch: Batch, a: BlockActs, dC: number, dqkv: number, dp: number): void {
-    const f = this.heap.f32;
-    const c = this.cfg;
-    const d = c.hidden;
-    const H = c.heads;
-    const dh = d / H;
-    const d3 = 3 * d;
-    const inv = 1 / Math.sqrt(dh);
-    const attOff = this.acts!.attOff;
-    f.fill(0, dqkv, dqkv + batch.nTokens * d3);
-    for (let e = 0; e < batch.nExamples; e++) {
-      const s = batch.exStart[e];
-      const l = batch.exStart[e + 1] - s;
-      for (let hh = 0; hh < H; hh++) {
-        const P0 = a.att + attOff[e] + hh * l * l;
-        const M0 = a.attMask + attOff[e] + hh * l * l;
-        for (let i = 0; i < l; i++) {
-          const row = P0 + i * l;
-          const mrow = M0 + i * l;
-          const dctx = dC + (s + i) * d + hh * dh;
-          // dP'_ij = dctx_i . v_j ; dv_j += P'_ij dctx_i
-          let sum = 0;
-          for (let j = 0; j <= i; j++) {
-            const v = a.qkv + (s + j) * d3 + 2 * d + hh * dh;
-            const dv = dqkv + (s + j) * d3 + 2 * d + hh * dh;
-            const m = f[mrow + j];
-            const pij = f[row + j];
-            const pm = pij * m;
-            let dot = 0;
-            for (let u = 0; u < dh; u++) {
-              dot += f[dctx + u] * f[v + u];
-              f[dv + u] += pm * f[dctx + u];
-            }
-            const dpij = dot * m;
-            f[dp + j] = dpij;
-            sum += pij * dpij;
-          }
-          const q = a.qkv + (s + i) * d3 + hh * dh;
-          const dq = dqkv + (s + i) * d3 + hh * dh;
-          for (let j = 0; j <= i; j++) {
-            const ds = f[row + j] * (f[dp + j] - sum) * inv;
-            if (ds === 0) continue;
-            const k = a.qkv + (s + j) * d3 + d + hh * dh;
-            const dk = dqkv + (s + j) * d3 + d + hh * dh;
-            for (let u = 0; u < dh; u++) {
-              f[dq + u] += ds * f[k + u];
-              f[dk + u] += ds * f[q + u];
-            }
-          }
-        }
-      }
-    }
-  }
-
   // ------------------------------------------------------------------- losses
 
   /**
@@ -553,6 +296,9 @@ export class SasRecNet {
     const dH = this.dhBuf.need(batch.nTokens * this.cfg.hidden);
     const value = lossAndGrad(this, batch, h, dH, loss, negatives);
     this.backward(batch, dH);
+    if (this.composition) {
+      foldItemGradients(this.heap.f32, this.composition, this.nItems, this.cfg.hidden, this.G + this.layout.itemEmb, this.layout.parts.map((o) => this.G + o));
+    }
     return value;
   }
 

@@ -30,6 +30,22 @@ export class Rng extends RandomStream {
     if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
   }
 
+  /** Writes the generator's four state words at `at` (for a WebAssembly kernel that continues the stream). */
+  writeState(words: Uint32Array, at: number): void {
+    words[at] = this.a >>> 0;
+    words[at + 1] = this.b >>> 0;
+    words[at + 2] = this.c >>> 0;
+    words[at + 3] = this.d >>> 0;
+  }
+
+  /** Continues from state words a kernel advanced. */
+  readState(words: Uint32Array, at: number): void {
+    this.a = words[at] | 0;
+    this.b = words[at + 1] | 0;
+    this.c = words[at + 2] | 0;
+    this.d = words[at + 3] | 0;
+  }
+
   /** Next unsigned 32-bit integer. */
   nextU32(): number {
     const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;

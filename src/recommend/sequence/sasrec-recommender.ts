@@ -19,6 +19,7 @@ import type { ModelArray } from "../model-io.js";
 import { BaseRecommender, cosineRow, rowNorms, type FitContext, type FitProgress, type ResolvedQuery } from "../recommender.js";
 import type { ScoredItems } from "../top-k.js";
 import type { KernelKind } from "./heap.js";
+import type { ItemComposition } from "./item-composition.js";
 import { resolveConfig, type SasRecConfig } from "./model.js";
 import { SasRec, trainSasRec, type TrainOptions } from "./sasrec.js";
 
@@ -32,6 +33,8 @@ export interface SasRecOptions
   windowStride: number;
   /** Validate on at most this many users (0 = all). */
   validationUsers: number;
+  /** Wall-clock budget of the fit in minutes (0 = none): no epoch starts that would end past it. */
+  maxMinutes: number;
   kernel: KernelKind;
 }
 
@@ -56,19 +59,20 @@ export const SASREC_DEFAULTS: SasRecOptions = {
   patience: 10,
   evalEvery: 1,
   validationUsers: 0,
+  maxMinutes: 0,
   seed: 42,
   kernel: "wasm-simd",
 };
 
-export class SasRecRecommender extends BaseRecommender<SasRecOptions> {
-  readonly algorithm = "sasrec";
+export class SasRecRecommender<O extends SasRecOptions = SasRecOptions> extends BaseRecommender<O> {
+  readonly algorithm: string = "sasrec";
   private model: SasRec | undefined;
   /** Training popularity (positive events per item), for empty histories. */
   private popularity: Float32Array = new Float32Array(0);
   private itemNorms: Float32Array | undefined;
 
-  constructor(options: Partial<SasRecOptions> = {}) {
-    super(SASREC_DEFAULTS, options);
+  constructor(options: Partial<O> = {}, defaults: O = SASREC_DEFAULTS as O) {
+    super(defaults, options);
   }
 
   /** The underlying network (for the sequence API: scoreBatch, getParameters, ...). */
@@ -94,6 +98,7 @@ export class SasRecRecommender extends BaseRecommender<SasRecOptions> {
     };
     nonNegInt("windowStride");
     nonNegInt("validationUsers");
+    if (!(o.maxMinutes >= 0)) throw new InvalidArgumentError(`maxMinutes must be >= 0, got ${o.maxMinutes}`);
     if (o.examples !== "multi" && o.examples !== "last" && o.examples !== "sliding") {
       throw new InvalidArgumentError(`examples must be "multi", "last" or "sliding", got "${String(o.examples)}"`);
     }
@@ -102,8 +107,15 @@ export class SasRecRecommender extends BaseRecommender<SasRecOptions> {
     // epochs, batchSize, negatives, patience, evalEvery, loss and lr are checked by trainSasRec.
   }
 
+  /** Item embeddings composed of shared parts for this fit (SASRec with semantic-ID prefixes); none by default. */
+  protected async itemComposition(_data: InteractionData, _progress: (p: FitProgress) => void, _context: FitContext): Promise<ItemComposition | undefined> {
+    return undefined;
+  }
+
   protected async fitModel(data: InteractionData, progress: (p: FitProgress) => void, context: FitContext): Promise<void> {
     const o = this.options;
+    const fitStart = performance.now();
+    const composition = await this.itemComposition(data, progress, context);
     const n = data.numItems;
     const seqs = data.userSequences();
     const sequences: Int32Array[] = [];
@@ -127,11 +139,14 @@ export class SasRecRecommender extends BaseRecommender<SasRecOptions> {
       patience: o.patience,
       evalEvery: o.evalEvery,
       kernel: o.kernel,
+      timeBudgetSeconds: o.maxMinutes > 0 ? o.maxMinutes * 60 - (performance.now() - fitStart) / 1000 : undefined,
+      composition,
       validation: validation && validation.targets.length > 0
         ? { ...validation, maxUsers: o.validationUsers > 0 ? o.validationUsers : undefined }
         : undefined,
       interrupt: context.interrupt,
       handleSigint: context.interrupt === undefined,
+      progress: context.progress,
       onEpoch: (r) => progress({ phase: `epoch ${r.epoch} loss ${r.loss.toFixed(4)}${r.valid ? ` val ndcg@10 ${r.valid.ndcg.toFixed(4)}` : ""}`, done: r.epoch, total: o.epochs }),
     });
     this.model = result.model;
@@ -181,18 +196,34 @@ export class SasRecRecommender extends BaseRecommender<SasRecOptions> {
   }
 
   protected exportState(): { arrays: Record<string, ModelArray>; state?: Record<string, unknown> } {
+    const composition = this.model!.net.composition;
     return {
-      arrays: { parameters: this.model!.getParameters(), popularity: this.popularity },
-      state: { config: this.model!.config, fitReport: this.fitReport ?? null },
+      arrays: {
+        parameters: this.model!.getParameters(),
+        popularity: this.popularity,
+        ...(composition ? { compositionIndex: composition.index, ...(composition.trainable ? { compositionTrainable: composition.trainable } : {}) } : {}),
+      },
+      state: {
+        config: this.model!.config,
+        fitReport: this.fitReport ?? null,
+        ...(composition ? { composition: { names: composition.names, sizes: composition.sizes } } : {}),
+      },
     };
   }
 
   protected importState(arrays: Record<string, ModelArray>, state: Record<string, unknown>): void {
     const { parameters, popularity } = arrays;
     if (!(parameters instanceof Float32Array) || !(popularity instanceof Float32Array) || popularity.length !== this.numItems) {
-      throw new InvalidArgumentError("sasrec: saved model lacks float32 arrays parameters and popularity of the right size");
+      throw new InvalidArgumentError(`${this.algorithm}: saved model lacks float32 arrays parameters and popularity of the right size`);
     }
-    const model = SasRec.create(this.numItems, this.config(), { kernel: this.options.kernel });
+    const saved = state.composition as { names: string[]; sizes: number[] } | undefined;
+    const index = arrays.compositionIndex;
+    const trainable = arrays.compositionTrainable;
+    if (saved && !(index instanceof Int32Array)) throw new InvalidArgumentError(`${this.algorithm}: saved model lacks its item composition index`);
+    const composition: ItemComposition | undefined = saved
+      ? { names: saved.names, sizes: saved.sizes, index: index as Int32Array, trainable: trainable instanceof Uint8Array ? trainable : undefined }
+      : undefined;
+    const model = SasRec.create(this.numItems, this.config(), { kernel: this.options.kernel, composition });
     model.setParameters(parameters);
     this.model = model;
     this.popularity = popularity;
@@ -206,9 +237,9 @@ export class SasRecRecommender extends BaseRecommender<SasRecOptions> {
  * targets and a training history, the history and each positive target
  * (one query per target; leave-one-out has exactly one).
  */
-function validationQueries(train: InteractionData, validation: InteractionData): { histories: Int32Array[]; targets: Int32Array } {
+export function validationQueries(train: InteractionData, validation: InteractionData): { histories: Int32Array[]; targets: Int32Array } {
   if (validation.numItems !== train.numItems) {
-    throw new InvalidArgumentError(`sasrec: validation data has ${validation.numItems} items, training data ${train.numItems}; pass the same split's parts`);
+    throw new InvalidArgumentError(`validation data has ${validation.numItems} items, training data ${train.numItems}; pass the same split's parts`);
   }
   const seqs = train.userSequences();
   const targets = validation.userSequences();

@@ -4,16 +4,18 @@
  * Ctrl-C safe).
  */
 import { InvalidArgumentError } from "../../core/errors.js";
-import { InterruptSignal } from "../../core/interrupt.js";
-import { Progress } from "../../core/progress.js";
 import { Adam } from "./adam.js";
-import { evaluateNextItem, type NextItemScorer, type RankingMetrics } from "./evaluate.js";
+import type { ItemComposition } from "./item-composition.js";
+import { runEpochLoop, type EpochLoopResult, type EpochReport } from "./epoch-loop.js";
+import { evaluateNextItem, type NextItemScorer } from "./evaluate.js";
 import { buildExamples, type ExampleStrategy } from "./examples.js";
 import { readModelFile, writeModelFile } from "./format.js";
 import type { KernelKind } from "./heap.js";
 import { BatchBuilder } from "./batch.js";
 import { resolveConfig, SasRecNet, type LossKind, type SasRecConfig } from "./model.js";
-import { Rng } from "./rng.js";
+
+export { formatEpoch } from "./epoch-loop.js";
+export type { EpochReport } from "./epoch-loop.js";
 
 export interface Recommendations {
   items: Int32Array;
@@ -26,8 +28,8 @@ export class SasRec implements NextItemScorer {
   private constructor(readonly net: SasRecNet) {}
 
   /** A freshly initialised (untrained) model. */
-  static create(nItems: number, config: Partial<SasRecConfig> = {}, options: { seed?: number; kernel?: KernelKind } = {}): SasRec {
-    return new SasRec(new SasRecNet(nItems, resolveConfig(config), options.seed ?? 42, options.kernel));
+  static create(nItems: number, config: Partial<SasRecConfig> = {}, options: { seed?: number; kernel?: KernelKind; composition?: ItemComposition } = {}): SasRec {
+    return new SasRec(new SasRecNet(nItems, resolveConfig(config), options.seed ?? 42, options.kernel, options.composition));
   }
 
   get nItems(): number {
@@ -106,6 +108,7 @@ export class SasRec implements NextItemScorer {
 
   /** Writes the model atomically in the versioned Trove SASRec format. */
   save(path: string, meta: Record<string, unknown> = {}): void {
+    if (this.net.composition) throw new InvalidArgumentError("SASRec.save: a model with composed item embeddings is saved through its recommender (save(dir))");
     writeModelFile(path, this.net.nItems, this.net.cfg, this.getParameters(), meta);
   }
 
@@ -200,7 +203,11 @@ export interface TrainOptions {
   interrupt?: { readonly interrupted: boolean };
   /** Cap on optimizer steps per epoch (benchmarks). */
   maxBatchesPerEpoch?: number;
+  /** Wall-clock budget of the epoch loop in seconds: no epoch starts that would end past it. */
+  timeBudgetSeconds?: number;
   kernel?: KernelKind;
+  /** Item embeddings composed of shared parts (semantic-ID prefixes) instead of one free row per item. */
+  composition?: ItemComposition;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: Omit<TrainOptions, "config"> = {
@@ -220,28 +227,8 @@ export const DEFAULT_TRAIN_OPTIONS: Omit<TrainOptions, "config"> = {
   handleSigint: true,
 };
 
-export interface EpochReport {
-  epoch: number;
-  /** Mean training loss over the epoch's targets. */
-  loss: number;
-  /** Validation metrics, when validated this epoch. */
-  valid?: RankingMetrics;
-  /** Wall seconds of the training part and of validation. */
-  trainSeconds: number;
-  validSeconds: number;
-  /** Training targets (next-item predictions with loss) and examples this epoch. */
-  targets: number;
-  examples: number;
-  /** Whether this epoch gave the best validation NDCG so far. */
-  best: boolean;
-}
-
-export interface TrainResult {
+export interface TrainResult extends EpochLoopResult {
   model: SasRec;
-  history: EpochReport[];
-  stoppedBy: "epochs" | "early-stopping" | "interrupt";
-  bestEpoch: number;
-  bestValid?: RankingMetrics;
 }
 
 /**
@@ -263,112 +250,44 @@ export async function trainSasRec(
       if (!(s[i] >= 0 && s[i] < nItems)) throw new InvalidArgumentError(`trainSasRec: sequences[${u}][${i}] = ${s[i]} is not an item index in 0..${nItems - 1}`);
     }
   }
-  const model = SasRec.create(nItems, cfg, { seed: o.seed, kernel: o.kernel });
+  const model = SasRec.create(nItems, cfg, { seed: o.seed, kernel: o.kernel, composition: o.composition });
   const net = model.net;
   const adam = new Adam(net.heap, net.P, net.G, net.layout.size, { lr: o.lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay });
   const ex = buildExamples(sequences, o.examples, cfg.maxLen, o.windowStride ?? cfg.maxLen);
   if (ex.count === 0) throw new InvalidArgumentError("trainSasRec: no sequence has two or more items, nothing to learn from");
-  const order = new Int32Array(ex.count);
-  for (let i = 0; i < ex.count; i++) order[i] = i;
-  const shuffleRng = new Rng((o.seed ^ 0x2545f491) >>> 0);
   const builder = new BatchBuilder();
-  const showProgress = o.progress ?? Boolean(process.stderr.isTTY);
-  const ownSignal = !o.interrupt && o.handleSigint ? new InterruptSignal() : null;
-  const signal: { readonly interrupted: boolean } | null = o.interrupt ?? ownSignal;
-  const history: EpochReport[] = [];
-  let best: Float32Array | null = null;
-  let bestEpoch = 0;
-  let bestValid: RankingMetrics | undefined;
-  let sinceBest = 0;
-  let stoppedBy: TrainResult["stoppedBy"] = "epochs";
-  const nBatches = Math.min(Math.ceil(ex.count / o.batchSize), o.maxBatchesPerEpoch ?? Infinity);
-  // Last time the loop let the event loop run (signal handlers, timers); kept across epochs so that
-  // short epochs still yield every ~50 ms.
-  let lastYield = performance.now();
-  try {
-    outer: for (let epoch = 1; epoch <= o.epochs; epoch++) {
-      shuffleRng.shuffle(order);
-      const t0 = performance.now();
-      const bar = new Progress(`epoch ${epoch}`, nBatches, { enabled: showProgress });
-      let lossSum = 0;
-      let targets = 0;
-      let examples = 0;
-      for (let b = 0; b < nBatches; b++) {
-        builder.clear();
-        const end = Math.min(ex.count, (b + 1) * o.batchSize);
-        for (let i = b * o.batchSize; i < end; i++) {
-          const e = order[i];
-          builder.add(sequences[ex.seq[e]], ex.start[e], ex.len[e], ex.lossFrom[e]);
-        }
-        const batch = builder.batch;
-        net.zeroGrad();
-        const loss = net.trainStep(batch, o.loss, o.negatives);
-        adam.update();
-        net.paramsChanged();
-        lossSum += loss * batch.nTargets;
-        targets += batch.nTargets;
-        examples += batch.nExamples;
-        bar.update(b + 1, `loss ${(lossSum / Math.max(1, targets)).toFixed(4)}`);
-        // Let signal handlers run (Ctrl-C) at batch boundaries, ~every 50 ms.
-        if (signal && performance.now() - lastYield > 50) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          lastYield = performance.now();
-          if (signal.interrupted) {
-            stoppedBy = "interrupt";
-            break outer;
-          }
-        }
+  const validation = o.validation;
+  const result = await runEpochLoop({
+    count: ex.count,
+    batchSize: o.batchSize,
+    epochs: o.epochs,
+    shuffleSeed: (o.seed ^ 0x2545f491) >>> 0,
+    patience: o.patience,
+    evalEvery: o.evalEvery,
+    maxBatchesPerEpoch: o.maxBatchesPerEpoch,
+    timeBudgetSeconds: o.timeBudgetSeconds,
+    progress: o.progress ?? Boolean(process.stderr.isTTY),
+    handleSigint: o.handleSigint,
+    interrupt: o.interrupt,
+    trainBatch: (order, start, end) => {
+      builder.clear();
+      for (let i = start; i < end; i++) {
+        const e = order[i];
+        builder.add(sequences[ex.seq[e]], ex.start[e], ex.len[e], ex.lossFrom[e]);
       }
-      const trainSeconds = (performance.now() - t0) / 1000;
-      bar.done();
-      const report: EpochReport = {
-        epoch, loss: lossSum / Math.max(1, targets), trainSeconds, validSeconds: 0, targets, examples, best: false,
-      };
-      if (o.validation && epoch % o.evalEvery === 0) {
-        const t1 = performance.now();
-        report.valid = evaluateNextItem(model, o.validation.histories, o.validation.targets, { maxUsers: o.validation.maxUsers });
-        report.validSeconds = (performance.now() - t1) / 1000;
-        if (!bestValid || report.valid.ndcg > bestValid.ndcg) {
-          bestValid = report.valid;
-          bestEpoch = epoch;
-          best = model.getParameters();
-          report.best = true;
-          sinceBest = 0;
-        } else {
-          sinceBest++;
-        }
-      } else if (!o.validation) {
-        bestEpoch = epoch;
-      }
-      history.push(report);
-      if (showProgress) process.stderr.write(formatEpoch(report) + "\n");
-      o.onEpoch?.(report);
-      if (o.validation && sinceBest >= o.patience) {
-        stoppedBy = "early-stopping";
-        break;
-      }
-      if (signal && performance.now() - lastYield > 50) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        lastYield = performance.now();
-      }
-      if (signal?.interrupted) {
-        stoppedBy = "interrupt";
-        break;
-      }
-    }
-  } finally {
-    ownSignal?.dispose();
-  }
-  if (best) model.setParameters(best);
-  return { model, history, stoppedBy, bestEpoch, bestValid };
-}
-
-/** One human-readable line per epoch. */
-export function formatEpoch(r: EpochReport): string {
-  const v = r.valid ? `  val NDCG@10 ${r.valid.ndcg.toFixed(4)}  R@10 ${r.valid.recall.toFixed(4)}${r.best ? " *" : ""}` : "";
-  const rate = r.targets / Math.max(1e-9, r.trainSeconds);
-  return `epoch ${r.epoch}  loss ${r.loss.toFixed(4)}${v}  ${r.trainSeconds.toFixed(1)}s train (${rate.toFixed(0)} targets/s)` +
-    (r.valid ? ` + ${r.validSeconds.toFixed(1)}s val` : "");
+      const batch = builder.batch;
+      net.zeroGrad();
+      const loss = net.trainStep(batch, o.loss, o.negatives);
+      adam.update();
+      net.paramsChanged();
+      return { loss: loss * batch.nTargets, targets: batch.nTargets, examples: batch.nExamples };
+    },
+    validate: validation ? () => evaluateNextItem(model, validation.histories, validation.targets, { maxUsers: validation.maxUsers }) : undefined,
+    snapshot: () => model.getParameters(),
+    restore: (weights) => model.setParameters(weights),
+    onEpoch: o.onEpoch,
+  });
+  return { model, ...result };
 }
 
 function checkOptions(o: TrainOptions): void {

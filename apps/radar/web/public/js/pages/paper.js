@@ -4,6 +4,7 @@ import { get, paperPath } from "../api.js";
 import { formatDay, h, notice, pageTitle, replace } from "../dom.js";
 import { httpHref } from "../links.js";
 import { errorNotice, feedbackButtons, paperCard } from "../papers.js";
+import { researchAreaSection } from "../research-area.js";
 import { loadFeedback, recordView, session } from "../session.js";
 import { organiseSection } from "../organise.js";
 
@@ -54,6 +55,7 @@ export async function render(view, ctx) {
       paper.journalRef ? h("p", { className: "muted" }, `Journal reference: ${paper.journalRef}`) : null,
     ),
     related,
+    researchAreaSection(paper.id),
   );
   try {
     const page = await get(`${paperPath(paper.id)}/related`, { limit: 5 });
