@@ -20,13 +20,12 @@ import { evaluateRun } from "../eval/metrics.js";
 import { roundRunScores, writeRun, type Run } from "../eval/run.js";
 import { defaultRegistry } from "../pipeline/default-registry.js";
 import { Pipeline } from "../pipeline/pipeline.js";
-import type { PipelineConfig } from "../pipeline/pipeline-config.js";
 import type { PipelineContext } from "../pipeline/pipeline-context.js";
 import type { PipelineRegistry } from "../pipeline/pipeline-registry.js";
 import { indexTarget } from "../pipeline/pipeline-target.js";
 import { isPresetName, loadPipelineConfig } from "../pipeline/presets.js";
 import { BEIR_MEASURES, type BeirBm25Options, type BeirBm25Result } from "./beir-bm25.js";
-import { openBeirIndex } from "./beir-index.js";
+import { beirRecord, openBeirIndex, type BeirFieldMode } from "./beir-index.js";
 
 /** The vector field BEIR presets search. */
 export const BEIR_VECTOR_FIELD = "embedding";
@@ -76,7 +75,8 @@ export async function runBeirPipeline(options: BeirPipelineOptions): Promise<Bei
   // encoders for the vector fields it searches
   const encoders = new Map<string, { encoder: Encoder; spec: EncoderSpec; trainedNow: boolean }>();
   const report: BeirPipelineResult["encoders"] = [];
-  const fields = vectorFieldsOf(pipeline.config);
+  const needs = pipeline.needs();
+  const fields = new Map(needs.vectors.map((v) => [v.field, v.encoder]));
   if (split === "train" && !options.encoder && [...fields.values()].some((spec) => !spec)) {
     throw new InvalidArgumentError(`evaluating split "train" with Trove's own encoder, which learns from the train judgments, would measure memorization; pass --encoder or evaluate another --split`);
   }
@@ -94,6 +94,8 @@ export async function runBeirPipeline(options: BeirPipelineOptions): Promise<Bei
     report.push({ field, encoder: encoder.id, trainedNow, path: "path" in spec ? spec.path : undefined });
   }
 
+  // a flat index also holds title and text when the pipeline reads them by name
+  const sourceFields = mode === "flat" && needs.text.some((f) => f === "title" || f === "text");
   const opened = await openBeirIndex(dataset, {
     mode,
     analyzer,
@@ -101,12 +103,13 @@ export async function runBeirPipeline(options: BeirPipelineOptions): Promise<Bei
     cacheDir,
     rebuild: options.rebuild,
     vectors: [...encoders].map(([field, e]) => ({ field, encoder: e.encoder })),
+    sourceFields,
   });
   const { index } = opened;
   let corpus: Map<string, StoredRecord> | null = null;
   const ctx: PipelineContext = {
     target: indexTarget(index, async (ids) => {
-      corpus ??= await loadCorpus(dataset.corpusPath);
+      corpus ??= await loadCorpus(dataset.corpusPath, mode);
       return ids.map((id) => corpus!.get(id));
     }),
     encoder: async (field, spec) => {
@@ -161,18 +164,9 @@ export async function runBeirPipeline(options: BeirPipelineOptions): Promise<Bei
   };
 }
 
-/** Vector fields a pipeline reads (retrievers and stages that name a `field` of vectors), with the encoder a retriever names. */
-export function vectorFieldsOf(config: PipelineConfig): Map<string, EncoderSpec | undefined> {
-  const out = new Map<string, EncoderSpec | undefined>();
-  for (const r of config.retrievers) {
-    if (r.type === "vector" && typeof r.field === "string") out.set(r.field, (r.encoder as EncoderSpec | undefined) ?? out.get(r.field));
-  }
-  for (const s of config.stages ?? []) if (s.type === "mmr" && typeof s.field === "string" && !out.has(s.field)) out.set(s.field, undefined);
-  return out;
-}
-
-async function loadCorpus(path: string): Promise<Map<string, StoredRecord>> {
+/** The corpus as records shaped like the index's documents (flat: `contents` too), for stages that read text. */
+async function loadCorpus(path: string, mode: BeirFieldMode): Promise<Map<string, StoredRecord>> {
   const out = new Map<string, StoredRecord>();
-  for await (const doc of readBeirCorpus(path)) out.set(doc.id, { id: doc.id, title: doc.title, text: doc.text });
+  for await (const doc of readBeirCorpus(path)) out.set(doc.id, beirRecord(doc, mode) as StoredRecord);
   return out;
 }

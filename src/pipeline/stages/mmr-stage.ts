@@ -12,7 +12,7 @@ import type { Candidate } from "../candidate.js";
 import { note } from "../candidate.js";
 import { normalizeScores } from "../fusion/normalization.js";
 import type { PipelineContext } from "../pipeline-context.js";
-import type { Stage } from "../pipeline-registry.js";
+import type { FieldNeeds, Stage } from "../pipeline-registry.js";
 
 export const mmrStageSchema = z.strictObject({
   type: z.literal("mmr"),
@@ -39,6 +39,10 @@ export class MmrStage implements Stage {
 
   describe(): Record<string, unknown> {
     return { ...this.config, lambda: this.lambda, depth: this.depth };
+  }
+
+  needs(): FieldNeeds {
+    return { vectors: [{ field: this.config.field }] };
   }
 
   async run(candidates: Candidate[], _request: unknown, ctx: PipelineContext): Promise<Candidate[]> {
