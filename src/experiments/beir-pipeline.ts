@@ -3,11 +3,13 @@
  * same protocol as BM25 (runBeirBm25): every query of the split, `hits`
  * results, the query's own id removed from its hits, scores rounded as a run
  * file holds them, trec_eval's measures with -c. Vector fields the pipeline
- * searches are filled by their encoder: the retriever's, else `encoder`,
- * else Trove's own encoder trained on this corpus and its TRAIN judgments
- * (never the evaluated split) on first use and reused after.
+ * reads are filled by their encoder: the retriever's, else `encoder`, else
+ * Trove's own encoder trained on this corpus and its TRAIN judgments (never
+ * the evaluated split) on first use and reused after. Stages that learn (a
+ * learned ranker's `train` block) get the dataset's judgments, never the
+ * evaluated split's, and train before the first query.
  */
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { InvalidArgumentError } from "../core/errors.js";
 import { Progress } from "../core/progress.js";
 import { InterruptSignal } from "../core/interrupt.js";
@@ -15,7 +17,10 @@ import type { StoredRecord } from "../core/schema.js";
 import type { Encoder, EncoderSpec } from "../encoders/encoder.js";
 import type { EncoderTrainingOverrides } from "../encoders/trained/train-encoder.js";
 import { openEncoder } from "../encoders/open-encoder.js";
-import { openBeirDataset, readBeirCorpus, readBeirQueries, readBeirSplitQrels } from "../eval/beir.js";
+import { openBeirDataset, readBeirCorpus, readBeirQueries, readBeirSplitQrels, type BeirDataset } from "../eval/beir.js";
+import type { Qrels } from "../eval/qrels.js";
+import type { Bm25Params } from "../lexical/bm25.js";
+import { beirJudgments } from "../pipeline/judgments.js";
 import { evaluateRun } from "../eval/metrics.js";
 import { roundRunScores, writeRun, type Run } from "../eval/run.js";
 import { defaultRegistry } from "../pipeline/default-registry.js";
@@ -25,7 +30,7 @@ import type { PipelineRegistry } from "../pipeline/pipeline-registry.js";
 import { indexTarget } from "../pipeline/pipeline-target.js";
 import { isPresetName, loadPipelineConfig } from "../pipeline/presets.js";
 import { BEIR_MEASURES, type BeirBm25Options, type BeirBm25Result } from "./beir-bm25.js";
-import { beirRecord, openBeirIndex, type BeirFieldMode } from "./beir-index.js";
+import { beirRecord, openBeirIndex, type BeirFieldMode, type BeirIndex } from "./beir-index.js";
 
 /** The vector field BEIR presets search. */
 export const BEIR_VECTOR_FIELD = "embedding";
@@ -39,9 +44,13 @@ export interface BeirPipelineOptions extends BeirBm25Options {
   registry?: PipelineRegistry;
   /** Where Trove's own encoder is cached, and its training settings (defaults: TROVE_CACHE_DIR or .trove/cache; the trained encoder's defaults). */
   trainedEncoder?: { cacheDir?: string; config?: EncoderTrainingOverrides };
+  /** Where models that stages train on first use are cached (default: TROVE_CACHE_DIR or .trove/cache). */
+  modelCacheDir?: string;
 }
 
-export interface BeirPipelineResult extends BeirBm25Result {
+export interface BeirPipelineResult extends Omit<BeirBm25Result, "timings"> {
+  /** As BM25's, plus the seconds stages spent getting ready (training a learned ranker on first use). */
+  timings: BeirBm25Result["timings"] & { prepareSeconds: number };
   pipeline: Record<string, unknown>;
   /** Per vector field: the encoder that embedded it, and whether Trove trained it for this run. */
   encoders: Array<{ field: string; encoder: string; trainedNow: boolean; path?: string }>;
@@ -49,7 +58,31 @@ export interface BeirPipelineResult extends BeirBm25Result {
   perQuery: Record<string, Record<string, number>>;
 }
 
-export async function runBeirPipeline(options: BeirPipelineOptions): Promise<BeirPipelineResult> {
+export interface OpenedBeirPipeline {
+  pipeline: Pipeline;
+  ctx: PipelineContext;
+  dataset: BeirDataset;
+  split: string;
+  mode: BeirFieldMode;
+  analyzer: string;
+  bm25: Bm25Params;
+  hits: number;
+  /** The split's judged queries, in file order. */
+  queries: Array<[string, string]>;
+  qrels: Qrels;
+  index: BeirIndex;
+  encoders: BeirPipelineResult["encoders"];
+  /** Closes the encoders and the index. */
+  close(): Promise<void>;
+}
+
+/**
+ * The pipeline compiled for a BEIR dataset and the context it runs in: the
+ * cached index with the fields the pipeline reads (vector fields embedded by
+ * their encoders), the corpus as records, the dataset's judgments for stages
+ * that learn (never the evaluated split), and where their models are cached.
+ */
+export async function openBeirPipeline(options: BeirPipelineOptions, purpose: "evaluate" | "learn" = "evaluate"): Promise<OpenedBeirPipeline> {
   const dataset = openBeirDataset(options.dataset);
   const split = options.split ?? "test";
   const mode = options.fields ?? "flat";
@@ -72,26 +105,31 @@ export async function runBeirPipeline(options: BeirPipelineOptions): Promise<Bei
   });
   const pipeline = Pipeline.compile(config, registry, where);
 
-  // encoders for the vector fields it searches
+  // encoders for the vector fields it reads
   const encoders = new Map<string, { encoder: Encoder; spec: EncoderSpec; trainedNow: boolean }>();
   const report: BeirPipelineResult["encoders"] = [];
   const needs = pipeline.needs();
   const fields = new Map(needs.vectors.map((v) => [v.field, v.encoder]));
-  if (split === "train" && !options.encoder && [...fields.values()].some((spec) => !spec)) {
+  if (purpose === "evaluate" && split === "train" && !options.encoder && [...fields.values()].some((spec) => !spec)) {
     throw new InvalidArgumentError(`evaluating split "train" with Trove's own encoder, which learns from the train judgments, would measure memorization; pass --encoder or evaluate another --split`);
   }
-  for (const [field, named] of fields) {
-    let spec = named ?? options.encoder;
-    let trainedNow = false;
-    if (!spec) {
-      const { ensureTrainedEncoder } = await import("../encoders/trained/ensure-trained-encoder.js");
-      const trained = await ensureTrainedEncoder({ type: "beir", dir: dataset.dir, split: "train" }, { cacheDir: options.trainedEncoder?.cacheDir, config: options.trainedEncoder?.config });
-      spec = { type: "trove", path: trained.path };
-      trainedNow = trained.trained;
+  try {
+    for (const [field, named] of fields) {
+      let spec = named ?? options.encoder;
+      let trainedNow = false;
+      if (!spec) {
+        const { ensureTrainedEncoder } = await import("../encoders/trained/ensure-trained-encoder.js");
+        const trained = await ensureTrainedEncoder({ type: "beir", dir: dataset.dir, split: "train" }, { cacheDir: options.trainedEncoder?.cacheDir, config: options.trainedEncoder?.config });
+        spec = { type: "trove", path: trained.path };
+        trainedNow = trained.trained;
+      }
+      const encoder = await openEncoder(spec);
+      encoders.set(field, { encoder, spec, trainedNow });
+      report.push({ field, encoder: encoder.id, trainedNow, path: "path" in spec ? spec.path : undefined });
     }
-    const encoder = await openEncoder(spec);
-    encoders.set(field, { encoder, spec, trainedNow });
-    report.push({ field, encoder: encoder.id, trainedNow, path: "path" in spec ? spec.path : undefined });
+  } catch (error) {
+    for (const e of encoders.values()) await e.encoder.close();
+    throw error;
   }
 
   // a flat index also holds title and text when the pipeline reads them by name
@@ -118,14 +156,48 @@ export async function runBeirPipeline(options: BeirPipelineOptions): Promise<Bei
       if (spec && JSON.stringify(spec) !== JSON.stringify(e.spec)) throw new InvalidArgumentError(`vector field "${field}" was embedded with ${e.encoder.id}; a retriever cannot query it with another encoder`);
       return e.encoder;
     },
+    // stages that learn read the dataset's judgments, never those of the split evaluated here
+    judgments: beirJudgments(dataset.dir, purpose === "evaluate" ? split : undefined),
+    // the index folder's name is a digest of the corpus file, the field mode, the analyzer and each vector field's encoder
+    fingerprint: JSON.stringify([basename(opened.path), bm25]),
+    cacheDir: options.modelCacheDir,
   };
+  return {
+    pipeline,
+    ctx,
+    dataset,
+    split,
+    mode,
+    analyzer,
+    bm25,
+    hits,
+    queries,
+    qrels,
+    index: opened,
+    encoders: report,
+    async close() {
+      for (const e of encoders.values()) await e.encoder.close();
+      await index.close();
+    },
+  };
+}
 
+export async function runBeirPipeline(options: BeirPipelineOptions): Promise<BeirPipelineResult> {
+  const opened = await openBeirPipeline(options);
+  const { pipeline, ctx, dataset, split, mode, analyzer, bm25, hits, queries, qrels } = opened;
+  const { index } = opened.index;
   const run: Run = new Map();
   const removeQuery = options.removeQuery ?? true;
-  const progress = new Progress("searching", queries.length);
   const interrupt = new InterruptSignal();
-  const searchStarted = performance.now();
+  let prepareSeconds = 0;
+  let searchSeconds = 0;
   try {
+    // stages that train on first use (a learned ranker) do it here, outside the per-query timing
+    const prepareStarted = performance.now();
+    await pipeline.prepare(ctx);
+    prepareSeconds = (performance.now() - prepareStarted) / 1000;
+    const progress = new Progress("searching", queries.length);
+    const searchStarted = performance.now();
     for (let i = 0; i < queries.length; i++) {
       const [qid, text] = queries[i];
       const result = await pipeline.run({ query: text, k: hits, exclude: removeQuery ? [qid] : undefined, signal: interrupt.signal }, ctx);
@@ -133,19 +205,21 @@ export async function runBeirPipeline(options: BeirPipelineOptions): Promise<Bei
       progress.update(i + 1);
       interrupt.check("evaluation");
     }
+    searchSeconds = (performance.now() - searchStarted) / 1000;
+    progress.done();
+  } catch (error) {
+    await opened.close();
+    throw error;
   } finally {
     interrupt.dispose();
-    for (const e of encoders.values()) await e.encoder.close();
   }
-  const searchSeconds = (performance.now() - searchStarted) / 1000;
-  progress.done();
   const rounded = roundRunScores(run);
   if (options.runPath) writeRun(options.runPath, rounded, `trove-${pipeline.name}`);
   const evalStarted = performance.now();
   const evaluation = evaluateRun(rounded, qrels, { measures: options.measures ?? BEIR_MEASURES, complete: true });
   const evalSeconds = (performance.now() - evalStarted) / 1000;
   const documents = index.documentCount;
-  await index.close();
+  await opened.close();
   return {
     dataset: dataset.dir,
     split,
@@ -154,12 +228,12 @@ export async function runBeirPipeline(options: BeirPipelineOptions): Promise<Bei
     analyzer,
     queries: queries.length,
     documents,
-    indexReused: opened.reused,
-    indexPath: opened.path,
+    indexReused: opened.index.reused,
+    indexPath: opened.index.path,
     evaluation,
-    timings: { indexSeconds: opened.seconds, searchSeconds, queriesPerSecond: queries.length / searchSeconds, evalSeconds },
+    timings: { indexSeconds: opened.index.seconds, prepareSeconds, searchSeconds, queriesPerSecond: queries.length / searchSeconds, evalSeconds },
     pipeline: { preset: isPresetName(options.pipeline) ? options.pipeline : undefined, file: isPresetName(options.pipeline) ? undefined : options.pipeline, ...pipeline.describe() },
-    encoders: report,
+    encoders: opened.encoders,
     perQuery: Object.fromEntries(evaluation.perQuery),
   };
 }

@@ -55,14 +55,16 @@ export interface LambdaMartResult {
   trees: RegressionTree[];
   /** Trees kept (the best validation iteration, or all without validation). */
   bestIteration: number;
-  /** nDCG@metricCutoff after each tree: on the training data and, when given, the validation data. */
-  history: Array<{ trees: number; train: number; validation?: number }>;
+  /** nDCG@metricCutoff after each tree on the validation data (when given). */
+  history: Array<{ trees: number; validation?: number }>;
+  /** nDCG@metricCutoff of the kept trees on the training data. */
+  trainNdcg: number;
 }
 
 export interface TrainOptions {
   validation?: RankingDataset;
   /** Called after each tree. */
-  onTree?: (trees: number, train: number, validation?: number) => void;
+  onTree?: (trees: number, validation?: number) => void;
   signal?: AbortSignal;
 }
 
@@ -96,30 +98,42 @@ export function trainLambdaMart(data: RankingDataset, params: LambdaMartParams, 
       for (let i = start; i < end; i++) scores[order[i]] += v;
     }
     trees.push(tree);
-    const train = meanNdcg(data, scores, params.metricCutoff);
     let valid: number | undefined;
     if (validation && validationScores) {
       for (let r = 0; r < validationScores.length; r++) validationScores[r] += predictTree(tree, validation.features, r, featureCount);
       valid = meanNdcg(validation, validationScores, params.metricCutoff);
       if (valid > best.value + 1e-12) best = { trees: t + 1, value: valid };
     }
-    history.push({ trees: t + 1, train, validation: valid });
-    options.onTree?.(t + 1, train, valid);
+    history.push({ trees: t + 1, validation: valid });
+    options.onTree?.(t + 1, valid);
     if (validation && t + 1 - best.trees >= params.patience) break;
   }
   const keep = validation ? Math.max(best.trees, 1) : trees.length;
-  return { trees: trees.slice(0, keep), bestIteration: keep, history };
+  if (keep < trees.length) {
+    // take back the trees after the best one
+    for (const tree of trees.slice(keep)) for (let r = 0; r < rows; r++) scores[r] -= predictTree(tree, data.features, r, featureCount);
+  }
+  return { trees: trees.slice(0, keep), bestIteration: keep, history, trainNdcg: meanNdcg(data, scores, params.metricCutoff) };
 }
 
 /** Mean nDCG@k over the queries, the ideal ranking from all judged documents (trec_eval's), ties in row order. */
 export function meanNdcg(data: RankingDataset, scores: ArrayLike<number>, k: number): number {
   let sum = 0;
   const queries = data.groups.length - 1;
+  let order = new Int32Array(0);
+  let rels = new Float64Array(0);
   for (let q = 0; q < queries; q++) {
     const from = data.groups[q];
     const n = data.groups[q + 1] - from;
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[from + b] - scores[from + a] || a - b);
-    sum += ndcgAtK(Float64Array.from(order, (i) => data.labels[from + i]), data.judged[q], k);
+    if (order.length < n) {
+      order = new Int32Array(n * 2);
+      rels = new Float64Array(n * 2);
+    }
+    const o = order.subarray(0, n);
+    for (let i = 0; i < n; i++) o[i] = from + i;
+    o.sort((a, b) => scores[b] - scores[a] || a - b);
+    for (let i = 0; i < n; i++) rels[i] = data.labels[o[i]];
+    sum += ndcgAtK(rels.subarray(0, n), data.judged[q], k);
   }
   return queries ? sum / queries : 0;
 }

@@ -7,7 +7,7 @@
  * are looked at.
  */
 import { SeededRandom } from "../core/random.js";
-import { DEFAULT_LAMBDAMART, meanNdcg, trainLambdaMart, type LambdaMartParams } from "./lambdamart.js";
+import { DEFAULT_LAMBDAMART, trainLambdaMart, type LambdaMartParams } from "./lambdamart.js";
 import { LtrModel, type LtrModelInfo } from "./ltr-model.js";
 import { checkDataset, selectQueries, type RankingDataset } from "./ranking-dataset.js";
 
@@ -65,15 +65,13 @@ export function trainRanker(
     if (!chosen || validationNdcg > chosen.validationNdcg) chosen = { params, trees: result.bestIteration, validationNdcg };
   }
   const final = trainLambdaMart(data, { ...chosen!.params, trees: chosen!.trees }, { signal: options.signal });
-  const scores = new Float64Array(data.labels.length);
   const model = new LtrModel({ featureNames: [...data.featureNames], ...options.info }, final.trees);
-  scores.set(model.predict(data.features, data.labels.length));
   const report: RankerTrainingReport = {
     queries: { fit: fit.queryIds.length, validation: validation.queryIds.length },
     rows: data.labels.length,
     grid,
     chosen: chosen!,
-    trainNdcg: meanNdcg(data, scores, chosen!.params.metricCutoff),
+    trainNdcg: final.trainNdcg,
     seconds: (performance.now() - started) / 1000,
   };
   return { model: new LtrModel({ ...model.info, training: { ...model.info.training, report } }, final.trees), report };

@@ -1,7 +1,7 @@
 /**
  * The kinds every pipeline may use: query-expansion rewriters (RM3, Rocchio,
- * vector PRF), BM25, proximity (SDM) and vector retrievers, and the linear
- * and MMR stages.
+ * vector PRF), BM25, proximity (SDM) and vector retrievers, and the linear,
+ * learned-ranking (LambdaMART) and MMR stages.
  */
 import { PipelineRegistry } from "./pipeline-registry.js";
 import { Bm25Retriever, bm25RetrieverSchema } from "./retrievers/bm25-retriever.js";
@@ -11,6 +11,7 @@ import { Rm3Rewriter, rm3RewriterSchema } from "./rewriters/rm3-rewriter.js";
 import { RocchioRewriter, rocchioRewriterSchema } from "./rewriters/rocchio-rewriter.js";
 import { VectorPrfRewriter, vectorPrfRewriterSchema } from "./rewriters/vector-prf-rewriter.js";
 import { LinearStage, linearStageSchema } from "./stages/linear-stage.js";
+import { LtrStage, ltrStageSchema } from "./stages/ltr-stage.js";
 import { MmrStage, mmrStageSchema } from "./stages/mmr-stage.js";
 
 export const defaultRegistry = new PipelineRegistry()
@@ -25,4 +26,5 @@ export const defaultRegistry = new PipelineRegistry()
     create: (c, where) => new VectorRetriever(c, where),
   })
   .withStage("linear", { summary: "new score = weighted sum of (normalized) features", schema: linearStageSchema, create: (c) => new LinearStage(c) })
+  .withStage("ltr", { summary: "learning to rank: a LambdaMART model over Trove's features, from a file or trained on first use", schema: ltrStageSchema, create: (c, where) => new LtrStage(c, where) })
   .withStage("mmr", { summary: "maximal marginal relevance: re-order the top for diversity", schema: mmrStageSchema, create: (c) => new MmrStage(c) });

@@ -44,8 +44,13 @@ export interface Retriever extends Component {
   retrieve(request: PipelineRequest, ctx: PipelineContext): Promise<Candidate[]>;
 }
 
-/** Runs the pipeline up to (not including) one stage: what that stage would receive for `request`. */
-export type Upstream = (request: PipelineRequest, ctx: PipelineContext) => Promise<Candidate[]>;
+/** The pipeline up to (not including) one stage. */
+export interface Upstream {
+  /** What the stage would receive for `request`. */
+  run(request: PipelineRequest, ctx: PipelineContext): Promise<Candidate[]>;
+  /** That part of the pipeline described with its defaults (for cache keys of what a stage learns from it). */
+  describe(): Record<string, unknown>;
+}
 
 /** Transforms the candidate list after fusion: filters, scorers, rerankers, diversifiers. */
 export interface Stage extends Component {

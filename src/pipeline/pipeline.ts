@@ -12,7 +12,7 @@ import { note } from "./candidate.js";
 import { fuse } from "./fusion/fuse.js";
 import { parseWith, pipelineSchema, type PipelineConfig, type TypedConfig } from "./pipeline-config.js";
 import type { PipelineContext } from "./pipeline-context.js";
-import { mergeNeeds, type ComponentKind, type FieldNeeds, type PipelineRegistry, type Retriever, type Rewriter, type Stage } from "./pipeline-registry.js";
+import { mergeNeeds, type ComponentKind, type FieldNeeds, type PipelineRegistry, type Retriever, type Rewriter, type Stage, type Upstream } from "./pipeline-registry.js";
 import type { PipelineRequest } from "./pipeline-request.js";
 
 export interface PipelineHit {
@@ -93,16 +93,37 @@ export class Pipeline {
   prepare(ctx: PipelineContext): Promise<void> {
     let done = this.prepared.get(ctx);
     if (!done) {
-      done = (async () => {
-        for (let i = 0; i < this.stages.length; i++) {
-          const stage = this.stages[i];
-          if (stage.prepare) await stage.prepare(ctx, (request, c) => this.candidatesBefore(i, request, c, {}, false).then((r) => r.candidates));
-        }
-      })();
+      done = this.prepareStages(ctx, this.stages.length);
       this.prepared.set(ctx, done);
       done.catch(() => this.prepared.delete(ctx));
     }
     return done;
+  }
+
+  /** Prepares the first `count` stages (what runs before stage `count`). */
+  async prepareStages(ctx: PipelineContext, count: number): Promise<void> {
+    for (let i = 0; i < Math.min(count, this.stages.length); i++) {
+      const stage = this.stages[i];
+      if (stage.prepare) await stage.prepare(ctx, this.upstreamOf(i));
+    }
+  }
+
+  /** The compiled stages, in order (tools such as `trove ltr train` work with one of them). */
+  get stageList(): readonly Stage[] {
+    return this.stages;
+  }
+
+  /** The pipeline up to (not including) stage `index`. */
+  upstreamOf(index: number): Upstream {
+    return {
+      run: async (request, ctx) => (await this.candidatesBefore(index, request, ctx, {}, false)).candidates,
+      describe: () => ({
+        rewriters: this.rewriters.map((r) => r.describe()),
+        retrievers: this.retrievers.map((r) => r.describe()),
+        fusion: this.config.fusion ?? null,
+        stages: this.stages.slice(0, index).map((s) => s.describe()),
+      }),
+    };
   }
 
   async run(request: PipelineRequest, ctx: PipelineContext): Promise<PipelineResult> {

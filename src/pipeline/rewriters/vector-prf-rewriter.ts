@@ -16,6 +16,7 @@ import type { PipelineRequest } from "../pipeline-request.js";
 import { Pipeline } from "../pipeline.js";
 import { queryVector } from "../retrievers/vector-retriever.js";
 import { runFeedback } from "./term-feedback.js";
+import { unitVector } from "../vector-math.js";
 
 export const vectorPrfRewriterSchema = z.strictObject({
   type: z.literal("vector-prf"),
@@ -75,20 +76,13 @@ export class VectorPrfRewriter implements Rewriter {
     const top = await runFeedback(this.feedback, request, ctx, this.fbDocs);
     const vectors = (await Promise.all(top.map((d) => ctx.target.vectorOf(d.id, this.config.field)))).filter((v): v is Float32Array => v !== null);
     const moved = new Float32Array(query.length);
-    const q = cosine ? unit(query) : Float32Array.from(query);
+    const q = cosine ? unitVector(query) : Float32Array.from(query);
     for (let i = 0; i < moved.length; i++) moved[i] = this.queryWeight * q[i];
     for (const v of vectors) {
-      const d = cosine ? unit(v) : v;
+      const d = cosine ? unitVector(v) : v;
       const w = this.feedbackWeight / vectors.length;
       for (let i = 0; i < moved.length; i++) moved[i] += w * d[i];
     }
     return { ...request, expansion: { ...request.expansion, vectors: { ...request.expansion?.vectors, [this.config.field]: { vector: moved, by: this.name } } } };
   }
-}
-
-function unit(v: ArrayLike<number>): Float32Array {
-  let n = 0;
-  for (let i = 0; i < v.length; i++) n += v[i] * v[i];
-  const s = n > 0 ? 1 / Math.sqrt(n) : 0;
-  return Float32Array.from(v, (x) => x * s);
 }

@@ -12,6 +12,7 @@ import type { Candidate } from "../candidate.js";
 import { note } from "../candidate.js";
 import { normalizeScores } from "../fusion/normalization.js";
 import type { PipelineContext } from "../pipeline-context.js";
+import { unitVector } from "../vector-math.js";
 import type { FieldNeeds, Stage } from "../pipeline-registry.js";
 
 export const mmrStageSchema = z.strictObject({
@@ -48,7 +49,7 @@ export class MmrStage implements Stage {
   async run(candidates: Candidate[], _request: unknown, ctx: PipelineContext): Promise<Candidate[]> {
     const head = candidates.slice(0, this.depth);
     const vectors = await Promise.all(head.map((c) => ctx.target.vectorOf(c.id, this.config.field)));
-    const units = vectors.map((v) => (v ? unit(v) : null));
+    const units = vectors.map((v) => (v ? unitVector(v) : null));
     const relevance = normalizeScores(head.map((c) => c.score), "min-max");
     const chosen: number[] = [];
     const maxSim = new Float64Array(head.length).fill(0);
@@ -83,11 +84,4 @@ export class MmrStage implements Stage {
     });
     return [...reordered, ...candidates.slice(this.depth)];
   }
-}
-
-function unit(v: Float32Array): Float32Array {
-  let n = 0;
-  for (let i = 0; i < v.length; i++) n += v[i] * v[i];
-  const s = n > 0 ? 1 / Math.sqrt(n) : 0;
-  return v.map((x) => x * s);
 }
