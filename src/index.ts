@@ -43,3 +43,6 @@ export * from "./encoders/index.js";
 export * from "./eval/index.js";
 export { runBeirBm25 } from "./experiments/beir-bm25.js";
 export type { BeirBm25Options, BeirBm25Result } from "./experiments/beir-bm25.js";
+
+// Trove's own text encoder (trained on a collection's text)
+export * from "./encoders/trained/index.js";

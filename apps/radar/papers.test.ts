@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InvalidFileError, InvalidRecordError } from "../../src/core/errors.js";
-import { PAPERS_COLLECTION, normalizeArxivId, normalizePaper, openPapers, storePapers } from "./papers.js";
+import { PAPERS_COLLECTION, httpUrl, normalizeArxivId, normalizePaper, openPapers, storePapers } from "./papers.js";
 
 const BASE = {
   id: "2503.12855",
@@ -116,4 +116,21 @@ test("openPapers creates the papers collection once and reopens it with its reco
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("links must be http(s) URLs: javascript:, data: and other schemes are refused at import, naming the field", () => {
+  const base = { id: "2401.00001", title: "t", date: "2024-01-01" };
+  assert.deepEqual(normalizePaper({ ...base, links: { abs: " https://arxiv.org/abs/2401.00001 ", pdf: "http://x.org/p.pdf" } }).links, {
+    abs: "https://arxiv.org/abs/2401.00001",
+    pdf: "http://x.org/p.pdf",
+  });
+  for (const bad of ["javascript:alert(1)", "JAVASCRIPT:alert(document.cookie)", "data:text/html;base64,PHNjcmlwdD4=", "file:///etc/passwd", "//evil.example", "arxiv.org/abs/1"]) {
+    assert.throws(
+      () => normalizePaper({ ...base, links: { abs: bad } }, { file: "papers.jsonl", line: 7 }),
+      (e: unknown) => e instanceof InvalidFileError && e.line === 7 && /field "links": abs: expected an http:\/\/ or https:\/\/ URL/.test(e.message),
+      bad,
+    );
+  }
+  assert.equal(httpUrl("https://example.org/x"), "https://example.org/x");
+  assert.equal(httpUrl("javascript:alert(1)"), undefined);
 });

@@ -276,6 +276,24 @@ function normalizeDate(value: unknown, field: string, fail: Fail): string | unde
   return `${m[1]}-${m[2]}-${m[3]}`;
 }
 
+/**
+ * `value` when it is an absolute http(s) URL (trimmed), else undefined. Links
+ * are rendered as `href`, so `javascript:`, `data:` and other schemes must
+ * never get that far: imports refuse them, and renderers check again for
+ * what was stored before that rule.
+ */
+export function httpUrl(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const text = value.trim();
+  if (!/^https?:\/\//i.test(text)) return undefined;
+  try {
+    const url = new URL(text);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "" ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function normalizeLinks(value: unknown, fail: Fail): PaperLinks | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "object" || Array.isArray(value)) return fail("links", `expected an object { abs, pdf, doi }, got ${kind(value)}`);
@@ -284,7 +302,9 @@ function normalizeLinks(value: unknown, fail: Fail): PaperLinks | undefined {
     const v = (value as Record<string, unknown>)[key];
     if (v === undefined || v === null || v === "") continue;
     if (typeof v !== "string") fail("links", `${key}: expected a URL string, got ${kind(v)}`);
-    links[key] = (v as string).trim();
+    const url = httpUrl(v);
+    if (url === undefined) fail("links", `${key}: expected an http:// or https:// URL, got ${quote(v as string)}`);
+    links[key] = url!;
   }
   return Object.keys(links).length ? links : undefined;
 }
@@ -310,12 +330,13 @@ export interface RadarPapers {
 }
 
 /**
- * Opens the store under `dataDir` and the "papers" collection with its index
- * under `<dataDir>/indexes`, creating the collection when it is missing and
- * bringing the index up to date with the store.
+ * Opens the store (`options.store`, a postgres:// URL shared by several
+ * nodes, or else the SQLite file under `dataDir`) and the "papers" collection
+ * with its index under `<dataDir>/indexes`, creating the collection when it
+ * is missing and bringing the index up to date with the store.
  */
-export async function openPapers(dataDir: string = DEFAULT_RADAR_DATA_DIR, options: { quiet?: boolean } = {}): Promise<RadarPapers> {
-  const store = await openStore(dataDir);
+export async function openPapers(dataDir: string = DEFAULT_RADAR_DATA_DIR, options: { quiet?: boolean; store?: string } = {}): Promise<RadarPapers> {
+  const store = await openStore(options.store ?? dataDir);
   try {
     await ensureCollection(store, PAPERS_COLLECTION, PAPER_SCHEMA);
     const papers = await Collection.open(store, PAPERS_COLLECTION, join(dataDir, "indexes"), { quiet: options.quiet });

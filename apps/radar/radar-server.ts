@@ -13,10 +13,12 @@
  */
 import { join } from "node:path";
 import { Collection } from "../../src/engine/collection.js";
+import { RateLimiter, type RateLimit } from "../../src/server/rate-limiter.js";
 import { startServer, type RunningServer, type ServerModule, type StartServerOptions } from "../../src/server/start-server.js";
 import { ensureCollection } from "../../src/store/ensure-collection.js";
 import type { Store } from "../../src/store/store.js";
 import { Accounts, type AccountsOptions } from "./accounts/accounts.js";
+import { DEFAULT_ACCOUNT_FAILURE_LIMIT, SignInThrottle } from "./accounts/sign-in-throttle.js";
 import { createDigest, type DigestOptions } from "./digest/digest-setup.js";
 import { digestSourceFromFeed } from "./digest/digest-types.js";
 import { FeedService } from "./feed/feed-service.js";
@@ -34,16 +36,35 @@ import { mountWebApp } from "./web/web-app.js";
 export interface RadarApiOptions {
   /** An open papers collection to serve (it is then not closed by the server). Default: opened from the server's store. */
   papers?: Collection;
-  /** Session length, scrypt cost, admin emails (see AccountsOptions). */
+  /** Session length, scrypt cost, admin emails, who may sign up, password policy (see AccountsOptions). */
   accounts?: AccountsOptions;
-  /** Whether anyone may create an account (default true). */
+  /** false closes sign-up (the same as accounts.signup "closed"; kept for older callers). */
   allowSignup?: boolean;
-  /** Mark the session cookie Secure (default: when the request came over https). */
+  /** Mark the session cookie Secure (default: when the client's connection is https, to us or to a trusted proxy). */
   secureCookies?: boolean;
+  /** Origins besides the server's own whose pages may write with the session cookie. */
+  allowedOrigins?: readonly string[];
+  /** Limits on sign-in and sign-up attempts (defaults in DEFAULT_AUTH_LIMITS). */
+  limits?: Partial<AuthLimits>;
   search?: PaperSearchOptions;
   /** The weekly digest's SMTP and LLM settings (see docs/radar-digest.md). */
   digest?: DigestOptions;
 }
+
+export interface AuthLimits {
+  /** Sign-in attempts per client address, on each node. */
+  signInPerAddress: RateLimit;
+  /** Sign-up attempts per client address, on each node. */
+  signUpPerAddress: RateLimit;
+  /** Failed sign-ins per account, counted in the store across nodes. */
+  failedSignInsPerAccount: RateLimit;
+}
+
+export const DEFAULT_AUTH_LIMITS: AuthLimits = {
+  signInPerAddress: { limit: 20, windowMs: 5 * 60_000 },
+  signUpPerAddress: { limit: 10, windowMs: 60 * 60_000 },
+  failedSignInsPerAccount: DEFAULT_ACCOUNT_FAILURE_LIMIT,
+};
 
 /** Opens (creating if needed) the papers collection of `store`, index under `<dataDir>/indexes`. */
 export async function openPapersCollection(store: Store, dataDir: string): Promise<Collection> {
@@ -59,7 +80,10 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
       const papers = options.papers ?? (await openPapersCollection(store, dataDir));
       const opened: Array<{ close(): Promise<void> }> = options.papers ? [] : [papers];
       try {
-        const accounts = await Accounts.open(store, options.accounts);
+        const accountOptions: AccountsOptions = { ...options.accounts };
+        if (options.allowSignup === false) accountOptions.signup = "closed";
+        const accounts = await Accounts.open(store, accountOptions);
+        const limits = { ...DEFAULT_AUTH_LIMITS, ...options.limits };
         const feedback = await Feedback.open(store, join(dataDir, "indexes"));
         opened.push(feedback);
         const topics = await Topics.open(store);
@@ -78,7 +102,12 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
           trending: new Trending(feedback, papers),
           digest: createDigest({ search, pins, topics, feedback, source: () => digestSource }, options.digest),
           cookie: { cookieName: SESSION_COOKIE, secure: options.secureCookies },
-          allowSignup: options.allowSignup ?? true,
+          allowedOrigins: options.allowedOrigins ?? [],
+          limits: {
+            signInByAddress: new RateLimiter(limits.signInPerAddress),
+            signUpByAddress: new RateLimiter(limits.signUpPerAddress),
+            failuresByAccount: await SignInThrottle.open(store, limits.failedSignInsPerAccount),
+          },
         };
         app.route("/", radarRoutes(services));
         mountWebApp(app); // the web UI at / (never shadows /api or /openapi.json)

@@ -1,47 +1,34 @@
 /**
- * Fusion of two runs for the encoder benchmark: reciprocal rank fusion
- * (Cormack et al. 2009) and a convex combination of min-max normalised
- * scores. A document missing from one list gets nothing from it (RRF) or that
- * list's minimum (convex: 0 after normalisation).
+ * Fusion of two runs for the encoder benchmark, through the pipeline's own
+ * fusion (src/pipeline/fusion/fuse.ts), so the benchmark measures what
+ * `hybrid-rrf` and `hybrid-convex` do: reciprocal rank fusion (k = 60) and a
+ * convex combination of min-max normalised scores (a document missing from a
+ * list gets that list's lowest normalised score, 0).
  */
-import type { Run, ScoredDoc } from "../../src/eval/run.js";
 import { rankForTrecEval } from "../../src/eval/metrics.js";
+import type { Run } from "../../src/eval/run.js";
+import { fuse, type RankedList } from "../../src/pipeline/fusion/fuse.js";
+import type { FusionConfig } from "../../src/pipeline/pipeline-config.js";
 
-export function reciprocalRankFusion(a: Run, b: Run, k = 60, depth = 1000): Run {
+function fuseRuns(encoder: Run, bm25: Run, config: FusionConfig): Run {
   const out: Run = new Map();
-  for (const qid of new Set([...a.keys(), ...b.keys()])) {
-    const scores = new Map<string, number>();
-    for (const list of [a.get(qid) ?? [], b.get(qid) ?? []]) {
-      rankForTrecEval(list).forEach((doc, rank) => scores.set(doc.docId, (scores.get(doc.docId) ?? 0) + 1 / (k + rank + 1)));
-    }
-    out.set(qid, top(scores, depth));
+  for (const qid of new Set([...encoder.keys(), ...bm25.keys()])) {
+    const lists: RankedList[] = [
+      { name: "encoder", candidates: rankForTrecEval(encoder.get(qid) ?? []).map((d) => ({ id: d.docId, score: d.score, features: {} })) },
+      { name: "bm25", candidates: rankForTrecEval(bm25.get(qid) ?? []).map((d) => ({ id: d.docId, score: d.score, features: {} })) },
+    ];
+    out.set(qid, fuse(lists, config, false).map((c) => ({ docId: c.id, score: c.score })));
   }
   return out;
 }
 
-/** weight·minmax(a) + (1 − weight)·minmax(b). */
-export function convexFusion(a: Run, b: Run, weight: number, depth = 1000): Run {
-  const out: Run = new Map();
-  for (const qid of new Set([...a.keys(), ...b.keys()])) {
-    const scores = new Map<string, number>();
-    for (const [list, w] of [[a.get(qid) ?? [], weight], [b.get(qid) ?? [], 1 - weight]] as const) {
-      if (list.length === 0) continue;
-      let min = Infinity;
-      let max = -Infinity;
-      for (const d of list) {
-        min = Math.min(min, d.score);
-        max = Math.max(max, d.score);
-      }
-      const range = max - min || 1;
-      for (const d of list) scores.set(d.docId, (scores.get(d.docId) ?? 0) + (w * (d.score - min)) / range);
-    }
-    out.set(qid, top(scores, depth));
-  }
-  return out;
+export function reciprocalRankFusion(encoder: Run, bm25: Run, k = 60): Run {
+  return fuseRuns(encoder, bm25, { type: "rrf", k });
 }
 
-function top(scores: Map<string, number>, depth: number): ScoredDoc[] {
-  return rankForTrecEval([...scores].map(([docId, score]) => ({ docId, score }))).slice(0, depth);
+/** weight·minmax(encoder) + (1 − weight)·minmax(bm25). */
+export function convexFusion(encoder: Run, bm25: Run, weight: number): Run {
+  return fuseRuns(encoder, bm25, { type: "convex", normalization: "min-max", weights: { encoder: weight, bm25: 1 - weight } });
 }
 
 /** The queries of `run` whose ids are in `ids`. */

@@ -1,10 +1,12 @@
 /**
  * Atomic file replacement: write to a temporary file beside the target, fsync
  * it, rename it over the target, then fsync the directory. A crash at any
- * point leaves either the old file or the new one, never a torn mix.
+ * point leaves either the old file or the new one, never a torn mix. Files
+ * are created 0600.
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { PRIVATE_FILE_MODE } from "./private-files.js";
 
 let counter = 0;
 
@@ -30,7 +32,8 @@ export class AtomicFileWriter {
 
   constructor(readonly path: string) {
     this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++counter}.tmp`);
-    this.fd = openSync(this.tmp, "w");
+    // a new file is readable by its owner only (private-files.ts); the rename keeps that mode
+    this.fd = openSync(this.tmp, "w", PRIVATE_FILE_MODE);
   }
 
   write(data: Uint8Array | string): void {

@@ -66,7 +66,7 @@ export function lockDirectory(dir: string, what = "directory"): DirLock {
   for (let attempt = 0; attempt < 3; attempt++) {
     let fd: number;
     try {
-      fd = openSync(path, "wx");
+      fd = openSync(path, "wx", 0o600);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const owner = readOwner(path);

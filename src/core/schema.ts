@@ -6,7 +6,7 @@
  */
 import { InvalidRecordError, InvalidSchemaError } from "./errors.js";
 
-export type FieldType = "text" | "keyword" | "number" | "date" | "vector";
+export type FieldType = "text" | "keyword" | "number" | "date" | "vector" | "sparse_vector";
 
 export interface TextFieldSpec {
   type: "text";
@@ -54,10 +54,28 @@ export interface VectorFieldSpec {
     /** Vectors kept in memory as int8 or bits, with float rescoring from disk (default "none": floats in memory). */
     quantization?: VectorQuantization;
   };
+  /**
+   * The encoder that embeds text for this field (an encoder spec, docs/encoders.md): query text at
+   * search time, and the `source` fields of records written without a vector.
+   */
+  encoder?: { type: string } & Record<string, unknown>;
+  /** Text fields whose text (joined by a blank line) is embedded when a record has no vector. Needs `encoder`. */
+  source?: string[];
   required?: boolean;
 }
 
-export type FieldSpec = TextFieldSpec | KeywordFieldSpec | NumberFieldSpec | DateFieldSpec | VectorFieldSpec;
+/**
+ * A learned-sparse vector per record (SPLADE-style: term -> non-negative weight, e.g.
+ * {"retrieval": 1.7, "sparse": 0.9}), indexed for approximate top-k by inner product (docs/learned-sparse.md).
+ */
+export interface SparseVectorFieldSpec {
+  type: "sparse_vector";
+  /** Index settings (postingsPerTerm, centroidFraction, minClusterSize, summaryEnergy, summaryMaxTerms, clusteringDocCut, seed). */
+  index?: Record<string, number>;
+  required?: boolean;
+}
+
+export type FieldSpec = TextFieldSpec | KeywordFieldSpec | NumberFieldSpec | DateFieldSpec | VectorFieldSpec | SparseVectorFieldSpec;
 
 export interface CollectionSchema {
   /** Field holding each record's unique id; default "id". */
@@ -70,7 +88,7 @@ export type RecordValue = string | number | boolean | null | RecordValue[] | { [
 export type StoredRecord = Record<string, RecordValue>;
 
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
-const FIELD_TYPES: ReadonlySet<string> = new Set(["text", "keyword", "number", "date", "vector"]);
+const FIELD_TYPES: ReadonlySet<string> = new Set(["text", "keyword", "number", "date", "vector", "sparse_vector"]);
 
 /** Checks a schema and fills in defaults; throws InvalidSchemaError naming the bad field. */
 export function normalizeSchema(schema: unknown): Required<Pick<CollectionSchema, "idField">> & CollectionSchema {
@@ -88,7 +106,7 @@ export function normalizeSchema(schema: unknown): Required<Pick<CollectionSchema
     if (spec === null || typeof spec !== "object") throw new InvalidSchemaError(`field "${name}": spec must be an object with a 'type'`);
     const type = (spec as { type?: unknown }).type;
     if (typeof type !== "string" || !FIELD_TYPES.has(type)) {
-      throw new InvalidSchemaError(`field "${name}": type must be one of text, keyword, number, date, vector; got ${JSON.stringify(type)}`);
+      throw new InvalidSchemaError(`field "${name}": type must be one of text, keyword, number, date, vector, sparse_vector; got ${JSON.stringify(type)}`);
     }
     if (type === "text") {
       const boost = (spec as TextFieldSpec).boost;
@@ -96,20 +114,31 @@ export function normalizeSchema(schema: unknown): Required<Pick<CollectionSchema
         throw new InvalidSchemaError(`field "${name}": boost must be a non-negative number`);
       }
     }
-    if (type === "vector") checkVectorSpec(name, spec as VectorFieldSpec);
+    if (type === "sparse_vector") checkSparseVectorSpec(name, spec as SparseVectorFieldSpec);
     fields[name] = spec as FieldSpec;
   }
+  for (const [name, spec] of Object.entries(fields)) if (spec.type === "vector") checkVectorSpec(name, spec, fields);
   return { idField, fields };
 }
 
 const VECTOR_METRICS: ReadonlySet<string> = new Set(["cosine", "dot", "l2"]);
 const VECTOR_QUANTIZATIONS: ReadonlySet<string> = new Set(["none", "int8", "binary"]);
 
-function checkVectorSpec(name: string, spec: VectorFieldSpec): void {
+function checkVectorSpec(name: string, spec: VectorFieldSpec, fields: Record<string, FieldSpec>): void {
   const dims = spec.dimensions;
   if (!Number.isInteger(dims) || dims <= 0 || dims > 4096) throw new InvalidSchemaError(`field "${name}": dimensions must be an integer from 1 to 4096`);
   if (spec.metric !== undefined && !VECTOR_METRICS.has(spec.metric)) {
     throw new InvalidSchemaError(`field "${name}": metric must be cosine, dot or l2; got ${JSON.stringify(spec.metric)}`);
+  }
+  if (spec.encoder !== undefined && (spec.encoder === null || typeof spec.encoder !== "object" || typeof spec.encoder.type !== "string")) {
+    throw new InvalidSchemaError(`field "${name}": encoder must be an encoder spec object with a "type" (onnx, http or trove)`);
+  }
+  if (spec.source !== undefined) {
+    if (!Array.isArray(spec.source) || spec.source.length === 0) throw new InvalidSchemaError(`field "${name}": source must be a list of text field names`);
+    for (const f of spec.source) {
+      if (fields[f]?.type !== "text") throw new InvalidSchemaError(`field "${name}": source field "${f}" is not a text field of the schema`);
+    }
+    if (spec.encoder === undefined) throw new InvalidSchemaError(`field "${name}": source needs an encoder to embed it`);
   }
   const index = spec.index;
   if (index === undefined) return;
@@ -125,6 +154,33 @@ function checkVectorSpec(name: string, spec: VectorFieldSpec): void {
   }
 }
 
+const SPARSE_INDEX_KEYS: ReadonlySet<string> = new Set(["postingsPerTerm", "centroidFraction", "minClusterSize", "summaryEnergy", "summaryMaxTerms", "clusteringDocCut", "seed"]);
+
+function checkSparseVectorSpec(name: string, spec: SparseVectorFieldSpec): void {
+  const index = spec.index;
+  if (index === undefined) return;
+  if (index === null || typeof index !== "object" || Array.isArray(index)) throw new InvalidSchemaError(`field "${name}": index must be an object of sparse index settings`);
+  for (const [key, value] of Object.entries(index)) {
+    if (!SPARSE_INDEX_KEYS.has(key)) throw new InvalidSchemaError(`field "${name}": unknown index setting "${key}" (known: ${[...SPARSE_INDEX_KEYS].join(", ")})`);
+    if (typeof value !== "number" || !Number.isFinite(value)) throw new InvalidSchemaError(`field "${name}": index.${key} must be a number`);
+  }
+}
+
+/** Largest number of non-zero entries a sparse vector may have. */
+export const MAX_SPARSE_ENTRIES = 100_000;
+
+/** What is wrong with a sparse vector value (an object of term -> finite non-negative weight), or null. */
+export function sparseVectorProblem(value: unknown): string | null {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return `expected an object of term -> weight, got ${describe(value)}`;
+  let n = 0;
+  for (const [term, weight] of Object.entries(value as Record<string, unknown>)) {
+    if (term.length === 0 || term.length > 256) return "terms must be 1 to 256 characters";
+    if (typeof weight !== "number" || !Number.isFinite(weight) || weight < 0) return `the weight of term ${JSON.stringify(term)} must be a finite number >= 0, got ${describe(weight)}`;
+    if (++n > MAX_SPARSE_ENTRIES) return `more than ${MAX_SPARSE_ENTRIES} terms`;
+  }
+  return null;
+}
+
 /** Parses a date field value (ISO 8601 string or epoch milliseconds) into epoch milliseconds, or NaN. */
 export function parseDateValue(value: unknown): number {
   if (typeof value === "number") return Number.isFinite(value) ? value : Number.NaN;
@@ -132,6 +188,20 @@ export function parseDateValue(value: unknown): number {
   if (!/^\d{4}-\d{2}(-\d{2})?([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) return Number.NaN;
   return Date.parse(value.length === 7 ? `${value}-01` : value);
 }
+
+/**
+ * Why a key (a record id or a metadata key) cannot be stored as text by every
+ * backend, or undefined when it can: PostgreSQL text cannot hold the NUL
+ * character, and a lone UTF-16 surrogate has no UTF-8 spelling (the drivers
+ * would silently turn it into U+FFFD, so two different ids would collide).
+ */
+export function keyTextProblem(key: string): string | undefined {
+  if (key.includes("\u0000")) return "must not contain the NUL character";
+  if (LONE_SURROGATE.test(key)) return "must be well-formed Unicode (it holds a lone surrogate)";
+  return undefined;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * Validates one record against a normalized schema. Returns the record's id.
@@ -154,6 +224,8 @@ export function validateRecord(schema: CollectionSchema & { idField: string }, r
   if (id.length === 0 || id.length > 512) {
     throw new InvalidRecordError("id must be 1 to 512 characters", { recordNumber, field: schema.idField });
   }
+  const idProblem = keyTextProblem(id);
+  if (idProblem) throw new InvalidRecordError(`id ${idProblem}`, { recordNumber, field: schema.idField });
   for (const [name, spec] of Object.entries(schema.fields)) {
     const value = rec[name];
     const where = { recordNumber, recordId: id, field: name };
@@ -180,6 +252,11 @@ export function validateRecord(schema: CollectionSchema & { idField: string }, r
           throw new InvalidRecordError(`expected a date (ISO 8601 like 2024-05-01 or epoch milliseconds), got ${describe(value)}`, where);
         }
         break;
+      case "sparse_vector": {
+        const problem = sparseVectorProblem(value);
+        if (problem) throw new InvalidRecordError(problem, where);
+        break;
+      }
       case "vector":
         if (!Array.isArray(value) || value.length !== spec.dimensions || !value.every((v) => typeof v === "number" && Number.isFinite(v))) {
           throw new InvalidRecordError(`expected a list of ${spec.dimensions} finite numbers, got ${Array.isArray(value) ? `a list of ${value.length}` : describe(value)}`, where);

@@ -36,6 +36,32 @@ export async function forEachBatch(
   }
 }
 
+/** Texts tokenized and sorted together; bounds memory for very large calls. */
+const WINDOW_BATCHES = 32;
+
+/**
+ * The batching of every local model: the `count` inputs in windows of batchSize x 32, each window tokenized
+ * at once (`tokenize(start, end)` returns one row per input), its rows sorted longest first (a text too long
+ * for memory fails at once, and the rows of a batch have similar lengths, so they pad little), then
+ * `run(batch)` per batch, each row with its input's index; abort checks and progress as forEachBatch.
+ */
+export async function forEachTokenBatch<R extends { ids: Int32Array }>(
+  count: number,
+  batchSize: number,
+  options: EncodeOptions,
+  tokenize: (start: number, end: number) => Promise<R[]>,
+  run: (batch: Array<{ index: number; row: R }>) => Promise<void>,
+): Promise<void> {
+  const window = batchSize * WINDOW_BATCHES;
+  for (let offset = 0; offset < count; offset += window) {
+    const rows = await tokenize(offset, Math.min(count, offset + window));
+    const order = rows.map((_, i) => i).sort((a, b) => rows[b].ids.length - rows[a].ids.length || a - b);
+    await forEachBatch(order.length, batchSize, options, async (start, end) => {
+      await run(order.slice(start, end).map((i) => ({ index: offset + i, row: rows[i] })));
+    }, offset);
+  }
+}
+
 /** Scales `vector` to unit length in place (a zero vector stays zero), as torch's F.normalize does. */
 export function normalizeInPlace(vector: Float32Array): Float32Array {
   let sum = 0;

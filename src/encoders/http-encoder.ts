@@ -10,6 +10,7 @@
  * Errors name the endpoint, the status and the server's own error message.
  */
 import { InvalidArgumentError, UnavailableError } from "../core/errors.js";
+import { AttemptError, postJson } from "./json-endpoint.js";
 import type { EncodeOptions, Encoder, HttpEncoderSpec } from "./encoder.js";
 import { forEachBatch, normalizeInPlace, prefixedTexts } from "./encode-batches.js";
 
@@ -17,19 +18,10 @@ const DEFAULT_BATCH_SIZE = 32;
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_RETRIES = 4;
 const DEFAULT_RETRY_DELAY_MS = 500;
-/** No single wait is longer than this, whatever Retry-After says. */
-const MAX_RETRY_DELAY_MS = 60_000;
 export const API_KEY_VARIABLE = "TROVE_EMBEDDINGS_API_KEY";
 
 export async function openHttpEncoder(spec: HttpEncoderSpec): Promise<HttpEncoder> {
   return new HttpEncoder(spec);
-}
-
-/** A failed attempt: `retry` says whether another attempt may succeed. */
-class AttemptError extends Error {
-  constructor(message: string, readonly retry: boolean, readonly retryAfterMs?: number) {
-    super(message);
-  }
 }
 
 export class HttpEncoder implements Encoder {
@@ -69,54 +61,15 @@ export class HttpEncoder implements Encoder {
 
   /** One batch, with retries. */
   private async request(inputs: string[]): Promise<Float32Array[]> {
-    const retries = this.spec.retries ?? DEFAULT_RETRIES;
-    const baseDelay = this.spec.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return this.parse(await this.post(inputs), inputs.length);
-      } catch (error) {
-        if (!(error instanceof AttemptError)) throw error;
-        if (!error.retry || attempt >= retries) {
-          const tries = attempt + 1;
-          throw new UnavailableError(`embeddings endpoint ${this.endpoint}: ${error.message}${tries > 1 ? ` (after ${tries} attempts)` : ""}`);
-        }
-        const delay = Math.min(MAX_RETRY_DELAY_MS, error.retryAfterMs ?? baseDelay * 2 ** attempt);
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
-  }
-
-  private async post(inputs: string[]): Promise<unknown> {
-    const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
-    if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
-    const timeoutMs = this.spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    let response: Response;
-    let body: string;
-    try {
-      response = await fetch(this.endpoint, {
-        method: "POST",
-        headers,
-        body: JSON.stringify({ model: this.spec.model, input: inputs }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      body = await response.text();
-    } catch (error) {
-      const e = error as Error & { cause?: { code?: string; message?: string } };
-      if (e.name === "TimeoutError") throw new AttemptError(`no answer within ${timeoutMs} ms`, true);
-      throw new AttemptError(`cannot be reached: ${e.cause?.code ?? e.cause?.message ?? e.message}`, true);
-    }
-    if (!response.ok) {
-      const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
-      const detail = errorMessage(body);
-      const retry = response.status === 429 || response.status >= 500;
-      const hint = response.status === 401 || response.status === 403 ? ` (check the API key: spec apiKey or ${API_KEY_VARIABLE})` : "";
-      throw new AttemptError(`${status}${detail ? `: ${detail}` : ""}${hint}`, retry, retryAfterMs(response.headers.get("retry-after")));
-    }
-    try {
-      return JSON.parse(body);
-    } catch {
-      throw new AttemptError(`answered with something that is not JSON: ${JSON.stringify(body.slice(0, 120))}`, false);
-    }
+    const options = {
+      apiKey: this.apiKey,
+      keyVariable: API_KEY_VARIABLE,
+      timeoutMs: this.spec.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      retries: this.spec.retries ?? DEFAULT_RETRIES,
+      retryDelayMs: this.spec.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
+      what: "embeddings endpoint",
+    };
+    return postJson(this.endpoint, { model: this.spec.model, input: inputs }, options, (json) => this.parse(json, inputs.length));
   }
 
   /** Checks an OpenAI-style answer and returns its vectors in input order. */
@@ -145,28 +98,4 @@ export class HttpEncoder implements Encoder {
     });
     return out as Float32Array[];
   }
-}
-
-/** The error text of an OpenAI ({error: {message}}), TEI ({error}) or Ollama ({error}) answer, else the body's start. */
-function errorMessage(body: string): string {
-  try {
-    const json = JSON.parse(body) as { error?: unknown; message?: unknown; detail?: unknown };
-    const error = json.error;
-    if (typeof error === "string") return error;
-    if (error && typeof error === "object" && typeof (error as { message?: unknown }).message === "string") return (error as { message: string }).message;
-    if (typeof json.message === "string") return json.message;
-    if (typeof json.detail === "string") return json.detail;
-  } catch {
-    // not JSON: fall through
-  }
-  return body.trim().slice(0, 200);
-}
-
-/** Retry-After as seconds or an HTTP date. */
-function retryAfterMs(value: string | null): number | undefined {
-  if (value === null) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }

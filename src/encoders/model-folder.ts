@@ -46,6 +46,20 @@ export interface ModelFolder {
 }
 
 const MODEL_FILES = ["onnx/model.onnx", "model.onnx"];
+const DEFAULT_MAX_LENGTH = 512;
+
+/**
+ * Tokens per text: the requested length, else the tokenizer's limit capped by the model's positions (else
+ * 512); a request beyond the model's positions is refused.
+ */
+export function maxLengthFor(folder: ModelFolder, requested: number | undefined): number {
+  const limit = folder.maxPositions;
+  const maxLength = requested ?? Math.min(folder.tokenizerMaxLength ?? DEFAULT_MAX_LENGTH, limit ?? Infinity);
+  if (limit !== undefined && maxLength > limit) {
+    throw new InvalidArgumentError(`maxLength ${maxLength} is more than the model reads: max_position_embeddings is ${limit} in ${folder.path}/config.json`);
+  }
+  return maxLength;
+}
 
 export function readModelFolder(path: string, modelFile?: string): ModelFolder {
   if (!existsSync(path)) throw new NotFoundError(`model folder ${path} does not exist`);

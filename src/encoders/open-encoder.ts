@@ -3,12 +3,9 @@
  * implementation its `type` names. The implementations are imported lazily, so
  * that code which never encodes does not load ONNX Runtime's native library.
  */
-import { TroveError, UnavailableError } from "../core/errors.js";
+import { UnavailableError } from "../core/errors.js";
 import type { Encoder, EncoderSpec, TroveEncoderSpec } from "./encoder.js";
 import { parseEncoderSpec } from "./encoder-spec.js";
-
-/** Where the encoder that `trove encoder train` writes is implemented (built separately). */
-const TRAINED_ENCODER_MODULE = "./trained/trove-encoder.js";
 
 /** Validates `spec` (the same checks as parseEncoderSpec) and opens the encoder it names. */
 export async function openEncoder(spec: EncoderSpec): Promise<Encoder> {
@@ -29,19 +26,14 @@ export async function openEncoder(spec: EncoderSpec): Promise<Encoder> {
 
 type OpenTroveEncoder = (spec: TroveEncoderSpec) => Promise<Encoder>;
 
+/** The encoder `trove encoder train` writes (src/encoders/trained), which a trimmed build may leave out. */
 async function loadTrainedEncoder(): Promise<OpenTroveEncoder> {
-  let module: { openTroveEncoder?: unknown };
   try {
-    // a variable specifier: the module may be absent from this build
-    module = (await import(TRAINED_ENCODER_MODULE)) as { openTroveEncoder?: unknown };
+    return (await import("./trained/trove-encoder.js")).openTroveEncoder;
   } catch (error) {
     if ((error as { code?: string }).code === "ERR_MODULE_NOT_FOUND" && String((error as Error).message).includes("trove-encoder")) {
       throw new UnavailableError("the trained encoder (type \"trove\") is not part of this build");
     }
     throw error;
   }
-  if (typeof module.openTroveEncoder !== "function") {
-    throw new TroveError("UNAVAILABLE", `${TRAINED_ENCODER_MODULE} does not export openTroveEncoder`);
-  }
-  return module.openTroveEncoder as OpenTroveEncoder;
 }

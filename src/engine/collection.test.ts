@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Collection } from "./collection.js";
 import { openStore } from "../store/open-store.js";
+import { storeBackends, withFixture } from "../store/testing/store-backends.js";
 
 const SCHEMA = { fields: { title: { type: "text" as const }, tag: { type: "keyword" as const } } };
 
@@ -77,3 +78,27 @@ test("a collection dropped and created again gets a fresh index, not the old one
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+for (const backend of await storeBackends()) {
+  test(`${backend.name}: a write through one node is searchable on another from the change notice alone, without waiting for a refresh`, { skip: backend.skip }, async () => {
+    await withFixture(backend, async (fixture) => {
+      const dirs = [mkdtempSync(join(tmpdir(), "trove-node-a-")), mkdtempSync(join(tmpdir(), "trove-node-b-"))];
+      const otherStore = await fixture.openAnother();
+      try {
+        await fixture.store.createCollection("docs", SCHEMA);
+        // refreshes an hour apart: only the notice can bring the change in
+        const a = await Collection.open(fixture.store, "docs", dirs[0], { quiet: true, refreshIntervalMs: 3_600_000 });
+        const b = await Collection.open(otherStore, "docs", dirs[1], { quiet: true, refreshIntervalMs: 3_600_000 });
+        await a.put([{ id: "1", title: "written on node a", tag: "x" }]);
+        const started = performance.now();
+        while (b.index.documentCount === 0 && performance.now() - started < 5000) await new Promise((resolve) => setTimeout(resolve, 20));
+        assert.equal((await b.search("written")).hits[0]?.id, "1", `seen on node b after ${(performance.now() - started).toFixed(0)} ms`);
+        await a.close();
+        await b.close();
+      } finally {
+        await otherStore.close();
+        for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+}

@@ -5,6 +5,13 @@
  * applies the changes and commits the feed position it reached, so after a
  * crash at any point, `open` brings the index up to date again (or rebuilds
  * it when the collection was recreated).
+ *
+ * Writes of other processes (another node sharing a PostgreSQL store)
+ * arrive two ways: the store's change notices (`Store.watch`: LISTEN/NOTIFY,
+ * or a poll) start a background catch-up at once (coalesced, at most a few
+ * per second), and a search more than `refreshIntervalMs` after the last
+ * catch-up checks the feed itself, so a missed notice costs at most that
+ * long.
  */
 import { join } from "node:path";
 import { rmSync } from "node:fs";
@@ -15,6 +22,10 @@ import type { CollectionInfo, PutOptions, PutResult, Store } from "../store/stor
 import { SearchIndex, type SearchOptions, type SearchResult, type WriterOptions } from "./search-index.js";
 import type { IndexOptions } from "../segment/index-config.js";
 import type { QueryNode } from "../lexical/query-ast.js";
+import type { EncoderSpec } from "../encoders/encoder.js";
+import { FieldEncoders } from "./field-encoders.js";
+import { rememberedEncoder } from "./collection-embedder.js";
+import { vectorFieldNames, type VectorFieldConfig } from "../segment/index-config.js";
 
 export interface CollectionSearchHit {
   id: string;
@@ -25,6 +36,21 @@ export interface CollectionSearchHit {
 
 export interface CollectionSearchResult extends Omit<SearchResult, "hits"> {
   hits: CollectionSearchHit[];
+}
+
+/** Records passed through in batches, each embedded before it goes on. */
+async function* embedded(records: Iterable<unknown> | AsyncIterable<unknown>, encoders: FieldEncoders, signal?: AbortSignal): AsyncGenerator<unknown> {
+  let batch: Array<Record<string, unknown>> = [];
+  for await (const record of records as AsyncIterable<unknown>) {
+    batch.push(record as Record<string, unknown>);
+    if (batch.length === 256) {
+      await encoders.embedMissing(batch, signal);
+      yield* batch;
+      batch = [];
+    }
+  }
+  await encoders.embedMissing(batch, signal);
+  yield* batch;
 }
 
 interface IndexPosition {
@@ -44,13 +70,23 @@ export class Collection {
   /** The running sync, so that concurrent requests never apply the same changes twice. */
   private syncing: Promise<number> | null = null;
   private lastRefresh = 0;
+  /** A background catch-up asked for by a change notice and not started yet. */
+  private pendingSync: NodeJS.Timeout | undefined;
+  private unwatch: (() => void) | undefined;
+  private closed = false;
+
+  /** The encoders of the vector fields (query text, and records written without a vector). */
+  readonly encoders: FieldEncoders;
 
   private constructor(
     readonly store: Store,
     readonly info: CollectionInfo,
     readonly index: SearchIndex,
     private readonly refreshIntervalMs: number,
-  ) {}
+    encoder?: EncoderSpec,
+  ) {
+    this.encoders = new FieldEncoders(index.config, encoder);
+  }
 
   /**
    * Opens a collection of `store` with its index under `indexRoot/<name>`,
@@ -60,7 +96,13 @@ export class Collection {
     store: Store,
     name: string,
     indexRoot: string,
-    options: Pick<IndexOptions, "bm25" | "defaultAnalyzer"> & { writer?: WriterOptions; quiet?: boolean; refreshIntervalMs?: number } = {},
+    options: Pick<IndexOptions, "bm25" | "defaultAnalyzer"> & {
+      writer?: WriterOptions;
+      quiet?: boolean;
+      refreshIntervalMs?: number;
+      /** Embeds text for every vector field instead of the schema's encoders. */
+      encoder?: EncoderSpec;
+    } = {},
   ): Promise<Collection> {
     const info = await store.getCollection(name);
     const dir = join(indexRoot, name);
@@ -79,8 +121,17 @@ export class Collection {
       index = await SearchIndex.create(dir, { ...info.schema, bm25: options.bm25, defaultAnalyzer: options.defaultAnalyzer, writer: options.writer });
       await index.commit({ position: { storeSeq: 0, createdSeq: info.createdSeq } satisfies IndexPosition });
     }
-    const collection = new Collection(store, info, index, options.refreshIntervalMs ?? REFRESH_INTERVAL_MS);
+    const collection = new Collection(store, info, index, options.refreshIntervalMs ?? REFRESH_INTERVAL_MS, options.encoder);
+    // fields embedded by an encoder Trove trained for them (trove collection embed) query with the same one
+    for (const field of vectorFieldNames(index.config)) {
+      if ((index.config.fields[field] as VectorFieldConfig).encoder) continue;
+      const remembered = await rememberedEncoder(store, name, field);
+      if (remembered) collection.encoders.setFieldEncoder(field, remembered);
+    }
     await collection.sync({ quiet: options.quiet });
+    collection.unwatch = store.watch((notice) => {
+      if (notice.collection === undefined || notice.collection === name) collection.syncSoon();
+    });
     return collection;
   }
 
@@ -88,9 +139,15 @@ export class Collection {
     return this.info.name;
   }
 
-  /** Writes records to the store (all-or-nothing unless skipInvalid), then updates the index. */
+  /**
+   * Writes records to the store (all-or-nothing unless skipInvalid), then
+   * updates the index. Records without a vector in a vector field that has
+   * source fields and an encoder are embedded first, so the store keeps the
+   * vectors.
+   */
   async put(records: Iterable<unknown> | AsyncIterable<unknown>, options: PutOptions = {}): Promise<PutResult> {
-    const result = await this.store.putRecords(this.name, records, options);
+    const input = this.encoders.embedsOnWrite ? embedded(records, this.encoders, options.signal) : records;
+    const result = await this.store.putRecords(this.name, input, options);
     await this.sync({ quiet: true });
     return result;
   }
@@ -99,6 +156,24 @@ export class Collection {
     const n = await this.store.deleteRecords(this.name, ids);
     await this.sync({ quiet: true });
     return n;
+  }
+
+  /**
+   * Starts a background catch-up after a short delay (a quarter of the refresh
+   * interval, at most 250 ms), so that a burst of notices costs one catch-up.
+   */
+  private syncSoon(): void {
+    if (this.pendingSync || this.closed) return;
+    this.pendingSync = setTimeout(
+      () => {
+        this.pendingSync = undefined;
+        if (this.closed) return;
+        // a failure (the store is unreachable) is retried by the next notice or search
+        this.sync({ quiet: true }).catch(() => undefined);
+      },
+      Math.min(250, this.refreshIntervalMs / 4),
+    );
+    this.pendingSync.unref();
   }
 
   /** Applies the store's changes since the index's position, then commits the new position. */
@@ -170,6 +245,12 @@ export class Collection {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    this.unwatch?.();
+    clearTimeout(this.pendingSync);
+    this.pendingSync = undefined;
+    while (this.syncing) await this.syncing.catch(() => undefined);
+    await this.encoders.close();
     await this.index.close();
   }
 }

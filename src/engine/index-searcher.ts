@@ -23,6 +23,7 @@ import { FacetCollector, type FacetCount, type FacetRequest } from "./collectors
 import { collectMaxScore } from "./collectors/max-score-collector.js";
 import { TopKHeap, collectAll, collectSorted } from "./collectors/top-k-collector.js";
 import type { IndexSnapshot } from "./index-snapshot.js";
+import { searchSparseSnapshot, sparseVectorOfSnapshot, type SparseSearchOptions, type SparseSearchResult } from "./sparse-search.js";
 
 export type { FacetCount } from "./collectors/facet-collector.js";
 
@@ -241,21 +242,8 @@ export class IndexSearcher {
     this.snapshot.segments.forEach((segment, s) => {
       const field = segment.vectors.get(options.field);
       if (!field || field.count === 0) return;
-      const live = segment.liveDocs;
       const filter = filterPlan ? segmentFilterBits(filterPlan, segment) : null;
-      let accept: Uint8Array | null = null;
-      let eligible = field.count;
-      if (live || filter) {
-        accept = new Uint8Array(field.count);
-        eligible = 0;
-        for (let o = 0; o < field.count; o++) {
-          const doc = field.ordToDoc[o];
-          if ((live === null || live[doc] === 1) && (filter === null || filter[doc] === 1)) {
-            accept[o] = 1;
-            eligible++;
-          }
-        }
-      }
+      const { accept, count: eligible } = field.eligible(segment.liveDocs, filter);
       eligibleTotal += eligible;
       if (eligible === 0) return;
       const found = field.index().search(query, k + offset, { efSearch: options.efSearch, rescore: options.rescore, exact: options.exact, accept, acceptCount: eligible });
@@ -270,6 +258,17 @@ export class IndexSearcher {
         return { id: this.snapshot.segments[s].idOf(local), score };
       });
     return { hits, totalHits: eligibleTotal, totalHitsExact: true, tookMs: performance.now() - started };
+  }
+
+  /** Learned-sparse search over a sparse vector field (see sparse-search.ts). */
+  searchSparse(options: SparseSearchOptions): SparseSearchResult {
+    const filterPlan = options.filter === undefined ? null : planWith(this.plannerFor({}), options.filter, { defaultOperator: "and" });
+    return searchSparseSnapshot(this.snapshot, options, (segment) => (filterPlan ? segmentFilterBits(filterPlan, segment) : null));
+  }
+
+  /** The stored sparse vector of document `id` in `field`, or null. */
+  sparseVectorOf(id: string, field: string): Record<string, number> | null {
+    return sparseVectorOfSnapshot(this.snapshot, id, field);
   }
 
   /** The stored vector of document `id` in `field` (as given, not normalized), or null when the document or its vector is missing. */

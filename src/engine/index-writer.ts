@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import { InvalidRecordError, TroveError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/atomic-file.js";
+import { sparseVectorProblem } from "../core/schema.js";
 import type { DirLock } from "../core/dir-lock.js";
 import type { Analyzer } from "../text/analyzer.js";
 import {
@@ -127,6 +128,10 @@ export class IndexWriter {
           throw new InvalidRecordError("expected text (a string)", { recordNumber: n, recordId: id, field: name });
         }
         if (f.type === "vector") checkVectorValue(v, f.dimensions, f.metric, { recordNumber: n, recordId: id, field: name });
+        if (f.type === "sparse_vector") {
+          const problem = sparseVectorProblem(v);
+          if (problem) throw new InvalidRecordError(problem, { recordNumber: n, recordId: id, field: name });
+        }
       }
       this.deleteId(id);
       const doc = this.builder.add(id, record);

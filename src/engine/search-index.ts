@@ -18,10 +18,12 @@ import { toIndexConfig, textFieldNames, type IndexConfig, type IndexOptions } fr
 import { MANIFEST_FORMAT, MANIFEST_VERSION, readManifest, removeUnreferencedFiles, writeManifest, type Manifest } from "../segment/manifest.js";
 import { IndexSearcher, type ScoringOptions, type SearchOptions, type SearchQuery, type SearchResult, type VectorSearchOptions } from "./index-searcher.js";
 import { IndexWriter, type WriterOptions } from "./index-writer.js";
+import type { SparseSearchOptions, SparseSearchResult } from "./sparse-search.js";
 import { SmallestRunMergePolicy } from "./merge-policy.js";
 
 export type { SearchOptions, SearchResult, SearchHit, FacetCount, VectorSearchOptions, SearchQuery, ScoringOptions } from "./index-searcher.js";
 export type { WriterOptions } from "./index-writer.js";
+export type { SparseSearchOptions, SparseSearchResult } from "./sparse-search.js";
 
 export interface IndexStats {
   documents: number;
@@ -161,6 +163,16 @@ export class SearchIndex {
   /** Nearest-neighbour search over a vector field (see IndexSearcher.searchVector). */
   searchVector(options: VectorSearchOptions): SearchResult {
     return this.currentSearcher().searchVector(options);
+  }
+
+  /** Learned-sparse search over a sparse vector field: approximate (Seismic) or exact top-k by inner product. */
+  searchSparse(options: SparseSearchOptions): SparseSearchResult {
+    return this.currentSearcher().searchSparse(options);
+  }
+
+  /** The stored sparse vector of document `id` in sparse vector field `field`, or null. */
+  sparseVectorOf(id: string, field: string): Record<string, number> | null {
+    return this.currentSearcher().sparseVectorOf(id, field);
   }
 
   /** The stored vector of document `id` in vector field `field`, or null. */

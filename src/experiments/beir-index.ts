@@ -18,6 +18,7 @@ import type { FieldSpec } from "../core/schema.js";
 import { InterruptSignal } from "../core/interrupt.js";
 import { Progress } from "../core/progress.js";
 import type { Encoder } from "../encoders/encoder.js";
+import type { SparseEncoder } from "../sparse/sparse-encoder.js";
 import { readBeirCorpus, type BeirDataset } from "../eval/beir.js";
 import { SearchIndex } from "../engine/search-index.js";
 import type { Bm25Params } from "../lexical/bm25.js";
@@ -34,6 +35,8 @@ export interface BeirIndexOptions {
   vectors?: ReadonlyArray<{ field: string; encoder: Encoder }>;
   /** Flat mode: also index `title` and `text` as fields of their own (boost 0). */
   sourceFields?: boolean;
+  /** Sparse vector fields to fill, each with the sparse encoder (e.g. SPLADE) of the documents. */
+  sparse?: ReadonlyArray<{ field: string; encoder: SparseEncoder }>;
 }
 
 export interface BeirIndex {
@@ -51,13 +54,15 @@ export async function openBeirIndex(dataset: BeirDataset, options: BeirIndexOpti
   if (mode !== "flat" && mode !== "multifield") throw new InvalidArgumentError(`--fields must be flat or multifield, got "${mode}"`);
   const vectors = options.vectors ?? [];
   const sourceFields = mode === "flat" && options.sourceFields === true;
+  const sparse = options.sparse ?? [];
   const corpusStat = statSync(dataset.corpusPath);
   const keyParts: unknown[] = [resolve(dataset.corpusPath), corpusStat.size, corpusStat.mtimeMs, mode, analyzer, 1];
   if (vectors.length) keyParts.push(vectors.map((v) => [v.field, v.encoder.id, v.encoder.dimensions]));
+  if (sparse.length) keyParts.push(sparse.map((v) => [v.field, v.encoder.id, "sparse"]));
   if (sourceFields) keyParts.push("title+text");
   const key = createHash("sha1").update(JSON.stringify(keyParts)).digest("hex").slice(0, 12);
   const label = dataset.dir.split(/[\\/]/).filter(Boolean).pop();
-  const path = join(options.cacheDir, `${label}-${mode}${sourceFields ? "+fields" : ""}${vectors.length ? "-vectors" : ""}-${key}`);
+  const path = join(options.cacheDir, `${label}-${mode}${sourceFields ? "+fields" : ""}${vectors.length ? "-vectors" : ""}${sparse.length ? "-sparse" : ""}-${key}`);
   if (options.rebuild) rmSync(path, { recursive: true, force: true });
   if (SearchIndex.exists(path)) {
     const index = await SearchIndex.open(path);
@@ -72,8 +77,9 @@ export async function openBeirIndex(dataset: BeirDataset, options: BeirIndexOpti
   for (const { field, encoder } of vectors) {
     fields[field] = { type: "vector", dimensions: encoder.dimensions, metric: encoder.normalized ? "cosine" : "dot" };
   }
+  for (const { field } of sparse) fields[field] = { type: "sparse_vector" };
   const index = await SearchIndex.create(path, { fields, bm25: options.bm25 });
-  const progress = new Progress(vectors.length ? "indexing and embedding corpus" : "indexing corpus");
+  const progress = new Progress(vectors.length || sparse.length ? "indexing and encoding corpus" : "indexing corpus");
   const interrupt = new InterruptSignal();
   try {
     let batch: Array<{ id: string; title: string; text: string }> = [];
@@ -86,6 +92,13 @@ export async function openBeirIndex(dataset: BeirDataset, options: BeirIndexOpti
           { kind: "document", signal: interrupt.signal },
         );
         embedded.forEach((v, i) => (records[i][field] = v));
+      }
+      for (const { field, encoder } of sparse) {
+        const encoded = await encoder.encode(
+          batch.map((doc) => (doc.title ? `${doc.title} ${doc.text}` : doc.text)),
+          { kind: "document", signal: interrupt.signal },
+        );
+        encoded.forEach((v, i) => (records[i][field] = v));
       }
       index.addDocuments(records);
       count += batch.length;

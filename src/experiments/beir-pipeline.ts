@@ -21,6 +21,7 @@ import { openBeirDataset, readBeirCorpus, readBeirQueries, readBeirSplitQrels, t
 import type { Qrels } from "../eval/qrels.js";
 import type { Bm25Params } from "../lexical/bm25.js";
 import { beirJudgments } from "../pipeline/judgments.js";
+import { openSparseEncoder, parseSparseEncoderSpec, type SparseEncoder, type SparseEncoderSpec } from "../sparse/sparse-encoder.js";
 import { evaluateRun } from "../eval/metrics.js";
 import { roundRunScores, writeRun, type Run } from "../eval/run.js";
 import { defaultRegistry } from "../pipeline/default-registry.js";
@@ -28,6 +29,7 @@ import { Pipeline } from "../pipeline/pipeline.js";
 import type { PipelineContext } from "../pipeline/pipeline-context.js";
 import type { PipelineRegistry } from "../pipeline/pipeline-registry.js";
 import { indexTarget } from "../pipeline/pipeline-target.js";
+import type { PipelineConfig } from "../pipeline/pipeline-config.js";
 import { isPresetName, loadPipelineConfig } from "../pipeline/presets.js";
 import { BEIR_MEASURES, type BeirBm25Options, type BeirBm25Result } from "./beir-bm25.js";
 import { beirRecord, openBeirIndex, type BeirFieldMode, type BeirIndex } from "./beir-index.js";
@@ -113,6 +115,7 @@ export async function openBeirPipeline(options: BeirPipelineOptions, purpose: "e
   if (purpose === "evaluate" && split === "train" && !options.encoder && [...fields.values()].some((spec) => !spec)) {
     throw new InvalidArgumentError(`evaluating split "train" with Trove's own encoder, which learns from the train judgments, would measure memorization; pass --encoder or evaluate another --split`);
   }
+  const sparse: Array<{ field: string; encoder: SparseEncoder }> = [];
   try {
     for (const [field, named] of fields) {
       let spec = named ?? options.encoder;
@@ -127,8 +130,15 @@ export async function openBeirPipeline(options: BeirPipelineOptions, purpose: "e
       encoders.set(field, { encoder, spec, trainedNow });
       report.push({ field, encoder: encoder.id, trainedNow, path: "path" in spec ? spec.path : undefined });
     }
+    // sparse vector fields the pipeline searches, filled by their retriever's document encoder
+    for (const [field, spec] of sparseFieldsOf(pipeline.config)) {
+      const encoder = await openSparseEncoder(spec);
+      sparse.push({ field, encoder });
+      report.push({ field, encoder: encoder.id, trainedNow: false, path: spec.path });
+    }
   } catch (error) {
     for (const e of encoders.values()) await e.encoder.close();
+    for (const e of sparse) await e.encoder.close();
     throw error;
   }
 
@@ -142,6 +152,7 @@ export async function openBeirPipeline(options: BeirPipelineOptions, purpose: "e
     rebuild: options.rebuild,
     vectors: [...encoders].map(([field, e]) => ({ field, encoder: e.encoder })),
     sourceFields,
+    sparse,
   });
   const { index } = opened;
   let corpus: Map<string, StoredRecord> | null = null;
@@ -177,6 +188,7 @@ export async function openBeirPipeline(options: BeirPipelineOptions, purpose: "e
     encoders: report,
     async close() {
       for (const e of encoders.values()) await e.encoder.close();
+      for (const e of sparse) await e.encoder.close();
       await index.close();
     },
   };
@@ -236,6 +248,20 @@ export async function runBeirPipeline(options: BeirPipelineOptions): Promise<Bei
     encoders: opened.encoders,
     perQuery: Object.fromEntries(evaluation.perQuery),
   };
+}
+
+/** Sparse vector fields a pipeline's sparse retrievers search, with the encoder that fills each from the corpus. */
+export function sparseFieldsOf(config: PipelineConfig): Map<string, SparseEncoderSpec> {
+  const out = new Map<string, SparseEncoderSpec>();
+  config.retrievers.forEach((r, i) => {
+    if (r.type !== "sparse" || typeof r.field !== "string") return;
+    const spec = r.documentEncoder ?? r.encoder;
+    if (spec === undefined) {
+      throw new InvalidArgumentError(`retrievers[${i}]: a BEIR evaluation fills sparse field "${r.field}" from the corpus, so the retriever needs an "encoder" or "documentEncoder"`);
+    }
+    if (!out.has(r.field)) out.set(r.field, parseSparseEncoderSpec(spec, `retrievers[${i}].${r.documentEncoder ? "documentEncoder" : "encoder"}`));
+  });
+  return out;
 }
 
 /** The corpus as records shaped like the index's documents (flat: `contents` too), for stages that read text. */

@@ -22,6 +22,7 @@
  * The parser does not analyze text or know field types: words stay raw.
  */
 import { InvalidArgumentError, InvalidQueryError } from "../core/errors.js";
+import { checkQueryLimits, type QueryLimits } from "./query-limits.js";
 import {
   boolDepth,
   MAX_QUERY_DEPTH,
@@ -40,6 +41,8 @@ export interface ParseQueryOptions {
   maxDepth?: number;
   /** Longest query accepted, in UTF-16 code units (default 10,000). */
   maxLength?: number;
+  /** Most clauses and prefix clauses (query-limits.ts); none unless given (servers pass DEFAULT_QUERY_LIMITS or their own). */
+  limits?: QueryLimits;
 }
 
 /**
@@ -63,6 +66,7 @@ export function parseQuery(input: string, options: ParseQueryOptions = {}): Quer
   }
   const node = new QueryParser(input, defaultOperator, options.defaultField, maxDepth).parse();
   if (boolDepth(node) > maxDepth) throw new InvalidQueryError(`the query nests more than ${maxDepth} levels deep`);
+  if (options.limits) checkQueryLimits(node, options.limits);
   return node;
 }
 

@@ -8,7 +8,6 @@
  * own (see pipeline-registry.ts).
  */
 import { z } from "zod";
-import { InvalidArgumentError } from "../core/errors.js";
 
 /** Settings common to every retriever. */
 export const retrieverBase = {
@@ -54,20 +53,4 @@ export const pipelineSchema = z.strictObject({
 });
 export type PipelineConfig = z.infer<typeof pipelineSchema>;
 
-/**
- * Parses `value` with `schema`, turning the first problem into an error naming
- * the file (`where`) and the path of the bad value inside it, starting at `at`
- * (e.g. "retrievers[1]").
- */
-export function parseWith<T>(schema: z.ZodType<T>, value: unknown, where: string, at = ""): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = issue.path.reduce<string>((p, key) => (typeof key === "number" ? `${p}[${key}]` : p ? `${p}.${String(key)}` : String(key)), at);
-  throw new InvalidArgumentError(`${where}${path ? `: ${path}` : ""}: ${describeIssue(issue)}`);
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "unrecognized_keys") return `unknown setting${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
-  return issue.message.replace(/^Invalid input: /, "");
-}
+export { parseWith } from "../core/parse-with.js";

@@ -23,6 +23,8 @@ export interface PipelineRequest {
   query?: string;
   /** An explicit query vector for vector retrievers (skips the encoder). */
   vector?: ArrayLike<number>;
+  /** An explicit learned-sparse query (term -> weight) for sparse retrievers (skips the encoder). */
+  sparse?: Readonly<Record<string, number>>;
   /** An item id: vector retrievers search with its stored vector, BM25 with its text; the item itself is never returned. */
   item?: string;
   /** A user id, for stages that personalize (registered by applications). */

@@ -6,14 +6,18 @@
  */
 import type { StoredRecord } from "../core/schema.js";
 import type { Collection } from "../engine/collection.js";
-import type { ScoringOptions, SearchIndex, SearchOptions, SearchQuery, SearchResult, VectorSearchOptions } from "../engine/search-index.js";
+import type { ScoringOptions, SearchIndex, SearchOptions, SearchQuery, SearchResult, SparseSearchOptions, SparseSearchResult, VectorSearchOptions } from "../engine/search-index.js";
 import type { IndexConfig } from "../segment/index-config.js";
+import type { FieldEncoders } from "../engine/field-encoders.js";
+import type { PipelineContext } from "./pipeline-context.js";
 
 export interface PipelineTarget {
   readonly config: IndexConfig;
   search(query: SearchQuery, options: SearchOptions): Promise<SearchResult>;
   searchVector(options: VectorSearchOptions): Promise<SearchResult>;
   vectorOf(id: string, field: string): Promise<Float32Array | null>;
+  searchSparse(options: SparseSearchOptions): Promise<SparseSearchResult>;
+  sparseVectorOf(id: string, field: string): Promise<Record<string, number> | null>;
   /** The stored records (undefined where missing); an index without a store has none. */
   records(ids: readonly string[]): Promise<Array<StoredRecord | undefined>>;
   /** Each document's score for `query` as search ranks it (0 where it does not match). */
@@ -43,6 +47,8 @@ function targetOver(
     search: (query, options) => read((index) => index.search(query, options)),
     searchVector: (options) => read((index) => index.searchVector(options)),
     vectorOf: (id, field) => read((index) => index.vectorOf(id, field)),
+    searchSparse: (options) => read((index) => index.searchSparse(options)),
+    sparseVectorOf: (id, field) => read((index) => index.sparseVectorOf(id, field)),
     records,
     scoreDocuments: (query, ids, options) => read((index) => index.scoreDocuments(query, ids, options)),
     fieldLengths: (ids, field) => read((index) => index.fieldLengths(ids, field)),
@@ -69,4 +75,14 @@ export function collectionTarget(collection: Collection): PipelineTarget {
     (f) => collection.searchIndex(f),
     (ids) => collection.store.getRecords(collection.name, ids),
   );
+}
+
+/** A context over a collection: its index and records, and its vector fields' encoders. */
+export function collectionContext(collection: Collection): PipelineContext {
+  return { target: collectionTarget(collection), encoder: (field, spec) => collection.encoders.encoderFor(field, spec) };
+}
+
+/** A context over a bare index and the encoders of its vector fields. */
+export function indexContext(index: SearchIndex, encoders: FieldEncoders): PipelineContext {
+  return { target: indexTarget(index), encoder: (field, spec) => encoders.encoderFor(field, spec) };
 }

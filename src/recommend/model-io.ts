@@ -12,9 +12,10 @@
  * model readable, and files no header names are removed after the commit.
  * Each array has a CRC-32, checked on load.
  */
-import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, closeSync, rmSync, statSync } from "node:fs";
+import { existsSync, openSync, readdirSync, readFileSync, readSync, closeSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../core/atomic-file.js";
+import { makePrivateDir } from "../core/private-files.js";
 import { CorruptIndexError, NotFoundError } from "../core/errors.js";
 
 export const MODEL_FORMAT = "trove-recommender";
@@ -72,7 +73,7 @@ function bytesOf(a: ModelArray): Uint8Array {
 
 /** Writes a model directory; returns the header that was committed. */
 export function writeModel(dir: string, contents: ModelContents): ModelHeader {
-  mkdirSync(dir, { recursive: true });
+  makePrivateDir(dir);
   const previous = existsSync(join(dir, HEADER)) ? tryReadHeader(dir) : undefined;
   const generation = (previous?.generation ?? 0) + 1;
   const arrays: Record<string, ArrayEntry> = {};

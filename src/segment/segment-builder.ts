@@ -11,6 +11,7 @@ import { putIdSections } from "./id-column.js";
 import { KeywordFieldWriter } from "./keyword-field.js";
 import { NumericFieldWriter } from "./numeric-field.js";
 import { VectorFieldWriter } from "./vector-field.js";
+import { SparseVectorFieldWriter } from "./sparse-vector-field.js";
 import type { SegmentFieldStats, SegmentMeta, Sections } from "./segment-format.js";
 
 export class SegmentBuilder {
@@ -19,12 +20,14 @@ export class SegmentBuilder {
   private readonly keywords = new Map<string, KeywordFieldWriter>();
   private readonly numerics = new Map<string, NumericFieldWriter>();
   private readonly vectors = new Map<string, VectorFieldWriter>();
+  private readonly sparseVectors = new Map<string, SparseVectorFieldWriter>();
 
   constructor(config: IndexConfig, analyzerFor: (name: string) => Analyzer) {
     for (const [name, field] of Object.entries(config.fields)) {
       if (field.type === "text") this.text.set(name, new TextFieldWriter(analyzerFor(field.analyzer), field));
       else if (field.type === "keyword") this.keywords.set(name, new KeywordFieldWriter());
       else if (field.type === "vector") this.vectors.set(name, new VectorFieldWriter(field));
+      else if (field.type === "sparse_vector") this.sparseVectors.set(name, new SparseVectorFieldWriter(field));
       else this.numerics.set(name, new NumericFieldWriter(field.type));
     }
   }
@@ -37,6 +40,7 @@ export class SegmentBuilder {
     let total = this.ids.length * 48;
     for (const f of this.text.values()) total += f.bytesUsed();
     for (const f of this.vectors.values()) total += f.bytesUsed();
+    for (const f of this.sparseVectors.values()) total += f.bytesUsed();
     return total;
   }
 
@@ -51,6 +55,7 @@ export class SegmentBuilder {
     for (const [name, writer] of this.keywords) writer.add(record[name]);
     for (const [name, writer] of this.numerics) writer.add(record[name]);
     for (const [name, writer] of this.vectors) writer.add(doc, record[name]);
+    for (const [name, writer] of this.sparseVectors) writer.add(doc, record[name]);
     return doc;
   }
 
@@ -64,6 +69,7 @@ export class SegmentBuilder {
     for (const [name, writer] of this.keywords) fields[name] = writer.finish(name, sections);
     for (const [name, writer] of this.numerics) fields[name] = writer.finish(name, sections);
     for (const [name, writer] of this.vectors) fields[name] = writer.finish(name, sections, lazy);
+    for (const [name, writer] of this.sparseVectors) fields[name] = writer.finish(name, sections, lazy);
     return { meta: { docCount: this.ids.length, fields }, sections, lazy };
   }
 }

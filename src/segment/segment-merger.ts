@@ -10,6 +10,7 @@ import { putIdSections } from "./id-column.js";
 import { mergeKeywordField } from "./keyword-field.js";
 import { mergeNumericField } from "./numeric-field.js";
 import { mergeVectorField } from "./vector-field.js";
+import { mergeSparseVectorField } from "./sparse-vector-field.js";
 import { writeSegmentFile } from "./segment-file.js";
 import type { SegmentFieldStats, SegmentMeta, Sections } from "./segment-format.js";
 import type { SegmentReader } from "./segment-reader.js";
@@ -37,6 +38,7 @@ export function mergeSegments(config: IndexConfig, inputs: readonly SegmentReade
     if (field.type === "text") fields[name] = mergeTextField(name, field.positions, inputs, docMaps, newCount, sections);
     else if (field.type === "keyword") fields[name] = mergeKeywordField(name, inputs, docMaps, sections);
     else if (field.type === "vector") fields[name] = mergeVectorField(name, field, inputs, docMaps, sections, lazy);
+    else if (field.type === "sparse_vector") fields[name] = mergeSparseVectorField(name, field, inputs, docMaps, sections, lazy);
     else fields[name] = mergeNumericField(name, field.type, inputs, docMaps, newCount, sections);
   }
   const meta: SegmentMeta = { docCount: newCount, fields };

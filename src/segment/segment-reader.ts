@@ -9,6 +9,7 @@ import { TextFieldReader } from "../lexical/text-field-reader.js";
 import { IdColumn } from "./id-column.js";
 import { KeywordFieldReader } from "./keyword-field.js";
 import { VectorFieldReader } from "./vector-field.js";
+import { SparseVectorFieldReader } from "./sparse-vector-field.js";
 import { readSegmentFile } from "./segment-file.js";
 import type { SegmentMeta } from "./segment-format.js";
 
@@ -20,6 +21,7 @@ export class SegmentReader {
   readonly keywords = new Map<string, KeywordFieldReader>();
   readonly numerics = new Map<string, Float64Array>();
   readonly vectors = new Map<string, VectorFieldReader>();
+  readonly sparseVectors = new Map<string, SparseVectorFieldReader>();
   private readonly ids: IdColumn;
 
   constructor(
@@ -38,6 +40,7 @@ export class SegmentReader {
       if (stats.type === "text") this.text.set(field, new TextFieldReader(file, field, stats));
       else if (stats.type === "keyword") this.keywords.set(field, new KeywordFieldReader(file, field, stats));
       else if (stats.type === "vector") this.vectors.set(field, new VectorFieldReader(file, field, stats, this.docCount));
+      else if (stats.type === "sparse_vector") this.sparseVectors.set(field, new SparseVectorFieldReader(file, field, stats, this.docCount));
       else this.numerics.set(field, file.f64(`${field}.values`));
     }
   }

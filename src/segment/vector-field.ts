@@ -129,6 +129,30 @@ export class VectorFieldReader {
     return this.ann ? this.ann.memoryBytes : 0;
   }
 
+  private liveCache: { live: Uint8Array; accept: Uint8Array; count: number } | null = null;
+
+  /**
+   * Which ordinals may be returned: documents that are live (and pass `filter`,
+   * a per-document bitset). Null when every ordinal may. The live-only answer
+   * is cached per live-docs generation, so unfiltered searches on a segment
+   * with deletions do not rebuild it per query.
+   */
+  eligible(live: Uint8Array | null, filter: Uint8Array | null): { accept: Uint8Array | null; count: number } {
+    if (!live && !filter) return { accept: null, count: this.count };
+    if (!filter && live && this.liveCache?.live === live) return this.liveCache;
+    const accept = new Uint8Array(this.count);
+    let count = 0;
+    for (let o = 0; o < this.count; o++) {
+      const doc = this.ordToDoc[o];
+      if ((live === null || live[doc] === 1) && (filter === null || filter[doc] === 1)) {
+        accept[o] = 1;
+        count++;
+      }
+    }
+    if (!filter && live) this.liveCache = { live, accept, count };
+    return { accept, count };
+  }
+
   /** The stored (raw) vector of a document, or null when it has none. */
   vectorOf(doc: number): Float32Array | null {
     const ord = this.docToOrd[doc];

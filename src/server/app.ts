@@ -11,7 +11,8 @@
  * - unknown routes answer 404 in the same JSON shape;
  * - one log line per request when `logRequests` is set (off by default; the
  *   line never holds headers, cookies or bodies);
- * - the OpenAPI 3.1 document at `/openapi.json`.
+ * - the OpenAPI 3.1 document at `/openapi.json`;
+ * - `GET /healthz` (`{ "status": "ok" }`) for load balancers.
  *
  * Feature routes live on routers made by `createRouter()` and mounted with
  * `app.route("/", router)`; their OpenAPI entries join the app's document.
@@ -88,6 +89,7 @@ export function createApp<E extends Env = Env>(options: AppOptions = {}): OpenAP
     return c.json(problem.body, problem.status as 400);
   });
 
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
 
   installOpenApi(app, {

@@ -26,6 +26,8 @@ const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   409: "conflicts with existing data",
   413: "request body too large",
   415: "request body is not JSON",
+  429: "too many attempts; `Retry-After` says when to try again",
+  503: "the server is busy or a dependency is unavailable; `Retry-After` says when to try again",
 };
 
 /** The `responses` entries for the given error statuses, each with the Problem schema. */

@@ -17,6 +17,7 @@ export type HttpErrorCode =
   | "FORBIDDEN"
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
+  | "RATE_LIMITED"
   | "INTERNAL";
 
 export interface ProblemBody {
@@ -63,6 +64,12 @@ export function forbidden(message: string): HttpError {
   return new HttpError(403, "FORBIDDEN", message);
 }
 
+/** 429 with Retry-After: too many attempts of something limited (sign-ins, sign-ups). */
+export function tooManyRequests(message: string, retryAfterSeconds: number): HttpError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new HttpError(429, "RATE_LIMITED", `${message}; try again in ${seconds} s`, undefined, { "retry-after": String(seconds) });
+}
+
 /** HTTP status for an engine error code. */
 export function statusForCode(code: string): number {
   if (code.startsWith("INVALID_")) return 400;
@@ -79,6 +86,8 @@ export function statusForCode(code: string): number {
       return 413;
     case "UNSUPPORTED_MEDIA_TYPE":
       return 415;
+    case "RATE_LIMITED":
+      return 429;
     case "UNAVAILABLE":
       return 503;
     default:
@@ -101,6 +110,8 @@ function codeForStatus(status: number): HttpErrorCode {
       return "PAYLOAD_TOO_LARGE";
     case 415:
       return "UNSUPPORTED_MEDIA_TYPE";
+    case 429:
+      return "RATE_LIMITED";
     default:
       return status >= 400 && status < 500 ? "INVALID_ARGUMENT" : "INTERNAL";
   }

@@ -5,16 +5,27 @@
  * gracefully: it stops accepting connections, lets requests in flight finish
  * (up to `shutdownTimeoutMs`, then cuts the rest), closes the modules and
  * finally the store, so no write is cut off half-way.
+ *
+ * Every request first passes the gate (request-gate.ts): the body-size limit
+ * checked before anything is read, keep-alive connections kept usable after
+ * early answers, and a bounded queue that answers 503 with Retry-After
+ * rather than letting latency grow without limit. The client's address and
+ * scheme are resolved once per request, believing X-Forwarded-* headers only
+ * from the proxies named in `trustProxy` (client-info.ts).
  */
 import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
-import { createAdaptorServer } from "@hono/node-server";
+import { createServer, type Server } from "node:http";
+import { getRequestListener } from "@hono/node-server";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "hono";
 import { InvalidArgumentError, TroveError } from "../core/errors.js";
+import { makePrivateDir } from "../core/private-files.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
-import { createApp, type AppOptions } from "./app.js";
+import { AdmissionQueue, type AdmissionOptions } from "./admission.js";
+import { createApp, DEFAULT_BODY_LIMIT_BYTES, type AppOptions } from "./app.js";
+import { compileTrust, rememberClient, resolveClient, type TrustProxy } from "./client-info.js";
+import { gateRequests } from "./request-gate.js";
 
 /** What a module gets when it starts. */
 export interface ServerContext {
@@ -22,7 +33,7 @@ export interface ServerContext {
   app: OpenAPIHono<Env>;
   /** The store of `dataDir`, shared by all modules; the server closes it. */
   store: Store;
-  /** The data directory (indexes, models and the store file live under it). */
+  /** The data directory (indexes, models and, for SQLite, the store file live under it). */
   dataDir: string;
 }
 
@@ -43,6 +54,14 @@ export interface StartServerOptions extends AppOptions {
   modules: ServerModule[];
   /** An already open store to use instead of opening `dataDir`'s (it is then not closed by `close()`). */
   store?: Store;
+  /** Where the store is when it is not `dataDir`'s SQLite file: a postgres:// URL (see openStore). */
+  storeLocation?: string;
+  /** Bounded request queue (default: 16 at once, 64 waiting, 1 s longest wait); false turns it off. */
+  admission?: AdmissionOptions | false;
+  /** Which reverse proxies' X-Forwarded-For/-Proto/-Host headers to believe (default: none; see client-info.ts). */
+  trustProxy?: TrustProxy;
+  /** Longest time to receive a whole request, headers and body (default 60 s; slow clients are cut off). */
+  requestTimeoutMs?: number;
   /** How long `close()` waits for requests in flight before cutting connections (default 10 s). */
   shutdownTimeoutMs?: number;
   /** Close gracefully on SIGINT/SIGTERM (default false: the caller decides). */
@@ -57,6 +76,8 @@ export interface RunningServer {
   /** The app (for `app.request()` in tests). */
   readonly app: OpenAPIHono<Env>;
   readonly store: Store;
+  /** The bounded request queue (undefined when turned off). */
+  readonly admission: AdmissionQueue | undefined;
   /** Graceful shutdown; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -77,8 +98,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   if (!Array.isArray(options.modules) || options.modules.length === 0) {
     throw new InvalidArgumentError("startServer needs at least one module (for Paper Radar: modules: [radarApi()])");
   }
+  const trust = compileTrust(options.trustProxy);
+  const admission = options.admission === false ? undefined : new AdmissionQueue(options.admission);
+  // derived data (indexes, models) lives here whatever the store is; readable by its owner only
+  makePrivateDir(options.dataDir);
   const ownsStore = options.store === undefined;
-  const store = options.store ?? (await openStore(options.dataDir));
+  const store = options.store ?? (await openStore(options.storeLocation ?? options.dataDir));
   const app = createApp<Env>(options);
   const closers: Array<() => Promise<void>> = [];
   const closeModules = async (): Promise<void> => {
@@ -92,7 +117,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       const handle = await module.start({ app, store, dataDir: options.dataDir });
       if (handle && handle.close) closers.push(handle.close);
     }
-    server = createAdaptorServer({ fetch: app.fetch }) as Server;
+    // the gate discards unread bodies itself (the framework's clean-up would cut keep-alive connections after 500 ms)
+    const listener = getRequestListener(app.fetch, { autoCleanupIncoming: false });
+    const gate = gateRequests(listener, { bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES, admission });
+    server = createServer({ requestTimeout: options.requestTimeoutMs ?? 60_000 }, (req, res) => {
+      rememberClient(req, resolveClient(req, trust));
+      gate(req, res);
+    });
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -142,5 +173,5 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
   }
-  return { url, host: address.address, port: address.port, app, store, close };
+  return { url, host: address.address, port: address.port, app, store, admission, close };
 }

@@ -4,6 +4,7 @@
  */
 export type {
   Change,
+  ChangeNotice,
   CollectionInfo,
   JsonValue,
   NormalizedSchema,
@@ -19,4 +20,6 @@ export type {
 export { validateCollectionName } from "./store.js";
 export { ConflictError } from "./errors.js";
 export { SqliteStore, STORE_FILE_NAME } from "./sqlite-store.js";
-export { openStore } from "./open-store.js";
+export { PostgresStore } from "./postgres-store.js";
+export type { PostgresStoreOptions } from "./postgres-store.js";
+export { openStore, isPostgresUrl, resolveStoreLocation, STORE_URL_ENV } from "./open-store.js";

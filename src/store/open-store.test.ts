@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { InvalidArgumentError, TroveError } from "../core/errors.js";
-import { openStore, redactUrl } from "./open-store.js";
+import { InvalidArgumentError } from "../core/errors.js";
+import { isPostgresUrl, openStore, redactUrl, resolveStoreLocation } from "./open-store.js";
 import { SqliteStore } from "./sqlite-store.js";
 
 test("openStore: paths and file URLs open the SQLite store", async () => {
@@ -27,15 +27,17 @@ test("openStore: paths and file URLs open the SQLite store", async () => {
   }
 });
 
-test("openStore: postgres URLs are a clear 'not implemented yet' that never shows the password", async () => {
-  for (const url of ["postgres://trove:s3cret@db.example:5432/trove", "postgresql://trove:s3cret@db/trove"]) {
-    await assert.rejects(
-      openStore(url),
-      (e: unknown) => e instanceof TroveError && e.code === "INVALID_ARGUMENT" && /not implemented yet/.test(e.message) && !e.message.includes("s3cret") && e.message.includes("trove:***@"),
-    );
-  }
-  await assert.rejects(openStore("mysql://x/y"), (e: unknown) => e instanceof InvalidArgumentError && /unsupported store location/.test(e.message));
+test("openStore: unsupported schemes and empty locations are clear errors that never show a password", async () => {
+  await assert.rejects(openStore("mysql://u:s3cret@x/y"), (e: unknown) => e instanceof InvalidArgumentError && /unsupported store location/.test(e.message) && !e.message.includes("s3cret"));
   await assert.rejects(openStore(""), InvalidArgumentError);
+  assert.equal(redactUrl("postgres://trove:s3cret@db.example:5432/trove"), "postgres://trove:***@db.example:5432/trove");
   assert.equal(redactUrl("postgres://db.example/trove"), "postgres://db.example/trove");
   assert.equal(redactUrl("postgres://u@db/trove"), "postgres://u@db/trove");
+});
+
+test("resolveStoreLocation: --store, then TROVE_STORE_URL, then the data directory", () => {
+  assert.equal(resolveStoreLocation("postgres://a/b", "data", { TROVE_STORE_URL: "postgres://c/d" }), "postgres://a/b");
+  assert.equal(resolveStoreLocation(undefined, "data", { TROVE_STORE_URL: "postgres://c/d" }), "postgres://c/d");
+  assert.equal(resolveStoreLocation(" ", "data", { TROVE_STORE_URL: "" }), "data");
+  assert.ok(isPostgresUrl("postgresql://x/y") && isPostgresUrl("POSTGRES://x/y") && !isPostgresUrl("./data") && !isPostgresUrl("file:///x"));
 });

@@ -135,3 +135,8 @@ function checkPlainJson(record: Record<string, unknown>, recordNumber: number, i
     if (problem) throw new InvalidRecordError(problem, { recordNumber, recordId: id, field: key });
   }
 }
+
+/** Why an insert-mode record was refused (the same words from every backend). */
+export function insertConflictReason(collection: string): string {
+  return `id already exists in collection "${collection}" (mode "insert"; use mode "upsert" to replace it)`;
+}

@@ -22,22 +22,33 @@
  * lock serializes their writes (a writer that waits more than the busy
  * timeout gets a ConflictError).
  *
+ * Change notices (`watch`): every write of this process is announced to the
+ * watchers of every SqliteStore open on the file in this process as soon as
+ * it commits; writes of other processes are found by polling SQLite's
+ * `data_version` (once a second by default, only while someone watches).
+ *
  * File layout and migrations: sqlite-migrations.ts.
  */
 import Database from "better-sqlite3";
-import { existsSync, mkdirSync, realpathSync, statSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
+import { makePrivateDir, touchPrivateFile } from "../core/private-files.js";
 import { dirname, join, resolve } from "node:path";
 import { InvalidArgumentError, InvalidFileError, NotFoundError, TroveError } from "../core/errors.js";
 import { normalizeSchema, type CollectionSchema, type StoredRecord } from "../core/schema.js";
+import { ChangeWatchers, type NoticeSource } from "./change-watchers.js";
 import { ConflictError } from "./errors.js";
 import { nonJsonProblem } from "./plain-json.js";
-import { checkRecordSource, prepareBatches, resolveBatchSize } from "./record-batches.js";
+import { checkRecordSource, insertConflictReason, prepareBatches, resolveBatchSize } from "./record-batches.js";
 import { LATEST_VERSION, MIGRATIONS, TROVE_APPLICATION_ID } from "./sqlite-migrations.js";
 import {
+  checkLimit,
+  checkSeq,
+  DEFAULT_PAGE,
   normalizeRecordId,
   validateCollectionName,
   validateMetaKey,
   type Change,
+  type ChangeNotice,
   type CollectionInfo,
   type JsonValue,
   type NormalizedSchema,
@@ -54,8 +65,6 @@ import {
 export const STORE_FILE_NAME = "trove.db";
 
 const BUSY_TIMEOUT_MS = 5000;
-const DEFAULT_PAGE = 1000;
-const MAX_PAGE = 100_000;
 
 interface CollectionRow {
   cid: number;
@@ -91,6 +100,7 @@ interface ReaderStatements {
   changes: Database.Statement<[number, number, number], { seq: number; id: string; body: string | null }>;
   latestSeq: Database.Statement<[number], number>;
   meta: Database.Statement<[string], string>;
+  lastSeq: Database.Statement<[], number>;
 }
 
 export class SqliteStore implements Store {
@@ -102,6 +112,7 @@ export class SqliteStore implements Store {
   private readonly r: ReaderStatements;
   /** The in-process write queue for this file. */
   private readonly queue: WriteQueue;
+  private readonly watchers = new ChangeWatchers();
   private closed = false;
 
   /**
@@ -125,7 +136,8 @@ export class SqliteStore implements Store {
       this.reader = reader;
       this.w = prepareWriter(this.writer);
       this.r = prepareReader(reader);
-      this.queue = WriteQueue.acquire(file);
+      this.queue = WriteQueue.acquire(file, this.watchers);
+      this.watchers.attach(new DataVersionPoll(reader, this.r.lastSeq, this.watchers, SQLITE_POLL_INTERVAL_MS));
     } catch (error) {
       reader?.close();
       this.writer.close();
@@ -137,7 +149,7 @@ export class SqliteStore implements Store {
     this.assertOpen();
     validateCollectionName(name);
     const normalized = normalizeSchema(schema);
-    return this.exclusive(() =>
+    const info = await this.exclusive(() =>
       this.writer
         .transaction(() => {
           if (this.w.collectionByName.get(name)) throw new ConflictError(`collection "${name}" already exists in ${this.location}`);
@@ -149,6 +161,8 @@ export class SqliteStore implements Store {
         })
         .immediate(),
     );
+    this.announce({ collection: name, seq: info.createdSeq });
+    return info;
   }
 
   async getCollection(name: string): Promise<CollectionInfo> {
@@ -163,7 +177,7 @@ export class SqliteStore implements Store {
   async dropCollection(name: string): Promise<boolean> {
     this.assertOpen();
     validateCollectionName(name);
-    return this.exclusive(() =>
+    const dropped = await this.exclusive(() =>
       this.writer
         .transaction(() => {
           const row = this.w.collectionByName.get(name);
@@ -174,6 +188,8 @@ export class SqliteStore implements Store {
         })
         .immediate(),
     );
+    if (dropped) this.announce({ collection: name, seq: this.r.lastSeq.get()! }, true);
+    return dropped;
   }
 
   async putRecords(collection: string, records: Iterable<unknown> | AsyncIterable<unknown>, options: PutOptions = {}): Promise<PutResult> {
@@ -216,7 +232,7 @@ export class SqliteStore implements Store {
               w.rewriteRecord.run(++seq, record.json, existing.seq);
               inserted++;
             } else if (mode === "insert") {
-              const reason = `id already exists in collection "${collection}" (mode "insert"; use mode "upsert" to replace it)`;
+              const reason = insertConflictReason(collection);
               if (!skipInvalid) {
                 throw new ConflictError(`${reason}; nothing was stored`, { recordNumber: record.recordNumber, recordId: record.id });
               }
@@ -233,6 +249,7 @@ export class SqliteStore implements Store {
           w.addCount.run(inserted, row.cid);
         }
         this.writer.exec("COMMIT");
+        if (inserted + updated > 0) this.announce({ collection, seq });
         // Validation rejects are found before a batch is written, conflicts while it is written: report in input order.
         rejected.sort((a, b) => a.recordNumber - b.recordNumber);
         return { inserted, updated, rejected };
@@ -273,7 +290,8 @@ export class SqliteStore implements Store {
     this.assertOpen();
     validateCollectionName(collection);
     const keys = Array.from(ids, normalizeRecordId);
-    return this.exclusive(() =>
+    let notice: ChangeNotice | undefined;
+    const deleted = await this.exclusive(() =>
       this.writer
         .transaction(() => {
           const row = this.w.collectionByName.get(collection);
@@ -289,11 +307,14 @@ export class SqliteStore implements Store {
           if (deleted > 0) {
             this.w.setLastSeq.run(seq);
             this.w.addCount.run(-deleted, row.cid);
+            notice = { collection, seq };
           }
           return deleted;
         })
         .immediate(),
     );
+    if (notice) this.announce(notice);
+    return deleted;
   }
 
   async countRecords(collection: string): Promise<number> {
@@ -360,11 +381,17 @@ export class SqliteStore implements Store {
     return this.exclusive(() => this.w.deleteMeta.run(key).changes > 0);
   }
 
+  watch(listener: (notice: ChangeNotice) => void): () => void {
+    this.assertOpen();
+    return this.watchers.add(listener);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.ownWrites;
-    this.queue.release();
+    this.watchers.close();
+    this.queue.release(this.watchers);
     this.reader.close();
     this.writer.close();
   }
@@ -404,6 +431,11 @@ export class SqliteStore implements Store {
     return row;
   }
 
+  /** Tells the watchers of every store on this file in this process about a committed write. */
+  private announce(notice: ChangeNotice, always = false): void {
+    this.queue.announce(notice, always);
+  }
+
   private begin(): void {
     this.writer.exec("BEGIN IMMEDIATE");
   }
@@ -430,19 +462,24 @@ export class SqliteStore implements Store {
 class WriteQueue {
   private static readonly byFile = new Map<string, WriteQueue>();
   private tail: Promise<void> = Promise.resolve();
-  private users = 0;
+  /** The watchers of every store open on the file in this process. */
+  private readonly members = new Set<ChangeWatchers>();
 
   private constructor(private readonly key: string) {}
 
-  static acquire(file: string): WriteQueue {
+  static acquire(file: string, watchers: ChangeWatchers): WriteQueue {
     const key = realpathSync(file);
     let queue = WriteQueue.byFile.get(key);
     if (!queue) {
       queue = new WriteQueue(key);
       WriteQueue.byFile.set(key, queue);
     }
-    queue.users++;
+    queue.members.add(watchers);
     return queue;
+  }
+
+  announce(notice: ChangeNotice, always: boolean): void {
+    for (const watchers of this.members) watchers.emit(notice, always);
   }
 
   run<T>(fn: () => Promise<T>): Promise<T> {
@@ -454,8 +491,52 @@ class WriteQueue {
     return result;
   }
 
-  release(): void {
-    if (--this.users === 0) WriteQueue.byFile.delete(this.key);
+  release(watchers: ChangeWatchers): void {
+    this.members.delete(watchers);
+    if (this.members.size === 0) WriteQueue.byFile.delete(this.key);
+  }
+}
+
+/** How often watchers look for writes of other processes. */
+const SQLITE_POLL_INTERVAL_MS = 1000;
+
+/** Finds commits of other connections (other processes) through PRAGMA data_version. */
+class DataVersionPoll implements NoticeSource {
+  private timer: NodeJS.Timeout | undefined;
+  private version = -1;
+
+  constructor(
+    private readonly reader: Database.Database,
+    private readonly lastSeq: Database.Statement<[], number>,
+    private readonly watchers: ChangeWatchers,
+    private readonly intervalMs: number,
+  ) {}
+
+  start(): void {
+    this.version = this.read() ?? -1;
+    this.timer = setInterval(() => {
+      const version = this.read();
+      if (version === undefined || version === this.version) return;
+      this.version = version;
+      try {
+        this.watchers.emitIfNewer(this.lastSeq.get()!);
+      } catch {
+        // the store is closing
+      }
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private read(): number | undefined {
+    try {
+      return this.reader.pragma("data_version", { simple: true }) as number;
+    } catch {
+      return undefined;
+    }
   }
 }
 
@@ -468,16 +549,18 @@ export function resolveStoreFile(location: string): string {
     return path;
   }
   if (/\.(db|sqlite|sqlite3)$/i.test(path)) {
-    mkdirSync(dirname(path), { recursive: true });
+    makePrivateDir(dirname(path));
     return path;
   }
-  mkdirSync(path, { recursive: true });
+  makePrivateDir(path);
   return join(path, STORE_FILE_NAME);
 }
 
 function openConnection(file: string): Database.Database {
   let db: Database.Database;
   try {
+    // SQLite would create the file 0644; created 0600 here, its -wal and -shm files copy that mode
+    touchPrivateFile(file);
     db = new Database(file);
   } catch (error) {
     throw mapSqliteError(error, file);
@@ -585,6 +668,7 @@ function prepareReader(db: Database.Database): ReaderStatements {
     changes: db.prepare("SELECT seq, id, body FROM records WHERE cid = ? AND seq > ? ORDER BY seq LIMIT ?"),
     latestSeq: db.prepare<[number], number>("SELECT seq FROM records WHERE cid = ? ORDER BY seq DESC LIMIT 1").pluck(),
     meta: db.prepare<[string], string>("SELECT value FROM meta WHERE key = ?").pluck(),
+    lastSeq: db.prepare<[], number>("SELECT last_seq FROM store_state WHERE id = 1").pluck(),
   };
 }
 
@@ -594,20 +678,6 @@ function toInfo(row: CollectionRow): CollectionInfo {
 
 function missingCollection(name: string, location: string): NotFoundError {
   return new NotFoundError(`collection "${name}" does not exist in ${location} (create it with createCollection)`);
-}
-
-function checkSeq(seq: unknown, what: string): number {
-  if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 0) {
-    throw new InvalidArgumentError(`${what} must be a non-negative integer sequence number, got ${JSON.stringify(seq)}`);
-  }
-  return seq;
-}
-
-function checkLimit(limit: unknown, what: string): number {
-  if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
-    throw new InvalidArgumentError(`${what} must be an integer from 1 to ${MAX_PAGE}, got ${JSON.stringify(limit)}`);
-  }
-  return limit;
 }
 
 /** Turns SQLite's errors into Trove errors that name the store file; anything else passes through. */

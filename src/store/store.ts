@@ -4,9 +4,9 @@
  * artifacts (lexical index, vector index, trained models) catch up from.
  *
  * This file is the contract only. `SqliteStore` (sqlite-store.ts) is the
- * embedded default; a PostgreSQL implementation for shared deployments can
- * follow behind the same interface, which is why every method is async and no
- * type here mentions SQLite.
+ * embedded default; `PostgresStore` (postgres-store.ts) serves shared
+ * deployments behind the same interface. One contract test suite
+ * (store-contract.test.ts) runs against both, so they cannot drift.
  *
  * Sequence numbers: every write (collection creation, record put, record
  * delete) takes the next number of one counter per store, so all writes are
@@ -20,7 +20,7 @@
  * kinds sharing the same counter; collection names that start with "_" are
  * reserved for such internal use.
  */
-import type { CollectionSchema, StoredRecord } from "../core/schema.js";
+import { keyTextProblem, type CollectionSchema, type StoredRecord } from "../core/schema.js";
 import { InvalidArgumentError } from "../core/errors.js";
 
 /** A schema after `normalizeSchema`: the id field is always present. */
@@ -116,6 +116,18 @@ export interface Change {
   record?: StoredRecord;
 }
 
+/**
+ * A hint that writes were committed: to `collection` (when known) up to
+ * sequence number `seq`. Notices may be late, coalesced or repeated; a reader
+ * always reads the changes themselves with `changesSince`.
+ */
+export interface ChangeNotice {
+  /** The collection written, or undefined when the store only knows that something changed. */
+  collection?: string;
+  /** The store's highest sequence number when the notice was sent. */
+  seq: number;
+}
+
 /** A JSON value (what `setMeta` accepts and `getMeta` returns). */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -158,6 +170,15 @@ export interface Store {
   /** Returns false if the key was not set. */
   deleteMeta(key: string): Promise<boolean>;
 
+  /**
+   * Calls `listener` after writes commit: writes of this process at once, and
+   * writes of other processes sharing the store (SQLite: another process on
+   * the same file; PostgreSQL: another node) within about the store's poll
+   * interval, or sooner where the store can push them (PostgreSQL's
+   * LISTEN/NOTIFY). Returns the function that stops the calls.
+   */
+  watch(listener: (notice: ChangeNotice) => void): () => void;
+
   /** Waits for writes in progress, then releases the store. Later calls fail. */
   close(): Promise<void>;
 }
@@ -178,17 +199,44 @@ export function validateCollectionName(name: unknown): string {
   return name;
 }
 
+
 /** Checks a metadata key: a non-empty string of at most 512 characters. */
 export function validateMetaKey(key: unknown): string {
   if (typeof key !== "string" || key.length === 0 || key.length > 512) {
     throw new InvalidArgumentError(`metadata key must be a string of 1 to 512 characters, got ${JSON.stringify(key)}`);
   }
+  const problem = keyTextProblem(key);
+  if (problem) throw new InvalidArgumentError(`metadata key ${JSON.stringify(key)} ${problem}`);
   return key;
 }
 
 /** Normalizes a record id given to a read or delete method. */
 export function normalizeRecordId(id: unknown): string {
   if (typeof id === "number" && Number.isFinite(id)) return String(id);
-  if (typeof id === "string" && id.length > 0 && id.length <= 512) return id;
+  if (typeof id === "string" && id.length > 0 && id.length <= 512) {
+    const problem = keyTextProblem(id);
+    if (problem) throw new InvalidArgumentError(`record id ${JSON.stringify(id)} ${problem}`);
+    return id;
+  }
   throw new InvalidArgumentError(`record id must be a non-empty string (at most 512 characters) or a finite number, got ${JSON.stringify(id)}`);
+}
+
+/** Page size of scans and feed reads unless given. */
+export const DEFAULT_PAGE = 1000;
+const MAX_PAGE = 100_000;
+
+/** Checks a sequence number argument (a non-negative safe integer). */
+export function checkSeq(seq: unknown, what: string): number {
+  if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 0) {
+    throw new InvalidArgumentError(`${what} must be a non-negative integer sequence number, got ${JSON.stringify(seq)}`);
+  }
+  return seq;
+}
+
+/** Checks a page size argument (1 to 100,000). */
+export function checkLimit(limit: unknown, what: string): number {
+  if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+    throw new InvalidArgumentError(`${what} must be an integer from 1 to ${MAX_PAGE}, got ${JSON.stringify(limit)}`);
+  }
+  return limit;
 }

@@ -102,7 +102,7 @@ class AnnIndexBuilder {
     this.levels = levels;
 
     const workCap = Math.max(p.efConstruction, m0 * (m0 + 1));
-    const codeBytes = p.quantization === "int8" ? count * (dim + 4) : p.quantization === "binary" ? count * binaryWords(dim) * 8 + dim * 4 : 0;
+    const codeBytes = p.quantization === "int8" ? count * (dim + 4) : p.quantization === "binary" ? count * (binaryWords(dim) * 8 + 8) + dim * 4 : 0;
     const scratchBytes = hnsw ? count * 10 + (workCap + p.efConstruction + 2) * 16 + (m0 + 2) * 16 : 0;
     const total = count * dim * 4 + (levels ? graphBytes(levels, p.m, m0) : 0) + scratchBytes + codeBytes + 64 * 1024;
     this.kernel = new AnnKernel(total);
@@ -138,6 +138,7 @@ class AnnIndexBuilder {
     const { pending, levels, kernel } = this;
     const t0 = performance.now();
     const efc = this.params.efConstruction;
+    if (this.options.signal?.aborted) throw new InterruptedError("vector index build interrupted; nothing was written");
     while (this.next < pending.length) {
       if (this.options.signal?.aborted) throw new InterruptedError("vector index build interrupted; nothing was written");
       const end = Math.min(pending.length, this.next + 256);
@@ -184,8 +185,10 @@ class AnnIndexBuilder {
       const center = centroid(kernel.heap.f32, this.floatsAt / 4, count, dim);
       const centerAt = kernel.place(center);
       const codes = kernel.heap.alloc(count * words * 8);
-      kernel.k.binarize(this.floatsAt, count, dim, centerAt, codes);
+      const corrections = kernel.heap.alloc(count * 8);
+      kernel.k.binarize(this.floatsAt, count, dim, centerAt, p.metric === "l2" ? 1 : 0, codes, corrections);
       sections.set(SECTION.binaryCodes, kernel.heap.u8.slice(codes, codes + count * words * 8));
+      sections.set(SECTION.binaryCorrections, kernel.heap.f32.slice(corrections / 4, corrections / 4 + count * 2));
       sections.set(SECTION.binaryCentroid, center);
     }
     meta.build.seconds = (performance.now() - this.started) / 1000;

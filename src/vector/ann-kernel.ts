@@ -26,7 +26,8 @@ export interface HnswKernelExports {
   relink(node: number, level: number, ids: number, n: number): void;
   normalize(vecs: number, n: number, dim: number): void;
   quantizeI8(src: number, n: number, dim: number, lower: number, alpha: number, l2: number, codes: number, corr: number): void;
-  binarize(src: number, n: number, dim: number, centroid: number, codes: number): void;
+  binarize(src: number, n: number, dim: number, centroid: number, l2: number, codes: number, corr: number): void;
+  binarizeQuery(q: number, dim: number, centroid: number, planes: number): number;
 }
 
 /** Byte offsets of the graph arrays in kernel memory. */

@@ -8,7 +8,7 @@
 import type { VectorMetric } from "./types.js";
 
 /** Kinds of space the WebAssembly kernel compares in (src/kernels/assembly/hnsw.ts). */
-export const SpaceKind = { F32_DOT: 0, F32_L2: 1, I8_DOT: 2, I8_L2: 3, BITS: 4 } as const;
+export const SpaceKind = { F32_DOT: 0, F32_L2: 1, I8_DOT: 2, I8_L2: 3, BITS_DOT: 4, BITS_L2: 5 } as const;
 export type SpaceKind = (typeof SpaceKind)[keyof typeof SpaceKind];
 
 export function floatSpace(metric: VectorMetric): SpaceKind {

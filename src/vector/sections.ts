@@ -10,6 +10,7 @@
  *   int8.codes         Uint8Array  (count x dim)      int8 codes (two's complement bytes)
  *   int8.corrections   Float32Array (count)           per-vector correction term
  *   binary.codes       Uint8Array  (count x words x 8) sign bits, 64-bit little-endian words
+ *   binary.corrections Float32Array (count x 2)       per vector: |x-c|^2 / sum|x-c|, and <x,c> - |c|^2 (l2: |x-c|^2)
  *   binary.centroid    Float32Array (dim)             the centroid subtracted before taking signs
  */
 import { CorruptIndexError } from "../core/errors.js";
@@ -23,6 +24,7 @@ export const SECTION = {
   int8Codes: "int8.codes",
   int8Corrections: "int8.corrections",
   binaryCodes: "binary.codes",
+  binaryCorrections: "binary.corrections",
   binaryCentroid: "binary.centroid",
 } as const;
 

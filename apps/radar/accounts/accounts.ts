@@ -8,9 +8,19 @@
  *   api_keys       id = public key id; reader, name, hash (SHA-256 of the key), createdAt
  *   api_key_usage  id = key id; lastUsedAt (kept apart so that recording a use can never revive a revoked key)
  *
+ *   account_claims id = "first-admin"; reader (inserted once: the first account, whichever node it signed up on)
+ *   invites        id = SHA-256 of an invite code (invites.ts)
+ *
  * Tokens and keys are never stored, only their hashes (tokens.ts); passwords
- * are salted scrypt hashes (passwords.ts). The first account created becomes
- * the admin, as does any account whose email is in `adminEmails`.
+ * are salted scrypt hashes (passwords.ts) and must pass the password policy
+ * (password-policy.ts). The first account created becomes the admin, as does
+ * any account whose email is in `adminEmails`.
+ *
+ * Sign-up is open to anyone (`signup: "open"`, the default), needs an invite
+ * from an admin (`"invite"`), or is closed (`"closed"`). On an invite-only or
+ * closed server with no account yet, the first account may still sign up
+ * (else nobody could ever invite anyone): any email when `adminEmails` is
+ * empty, else only one of those emails.
  *
  * This class knows nothing about HTTP: it returns null for failed sign-ins
  * and unknown tokens, and throws TroveErrors (INVALID_ARGUMENT naming the
@@ -21,7 +31,10 @@ import { InvalidArgumentError, NotFoundError } from "../../../src/core/errors.js
 import type { CollectionSchema, StoredRecord } from "../../../src/core/schema.js";
 import { ConflictError } from "../../../src/store/errors.js";
 import type { Store } from "../../../src/store/store.js";
-import { DEFAULT_SCRYPT, hashPassword, needsRehash, passwordProblem, verifyPassword, type ScryptParams } from "./passwords.js";
+import { TroveError } from "../../../src/core/errors.js";
+import { Invites, type InviteInfo } from "./invites.js";
+import { passwordPolicy, passwordProblem, type PasswordPolicy, type PasswordPolicyOptions } from "./password-policy.js";
+import { DEFAULT_SCRYPT, hashPassword, needsRehash, verifyPassword, type ScryptParams } from "./passwords.js";
 import { apiKeyId, newApiKey, newId, newSecret, sameDigest, sha256Hex } from "./tokens.js";
 
 export type Role = "reader" | "admin";
@@ -51,8 +64,24 @@ export interface AccountsOptions {
   adminEmails?: readonly string[];
   /** API keys a reader may hold at once (default 25). */
   maxKeysPerReader?: number;
+  /** Who may create an account: anyone ("open", default), holders of an invite ("invite"), nobody ("closed"). */
+  signup?: SignupMode;
+  /** Minimum length and extra blocklist of the password policy. */
+  password?: PasswordPolicyOptions;
+  /** How long an invite stays valid (default 14 days). */
+  inviteTtlMs?: number;
   /** Clock, for tests (epoch ms). */
   now?: () => number;
+}
+
+export type SignupMode = "open" | "invite" | "closed";
+
+/** Sign-up is closed on this server (the HTTP layer answers 403). */
+export class SignUpClosedError extends TroveError {
+  constructor() {
+    super("INVALID_ARGUMENT", "sign-up is closed on this server; ask an admin for an account");
+    this.name = "SignUpClosedError";
+  }
 }
 
 /** Bad input to an account operation; `field` names it (`email`, `password`, `name`). */
@@ -72,6 +101,7 @@ export const ACCOUNT_COLLECTIONS = {
   sessions: "sessions",
   apiKeys: "api_keys",
   apiKeyUsage: "api_key_usage",
+  claims: "account_claims",
 } as const;
 
 const SCHEMAS: Record<string, CollectionSchema> = {
@@ -91,6 +121,7 @@ const SCHEMAS: Record<string, CollectionSchema> = {
     },
   },
   [ACCOUNT_COLLECTIONS.apiKeyUsage]: { fields: { lastUsedAt: { type: "date", required: true } } },
+  [ACCOUNT_COLLECTIONS.claims]: { fields: { reader: { type: "keyword", required: true } } },
 };
 
 /** Creates `name` with `schema` unless it exists. */
@@ -129,6 +160,9 @@ export class Accounts {
   private readonly adminEmails: ReadonlySet<string>;
   private readonly maxKeys: number;
   private readonly now: () => number;
+  readonly signupMode: SignupMode;
+  private readonly policy: PasswordPolicy;
+  private readonly inviteTtlMs: number;
   /** Sign-ups run one at a time, so "the first account" and email claims cannot race. */
   private signupQueue: Promise<unknown> = Promise.resolve();
   /** A hash to verify against when the email is unknown, so a failed sign-in takes as long either way. */
@@ -136,6 +170,7 @@ export class Accounts {
 
   private constructor(
     readonly store: Store,
+    readonly invites: Invites,
     options: AccountsOptions,
   ) {
     this.sessionTtlMs = options.sessionTtlMs ?? 30 * DAY_MS;
@@ -143,12 +178,16 @@ export class Accounts {
     this.adminEmails = new Set((options.adminEmails ?? []).map((e) => e.trim().toLowerCase()));
     this.maxKeys = options.maxKeysPerReader ?? 25;
     this.now = options.now ?? Date.now;
+    this.signupMode = options.signup ?? "open";
+    if (!["open", "invite", "closed"].includes(this.signupMode)) throw new InvalidArgumentError(`signup must be open, invite or closed, got ${JSON.stringify(options.signup)}`);
+    this.policy = passwordPolicy(options.password);
+    this.inviteTtlMs = options.inviteTtlMs ?? 14 * DAY_MS;
   }
 
   /** Opens (creating if needed) the account collections of `store` and removes expired sessions. */
   static async open(store: Store, options: AccountsOptions = {}): Promise<Accounts> {
     for (const [name, schema] of Object.entries(SCHEMAS)) await ensureCollection(store, name, schema);
-    const accounts = new Accounts(store, options);
+    const accounts = new Accounts(store, await Invites.open(store, options.now), options);
     await accounts.removeExpiredSessions();
     return accounts;
   }
@@ -165,22 +204,41 @@ export class Accounts {
   // readers
 
   /**
-   * Creates a reader. Throws AccountInputError for a malformed email or a weak
-   * password, ConflictError when the email is taken.
+   * Creates a reader. Throws AccountInputError for a malformed email, a weak
+   * password or a missing or unusable invite (field "invite"),
+   * SignUpClosedError when sign-up is closed, ConflictError when the email is
+   * taken.
    */
-  signUp(email: string, password: string): Promise<Reader> {
-    const run = this.signupQueue.then(() => this.signUpNow(email, password));
+  async signUp(rawEmail: string, password: string, options: { invite?: string } = {}): Promise<Reader> {
+    const email = normalizeEmail(rawEmail);
+    const problem = passwordProblem(password, email, this.policy);
+    if (problem) throw new AccountInputError("password", problem);
+    const invite = await this.admission(email, options.invite);
+    // the expensive hash runs outside the queue, so a burst of sign-ups does not wait on each other's scrypt
+    const passwordHash = await hashPassword(password, this.scryptParams);
+    const run = this.signupQueue.then(() => this.createReader(email, passwordHash, invite));
     this.signupQueue = run.catch(() => undefined);
     return run;
   }
 
-  private async signUpNow(rawEmail: string, password: string): Promise<Reader> {
-    const email = normalizeEmail(rawEmail);
-    const problem = passwordProblem(password, email);
-    if (problem) throw new AccountInputError("password", problem);
-    const passwordHash = await hashPassword(password, this.scryptParams);
-    const first = (await this.store.countRecords(ACCOUNT_COLLECTIONS.readers)) === 0;
-    const reader: Reader = { id: newId(8), email, role: first || this.adminEmails.has(email) ? "admin" : "reader", createdAt: this.iso() };
+  /** Checks that `email` may sign up now; returns the invite code to use up, if one is needed. */
+  private async admission(email: string, invite: string | undefined): Promise<string | undefined> {
+    if (this.signupMode === "open") return undefined;
+    const noAccounts = (await this.store.countRecords(ACCOUNT_COLLECTIONS.readers)) === 0;
+    if (noAccounts && (this.adminEmails.size === 0 || this.adminEmails.has(email))) return undefined;
+    if (this.signupMode === "closed") throw new SignUpClosedError();
+    if (invite === undefined || invite === "") throw new AccountInputError("invite", "sign-up on this server needs an invite; ask an admin for one");
+    const problem = await this.invites.check(invite, email);
+    if (problem === "unknown") throw new AccountInputError("invite", "is not a valid invite (mistyped, already used or revoked)");
+    if (problem === "expired") throw new AccountInputError("invite", "has expired; ask an admin for a new one");
+    if (problem === "other-email") throw new AccountInputError("invite", "was made for another email address");
+    return invite;
+  }
+
+  private async createReader(email: string, passwordHash: string, invite: string | undefined): Promise<Reader> {
+    const id = newId(8);
+    const first = (await this.store.countRecords(ACCOUNT_COLLECTIONS.readers)) === 0 && (await this.claimFirstAdmin(id));
+    const reader: Reader = { id, email, role: first || this.adminEmails.has(email) ? "admin" : "reader", createdAt: this.iso() };
     try {
       await this.store.putRecords(ACCOUNT_COLLECTIONS.emails, [{ id: email, reader: reader.id }], { mode: "insert" });
     } catch (error) {
@@ -188,12 +246,35 @@ export class Accounts {
       throw error;
     }
     try {
+      if (invite !== undefined && !(await this.invites.use(invite))) {
+        throw new AccountInputError("invite", "was used by someone else a moment ago; ask an admin for another");
+      }
       await this.store.putRecords(ACCOUNT_COLLECTIONS.readers, [{ ...reader, passwordHash }], { mode: "insert" });
     } catch (error) {
       await this.store.deleteRecords(ACCOUNT_COLLECTIONS.emails, [email]);
       throw error;
     }
     return reader;
+  }
+
+  /**
+   * True for exactly one caller ever: the first account's claim is an insert
+   * that a second node's racing sign-up cannot repeat.
+   */
+  private async claimFirstAdmin(readerId: string): Promise<boolean> {
+    try {
+      await this.store.putRecords(ACCOUNT_COLLECTIONS.claims, [{ id: "first-admin", reader: readerId }], { mode: "insert" });
+      return true;
+    } catch (error) {
+      if (error instanceof ConflictError) return false;
+      throw error;
+    }
+  }
+
+  /** Creates an invite (admins): the code is in the result only. */
+  createInvite(createdBy: string, options: { email?: string } = {}): Promise<InviteInfo & { code: string }> {
+    const email = options.email !== undefined && options.email !== "" ? normalizeEmail(options.email) : undefined;
+    return this.invites.create(createdBy, { email, ttlMs: this.inviteTtlMs });
   }
 
   async getReader(id: string): Promise<Reader | undefined> {

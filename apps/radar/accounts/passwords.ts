@@ -71,20 +71,3 @@ export function needsRehash(stored: string, params: ScryptParams = DEFAULT_SCRYP
   const parsed = parseHash(stored);
   return !parsed || parsed.params.N < params.N || parsed.params.r < params.r || parsed.params.p < params.p;
 }
-
-export const MIN_PASSWORD_LENGTH = 10;
-export const MAX_PASSWORD_LENGTH = 200;
-
-/**
- * Password rules, after NIST SP 800-63B: a length range, no composition
- * rules; refuse a password equal to the email or made of one repeated
- * character. Returns the problem, or null when the password is acceptable.
- */
-export function passwordProblem(password: string, email: string): string | null {
-  const length = [...password.normalize("NFC")].length;
-  if (length < MIN_PASSWORD_LENGTH) return `must be at least ${MIN_PASSWORD_LENGTH} characters long`;
-  if (length > MAX_PASSWORD_LENGTH) return `must be at most ${MAX_PASSWORD_LENGTH} characters long`;
-  if (password.trim().toLowerCase() === email.trim().toLowerCase()) return "must not be the email address";
-  if (new Set(password).size === 1) return "must not be one character repeated";
-  return null;
-}

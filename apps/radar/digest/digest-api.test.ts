@@ -37,6 +37,8 @@ interface Res {
 async function call(base: string, method: string, path: string, options: { cookie?: string; key?: string; body?: unknown } = {}): Promise<Res> {
   const headers: Record<string, string> = {};
   if (options.cookie) headers.cookie = options.cookie;
+  // as a browser does on writes: the page's origin (the server checks it on cookie-authenticated writes)
+  headers.origin = base;
   if (options.key) headers.authorization = `Bearer ${options.key}`;
   if (options.body !== undefined) headers["content-type"] = "application/json";
   const response = await fetch(`${base}${path}`, { method, headers, body: options.body !== undefined ? JSON.stringify(options.body) : undefined });

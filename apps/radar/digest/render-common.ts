@@ -1,5 +1,5 @@
 /** What the digest's renderers (HTML, Markdown, RSS) share: titles, safe links, topic labels. */
-import type { Paper } from "../papers.js";
+import { httpUrl, type Paper } from "../papers.js";
 import type { Digest, DigestItem } from "./digest-types.js";
 
 const NEW_ARXIV_ID = /^\d{4}\.\d{4,5}$/;
@@ -21,8 +21,8 @@ export function digestSpan(digest: Pick<Digest, "from" | "to">): string {
  * id, else undefined.
  */
 export function paperUrl(paper: Pick<Paper, "id" | "links">): string | undefined {
-  const abs = paper.links?.abs;
-  if (typeof abs === "string" && /^https?:\/\/[^\s]+$/i.test(abs)) return abs;
+  const abs = httpUrl(paper.links?.abs);
+  if (abs !== undefined && !/\s/.test(abs)) return abs;
   if (NEW_ARXIV_ID.test(paper.id) || OLD_ARXIV_ID.test(paper.id)) return `https://arxiv.org/abs/${paper.id}`;
   return undefined;
 }

@@ -6,11 +6,19 @@
  *
  * The XML is written by fast-xml-parser's XMLBuilder, already a dependency,
  * which escapes text and attribute values (& < > " '); characters XML 1.0
- * forbids (most C0 controls, lone surrogates) are removed first. The `feed`
+ * forbids (most C0 controls, lone surrogates) are removed first.
+ *
+ * Descriptions hold HTML (RSS 2.0: "entity-encoded HTML is allowed", and
+ * readers render them as HTML): a reader undoes the XML escaping, then
+ * renders what is left as HTML. So the description's text is HTML-escaped
+ * first and XML-escaped on top; escaped once, a summary mentioning
+ * `<script>` would reach the reader as markup. Titles and categories are
+ * plain text, escaped once. The `feed`
  * package would do the same job through one more dependency (xml-js) and
  * offers nothing an RSS of ten items needs.
  */
 import { XMLBuilder } from "fast-xml-parser";
+import { escapeHtml } from "../search/highlight.js";
 import type { Digest } from "./digest-types.js";
 import { digestSpan, digestTitle, paperUrl, topicLine } from "./render-common.js";
 
@@ -42,7 +50,7 @@ export function renderDigestRss(digest: Digest, options: RssOptions = {}): strin
     const out: Record<string, unknown> = {
       title: xmlSafe(item.paper.title),
       ...(url ? { link: url } : {}),
-      description: xmlSafe(description.join(" ")),
+      description: xmlSafe(escapeHtml(description.join(" "))),
       guid: { "#text": xmlSafe(`paper-radar:${digest.week}:${item.paper.id}`), "@_isPermaLink": "false" },
       category: (item.paper.categories ?? []).map(xmlSafe),
     };
@@ -53,7 +61,7 @@ export function renderDigestRss(digest: Digest, options: RssOptions = {}): strin
   const channel: Record<string, unknown> = {
     title: xmlSafe(digestTitle(digest)),
     link: options.link ?? "https://arxiv.org/",
-    description: xmlSafe(`${digestSpan(digest)}. ${digest.takeaway}`),
+    description: xmlSafe(escapeHtml(`${digestSpan(digest)}. ${digest.takeaway}`)),
     language: "en",
     lastBuildDate: new Date(options.now ?? Date.now()).toUTCString(),
     generator: "Trove Paper Radar",

@@ -69,6 +69,29 @@ test("Markdown: title, takeaway, one numbered section per paper, syntax in paper
   assert.equal(escapeMarkdown("# not a heading"), "\\# not a heading");
 });
 
+/** What a feed reader shows for an RSS description: the XML-decoded value, rendered as HTML (here: its text, and the elements it would create). */
+function renderedAsHtml(html: string): { text: string; elements: string[] } {
+  const elements = [...html.matchAll(/<([a-zA-Z][a-zA-Z0-9]*)/g)].map((m) => m[1]);
+  const text = html.replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+  return { text, elements };
+}
+
+test("RSS: descriptions are HTML as readers expect; parsed and rendered, hostile text shows as text and creates no element", () => {
+  const xml = renderDigestRss(digest(), { link: "http://localhost:8080/", now: Date.UTC(2026, 6, 6) });
+  assert.equal(XMLValidator.validate(xml), true);
+  // a real XML parse, entities decoded, as a feed reader does
+  const doc = new XMLParser({ ignoreAttributes: false, processEntities: true, htmlEntities: false, isArray: (name) => name === "item" }).parse(xml);
+  const channel = doc.rss.channel;
+  const first = renderedAsHtml(String(channel.item[0].description));
+  assert.deepEqual(first.elements, [], "no <script>, <img> or any other element reaches the reader");
+  assert.ok(first.text.includes(HOSTILE), "the reader shows the summary's text as written");
+  const takeaway = renderedAsHtml(String(channel.description));
+  assert.deepEqual(takeaway.elements, []);
+  assert.ok(takeaway.text.includes("dense retrieval <b>&</b> hard negatives"));
+  assert.ok(xml.includes("&amp;lt;script&amp;gt;"), "HTML-escaped, then XML-escaped");
+  assert.equal(channel.item[0].title, HOSTILE, "titles are plain text: escaped once, they parse back to the text");
+});
+
 test("RSS: valid XML that parses back to the digest's items", () => {
   const xml = renderDigestRss(digest(), { link: "http://localhost:8080/", now: Date.UTC(2026, 6, 6) });
   assert.equal(XMLValidator.validate(xml), true);
@@ -76,7 +99,7 @@ test("RSS: valid XML that parses back to the digest's items", () => {
   assert.equal(doc.rss["@_version"], "2.0");
   const channel = doc.rss.channel;
   assert.match(channel.title, /2026-W27/);
-  assert.ok(String(channel.description).includes("dense retrieval <b>&</b>"), "takeaway round-trips through escaping");
+  assert.ok(String(channel.description).includes("dense retrieval &lt;b&gt;&amp;&lt;/b&gt;"), "the takeaway is HTML-escaped text inside the XML");
   assert.equal(channel.item.length, 2);
   assert.equal(channel.item[0].title, HOSTILE);
   assert.equal(channel.item[0].link, "https://arxiv.org/abs/2606.00001");

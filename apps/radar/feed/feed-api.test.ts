@@ -49,6 +49,8 @@ async function call(method: string, path: string, cookie?: string, body?: unknow
   const headers: Record<string, string> = {};
   if (body !== undefined) headers["content-type"] = "application/json";
   if (cookie) headers.cookie = cookie;
+  // as a browser does on writes: the page's origin (the server checks it on cookie-authenticated writes)
+  headers.origin = server.url;
   const response = await fetch(`${server.url}${path}`, { method, headers, body: body !== undefined ? JSON.stringify(body) : undefined });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };

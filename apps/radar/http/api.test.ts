@@ -101,7 +101,8 @@ interface Res {
 }
 
 async function call(method: string, path: string, options: { body?: unknown; cookie?: string; key?: string; headers?: Record<string, string>; raw?: string } = {}): Promise<Res> {
-  const headers: Record<string, string> = { ...options.headers };
+  // as a browser does: the page's origin (the server checks it on cookie-authenticated writes); a test may override it
+  const headers: Record<string, string> = { origin: server.url, ...options.headers };
   if (options.body !== undefined) headers["content-type"] = "application/json";
   if (options.cookie) headers.cookie = options.cookie;
   if (options.key) headers.authorization = `Bearer ${options.key}`;
@@ -167,8 +168,8 @@ describe("OpenAPI document", () => {
     assert.equal(typeof doc.info.title, "string");
     assert.equal(typeof doc.info.version, "string");
     const expected: Array<[string, string, number[]]> = [
-      ["/api/auth/signup", "post", [201, 400, 409]],
-      ["/api/auth/signin", "post", [200, 400, 401]],
+      ["/api/auth/signup", "post", [201, 400, 403, 409, 429]],
+      ["/api/auth/signin", "post", [200, 400, 401, 429]],
       ["/api/auth/signout", "post", [204]],
       ["/api/me", "get", [200, 401]],
       ["/api/keys", "post", [201, 400, 401, 403]],
@@ -187,6 +188,9 @@ describe("OpenAPI document", () => {
       ["/api/admin/pins", "post", [201, 400, 401, 403, 404, 409]],
       ["/api/admin/pins", "get", [200, 401, 403]],
       ["/api/admin/pins/{paperId}", "delete", [204, 401, 403, 404]],
+      ["/api/admin/invites", "post", [201, 400, 401, 403]],
+      ["/api/admin/invites", "get", [200, 401, 403]],
+      ["/api/admin/invites/{id}", "delete", [204, 401, 403, 404]],
       ["/api/feed", "get", [200, 400, 401]],
       ["/api/trending", "get", [200, 400]],
       ["/api/digest", "get", [200, 400, 401]],

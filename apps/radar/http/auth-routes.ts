@@ -7,8 +7,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { TroveError } from "../../../src/core/errors.js";
 import { errorResponses, jsonBody, jsonResponse, signedIn } from "../../../src/server/openapi.js";
 import { paginate, paginationQuery, pageSchema } from "../../../src/server/pagination.js";
-import { HttpError, badRequest, forbidden, notFound, unauthenticated } from "../../../src/server/problem.js";
-import { AccountInputError } from "../accounts/accounts.js";
+import { clientOf } from "../../../src/server/client-info.js";
+import { HttpError, badRequest, forbidden, notFound, tooManyRequests, unauthenticated } from "../../../src/server/problem.js";
+import { AccountInputError, SignUpClosedError } from "../accounts/accounts.js";
 import { clearSessionCookie, currentReader, requireReader, requireSession, setSessionCookie } from "./authorization.js";
 import {
   apiKeySchema,
@@ -27,12 +28,13 @@ const TAG = ["accounts"];
 /** Account errors as 400 naming `body.<field>`. */
 function bodyError(error: unknown): unknown {
   if (error instanceof AccountInputError) return badRequest(`body.${error.field}`, error.message.slice(error.field.length + 2));
+  if (error instanceof SignUpClosedError) return forbidden(error.message);
   if (error instanceof TroveError && error.code === "CONFLICT") return new HttpError(409, "CONFLICT", `body.email: ${error.message}`, "body.email");
   return error;
 }
 
 export function registerAuthRoutes(router: RadarRouter, services: RadarServices): void {
-  const { accounts } = services;
+  const { accounts, limits } = services;
 
   router.openapi(
     createRoute({
@@ -40,16 +42,18 @@ export function registerAuthRoutes(router: RadarRouter, services: RadarServices)
       path: "/api/auth/signup",
       tags: TAG,
       summary: "Create an account and sign in",
-      description: "The first account becomes the admin. Sets the session cookie.",
+      description:
+        "The first account becomes the admin. Sets the session cookie. On an invite-only server, `invite` must hold a valid invite code (403 when sign-up is closed). Sign-ups per client address are limited (429 with Retry-After).",
       request: { body: jsonBody(signUpBody) },
-      responses: { 201: jsonResponse("the new reader and session", sessionSchema), ...errorResponses(400, 403, 409, 413, 415) },
+      responses: { 201: jsonResponse("the new reader and session", sessionSchema), ...errorResponses(400, 403, 409, 413, 415, 429) },
     }),
     async (c) => {
-      if (!services.allowSignup) throw forbidden("sign-up is closed on this server");
-      const { email, password } = c.req.valid("json");
+      const { email, password, invite } = c.req.valid("json");
+      const byAddress = limits.signUpByAddress.hit(clientOf(c).address);
+      if (!byAddress.allowed) throw tooManyRequests("too many sign-ups from your address", byAddress.retryAfterSeconds);
       let reader;
       try {
-        reader = await accounts.signUp(email, password);
+        reader = await accounts.signUp(email, password, { invite });
       } catch (error) {
         throw bodyError(error);
       }
@@ -65,14 +69,23 @@ export function registerAuthRoutes(router: RadarRouter, services: RadarServices)
       path: "/api/auth/signin",
       tags: TAG,
       summary: "Sign in with email and password",
-      description: "Sets the session cookie.",
+      description:
+        "Sets the session cookie. Attempts per client address, and failed attempts per account (across every node), are limited: beyond them the answer is 429 with Retry-After, even for the right password.",
       request: { body: jsonBody(signInBody) },
-      responses: { 200: jsonResponse("the reader and session", sessionSchema), ...errorResponses(400, 401, 413, 415) },
+      responses: { 200: jsonResponse("the reader and session", sessionSchema), ...errorResponses(400, 401, 413, 415, 429) },
     }),
     async (c) => {
       const { email, password } = c.req.valid("json");
+      const byAddress = limits.signInByAddress.hit(clientOf(c).address);
+      if (!byAddress.allowed) throw tooManyRequests("too many sign-in attempts from your address", byAddress.retryAfterSeconds);
+      const byAccount = await limits.failuresByAccount.check(email);
+      if (!byAccount.allowed) throw tooManyRequests("too many failed sign-ins for this account", byAccount.retryAfterSeconds);
       const reader = await accounts.signIn(email, password);
-      if (!reader) throw unauthenticated("email or password is wrong");
+      if (!reader) {
+        await limits.failuresByAccount.recordFailure(email);
+        throw unauthenticated("email or password is wrong");
+      }
+      await limits.failuresByAccount.clear(email);
       const session = await accounts.createSession(reader.id);
       setSessionCookie(c, session.token, accounts.sessionTtl, services.cookie);
       return c.json({ reader, expiresAt: session.expiresAt }, 200);

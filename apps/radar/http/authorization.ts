@@ -6,10 +6,19 @@
  * `requireReader`, `requireSession` or `requireAdmin`, and `assertOwner`
  * keeps each reader to their own data: another reader's record answers 404,
  * exactly as a missing one, so ids of others' data reveal nothing.
+ *
+ * Writes that a browser could be tricked into sending (POST, PUT, PATCH,
+ * DELETE carrying the session cookie, and sign-in/sign-up themselves) must
+ * come from a page of this site: the Origin check (src/server/same-origin.ts)
+ * answers 403 otherwise. SameSite=Lax cookies already stop most cross-site
+ * writes; the check also covers browsers and setups where they do not.
+ * API-key requests are not affected (a browser never adds the key itself).
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { clientOf } from "../../../src/server/client-info.js";
 import { forbidden, notFound, unauthenticated } from "../../../src/server/problem.js";
+import { crossOriginProblem, isSafeMethod } from "../../../src/server/same-origin.js";
 import type { Accounts, Reader } from "../accounts/accounts.js";
 
 export const SESSION_COOKIE = "radar_session";
@@ -22,8 +31,16 @@ export interface AuthVariables {
 
 export type RadarEnv = { Variables: AuthVariables };
 
-/** Resolves the caller from an API key or the session cookie and stores it in the context. */
-export function authenticate(accounts: Accounts, cookieName = SESSION_COOKIE): MiddlewareHandler<RadarEnv> {
+export interface AuthenticateOptions {
+  cookieName?: string;
+  /** Origins besides the server's own whose pages may write with the session cookie (e.g. "https://radar.example.org" behind a proxy that rewrites Host). */
+  allowedOrigins?: readonly string[];
+}
+
+/** Resolves the caller from an API key or the session cookie and stores it in the context; refuses cross-site writes. */
+export function authenticate(accounts: Accounts, options: AuthenticateOptions = {}): MiddlewareHandler<RadarEnv> {
+  const cookieName = options.cookieName ?? SESSION_COOKIE;
+  const allowed = options.allowedOrigins ?? [];
   return async (c, next) => {
     c.set("reader", null);
     c.set("authMethod", null);
@@ -38,6 +55,12 @@ export function authenticate(accounts: Accounts, cookieName = SESSION_COOKIE): M
       c.set("authMethod", "apiKey");
     } else {
       const token = getCookie(c, cookieName);
+      const unsafe = !isSafeMethod(c.req.method);
+      // a browser sends the cookie with any write; sign-in and sign-up (login CSRF) are checked when a browser names its origin
+      if (unsafe && (token !== undefined || (c.req.path.startsWith("/api/auth/") && c.req.header("origin") !== undefined))) {
+        const problem = crossOriginProblem(c, allowed);
+        if (problem) throw forbidden(`cross-site request refused: ${problem}`);
+      }
       if (token) {
         const reader = await accounts.resolveSession(token);
         if (reader) {
@@ -85,7 +108,7 @@ export function assertOwner(reader: Reader, ownerId: unknown, what: string): voi
 
 export interface CookieOptions {
   cookieName?: string;
-  /** Add the Secure attribute (default: when the request came over https). */
+  /** Add the Secure attribute (default: when the client's connection is https, to us or to a trusted proxy). */
   secure?: boolean;
 }
 
@@ -96,7 +119,7 @@ export function setSessionCookie(c: Context, token: string, maxAgeMs: number, op
     sameSite: "Lax",
     path: "/",
     maxAge: Math.floor(maxAgeMs / 1000),
-    secure: options.secure ?? new URL(c.req.url).protocol === "https:",
+    secure: options.secure ?? clientOf(c).secure,
   });
 }
 

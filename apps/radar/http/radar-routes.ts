@@ -18,7 +18,7 @@ import { registerTrendingRoutes } from "./trending-routes.js";
 export function radarRoutes(services: RadarServices): RadarRouter {
   const router = createRouter<RadarEnv>();
   registerAuthSchemes(router, SESSION_COOKIE);
-  router.use("/api/*", authenticate(services.accounts, SESSION_COOKIE));
+  router.use("/api/*", authenticate(services.accounts, { cookieName: SESSION_COOKIE, allowedOrigins: services.allowedOrigins }));
   registerAuthRoutes(router, services);
   registerPaperRoutes(router, services);
   registerReaderRoutes(router, services);

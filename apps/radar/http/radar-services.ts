@@ -4,7 +4,9 @@
  * routes only translate HTTP to calls on these and back.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { RateLimiter } from "../../../src/server/rate-limiter.js";
 import type { Accounts } from "../accounts/accounts.js";
+import type { SignInThrottle } from "../accounts/sign-in-throttle.js";
 import type { DigestBuilder } from "../digest/digest-builder.js";
 import type { DigestMailer } from "../digest/digest-mailer.js";
 import type { FeedService } from "../feed/feed-service.js";
@@ -27,8 +29,17 @@ export interface RadarServices {
   /** The weekly digest: the builder, and the mailer when SMTP is configured. */
   digest: { builder: DigestBuilder; mailer?: DigestMailer };
   cookie: CookieOptions;
-  /** Whether anyone may sign up (default true). */
-  allowSignup: boolean;
+  /** Origins besides the server's own whose pages may write with the session cookie. */
+  allowedOrigins: readonly string[];
+  /** Limits on sign-in and sign-up attempts (see radar-server.ts for the defaults). */
+  limits: {
+    /** Sign-in attempts per client address (this node). */
+    signInByAddress: RateLimiter;
+    /** Sign-up attempts per client address (this node). */
+    signUpByAddress: RateLimiter;
+    /** Failed sign-ins per account (every node: kept in the store). */
+    failuresByAccount: SignInThrottle;
+  };
 }
 
 export type RadarRouter = OpenAPIHono<RadarEnv>;

@@ -6,7 +6,7 @@
 import { z } from "@hono/zod-openapi";
 import type { StoredRecord } from "../../../src/core/schema.js";
 import { isoDay, queryList } from "../../../src/server/validation.js";
-import { MAX_PASSWORD_LENGTH } from "../accounts/passwords.js";
+import { MAX_PASSWORD_LENGTH } from "../accounts/password-policy.js";
 import { FEEDBACK_KINDS } from "../feedback/feedback.js";
 import { ARXIV_CATEGORY, MAX_TOPICS, TOPIC_KINDS, TOPIC_LEVELS, topicKey } from "../topics/topics.js";
 
@@ -35,9 +35,12 @@ export const meSchema = readerSchema.extend({ authMethod: z.enum(["session", "ap
 export const signUpBody = z
   .strictObject({
     email: z.string().max(254).openapi({ example: "reader@example.org" }),
-    password: z.string().max(MAX_PASSWORD_LENGTH * 4).openapi({ description: "10 to 200 characters; not the email; not one character repeated" }),
+    password: z.string().max(MAX_PASSWORD_LENGTH * 4).openapi({
+      description: "10 to 200 characters (the server may ask for more); not a common password, a sequence, a repeated pattern, or the email",
+    }),
+    invite: z.string().max(200).optional().openapi({ description: "an invite code, on servers where sign-up is invite-only" }),
   })
-  .openapi("Credentials");
+  .openapi("SignUp");
 
 export const signInBody = z.strictObject({
   email: z.string().min(1, { error: "is required" }).max(254),
@@ -194,3 +197,26 @@ export type PaperJson = z.infer<typeof paperSchema>;
 export function asPaper(record: StoredRecord): PaperJson {
   return record as unknown as PaperJson;
 }
+
+export const inviteBody = z
+  .strictObject({ email: z.string().max(254).optional().openapi({ description: "only this email may use the invite" }) })
+  .openapi("InviteInput");
+
+export const inviteSchema = z
+  .object({
+    id: z.string(),
+    email: z.string().nullable(),
+    createdBy: z.string(),
+    createdAt: z.string().openapi({ format: "date-time" }),
+    expiresAt: z.string().openapi({ format: "date-time" }),
+  })
+  .openapi("Invite");
+
+export const createdInviteSchema = inviteSchema
+  .extend({
+    code: z.string().openapi({ description: "the invite code, shown once" }),
+    link: z.string().openapi({ description: "the sign-up page with the code filled in" }),
+  })
+  .openapi("CreatedInvite");
+
+export const inviteIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });

@@ -21,6 +21,7 @@ import { TroveError } from "../../../src/core/errors.js";
 import type { Collection } from "../../../src/engine/collection.js";
 import type { QueryNode } from "../../../src/lexical/query-ast.js";
 import { parseQuery } from "../../../src/lexical/query-parser.js";
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from "../../../src/lexical/query-limits.js";
 import type { Analyzer } from "../../../src/text/analyzer.js";
 import { StandardTokenizer } from "../../../src/text/standard-tokenizer.js";
 import { badRequest, notFound } from "../../../src/server/problem.js";
@@ -54,6 +55,8 @@ export interface PaperSearchOptions {
   relatedAbstractTerms?: number;
   /** Characters of an abstract snippet (default 300). */
   snippetChars?: number;
+  /** Query cost limits (default DEFAULT_QUERY_LIMITS: 1024 clauses, 32 prefixes): an over-limit query is a 400 naming the limit. */
+  limits?: QueryLimits;
 }
 
 /** The engine's largest k. */
@@ -63,6 +66,7 @@ export class PaperSearch {
   readonly order: DateOrder;
   private readonly f: Required<NonNullable<PaperSearchOptions["fields"]>>;
   private readonly relatedTerms: number;
+  private readonly limits: QueryLimits;
   private readonly snippetChars: number;
   private readonly tokenizer = new StandardTokenizer();
 
@@ -74,6 +78,7 @@ export class PaperSearch {
     this.order = new DateOrder(papers.store, papers.name, this.f.date);
     this.relatedTerms = options.relatedAbstractTerms ?? 20;
     this.snippetChars = options.snippetChars ?? 300;
+    this.limits = options.limits ?? DEFAULT_QUERY_LIMITS;
   }
 
   private analyzerOf(field: string): Analyzer {
@@ -95,7 +100,7 @@ export class PaperSearch {
   /** Parses the query text; 400 naming `query.q` when it is not valid. */
   parse(q: string): QueryNode {
     try {
-      return parseQuery(q);
+      return parseQuery(q, { limits: this.limits });
     } catch (error) {
       throw asQueryError(error);
     }

@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { createApp } from "../../../src/server/app.js";
 import { findPublicDir, isPagePath, mountWebApp, PAGE_ROUTES } from "./web-app.js";
 
@@ -91,4 +92,15 @@ test("the client never assigns HTML strings (no innerHTML, outerHTML, insertAdja
     const source = readFileSync(file, "utf8");
     assert.doesNotMatch(source, /\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write/, file);
   }
+});
+
+test("paper links become hrefs only when they are http(s) URLs (javascript:, data:, relative and broken ones never do)", async () => {
+  const { httpHref } = (await import(pathToFileURL(join(publicDir, "js", "links.js")).href)) as { httpHref: (url: unknown) => string | undefined };
+  assert.equal(httpHref("https://arxiv.org/abs/2503.12855"), "https://arxiv.org/abs/2503.12855");
+  assert.equal(httpHref(" http://example.org/a b "), "http://example.org/a%20b");
+  for (const bad of ["javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "vbscript:x", "//evil.example/x", "/relative", "https://", "", undefined, 42]) {
+    assert.equal(httpHref(bad), undefined, String(bad));
+  }
+  const page = readFileSync(join(publicDir, "js", "pages", "paper.js"), "utf8");
+  assert.ok(!/href: (links\.|paper\.doi)/.test(page), "paper.js passes every stored link through httpHref");
 });

@@ -13,6 +13,10 @@ import { openStore } from "../../store/open-store.js";
 import { ConflictError } from "../../store/errors.js";
 import type { Store } from "../../store/store.js";
 import { formatTable, parseNumberOption, printJson } from "../output.js";
+import { embedCollection } from "../../engine/collection-embedder.js";
+import { encoderSpecFromLocation } from "../../encoders/encoder-location.js";
+import { InterruptSignal } from "../../core/interrupt.js";
+import { Progress } from "../../core/progress.js";
 
 const DATA_OPTION = ["--data <dir>", "store and index directory (or a postgres:// URL later)", ".trove/data"] as const;
 
@@ -52,6 +56,7 @@ export function registerCollectionCommands(program: Command): void {
     .option(...DATA_OPTION)
     .action(async (name: string, file: string, opts: { data: string }) => {
       await withStore(opts.data, async (store) => {
+        const c = await Collection.open(store, name, join(opts.data, "indexes"), { quiet: true });
         const lines: number[] = [];
         async function* records() {
           for await (const { record, lineNumber } of readJsonLines(file)) {
@@ -61,14 +66,15 @@ export function registerCollectionCommands(program: Command): void {
         }
         let result;
         try {
-          result = await store.putRecords(name, records());
+          // through the collection: vector fields with an encoder are embedded, the index catches up
+          result = await c.put(records());
         } catch (error) {
+          await c.close();
           if ((error instanceof InvalidRecordError || error instanceof ConflictError) && error.recordNumber !== undefined) {
             throw new InvalidFileError(file, error.message.replace(/^record \d+, /, ""), lines[error.recordNumber - 1]);
           }
           throw error;
         }
-        const c = await Collection.open(store, name, join(opts.data, "indexes"));
         process.stdout.write(`${result.inserted} inserted, ${result.updated} updated; ${c.index.documentCount} searchable\n`);
         await c.close();
       });
@@ -96,6 +102,39 @@ export function registerCollectionCommands(program: Command): void {
             )}\n`,
           );
         } finally {
+          await c.close();
+        }
+      });
+    });
+
+  collection
+    .command("embed <name>")
+    .description("fill a vector field from the records' text: with --encoder, the field's own encoder, or Trove's own encoder trained on the collection first")
+    .requiredOption("--field <name>", "the vector field")
+    .option("--source <fields>", "comma-separated text fields to embed (default: the field's source)")
+    .option("--encoder <location>", "an encoder spec .json, a folder from trove encoder train, or a model folder")
+    .option("--retrain", "train Trove's own encoder again on the collection as it is now, and re-embed everything")
+    .option(...DATA_OPTION)
+    .action(async (name: string, opts: { field: string; source?: string; encoder?: string; retrain?: boolean; data: string }) => {
+      await withStore(opts.data, async (store) => {
+        const c = await Collection.open(store, name, join(opts.data, "indexes"), { quiet: true });
+        const progress = new Progress(`embedding ${name}.${opts.field}`);
+        const interrupt = new InterruptSignal();
+        try {
+          const result = await embedCollection(c, {
+            field: opts.field,
+            source: opts.source?.split(",").map((f) => f.trim()).filter(Boolean),
+            encoder: opts.encoder ? encoderSpecFromLocation(opts.encoder) : undefined,
+            retrain: Boolean(opts.retrain),
+            onProgress: ({ embedded }) => progress.update(embedded),
+            signal: interrupt.signal,
+          });
+          progress.done();
+          process.stdout.write(
+            `${result.embedded} of ${result.scanned} records embedded with ${result.encoder}${result.trained ? ` (trained now: ${result.encoderPath})` : result.encoderPath ? ` (${result.encoderPath})` : ""}\n`,
+          );
+        } finally {
+          interrupt.dispose();
           await c.close();
         }
       });

@@ -7,6 +7,10 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { writeModelFolder } from "../../encoders/trained/model-folder.js";
+import { trainEncoder, trainingConfig } from "../../encoders/trained/train-encoder.js";
+import { loadTrainingData } from "../../encoders/trained/training-data.js";
+import { openTroveEncoder } from "../../encoders/trained/trove-encoder.js";
 import { runCliInProcess } from "../testing.js";
 
 const BIN = fileURLToPath(new URL("../../../../bin/trove.js", import.meta.url));
@@ -105,6 +109,11 @@ test("flags that do not fit the model are refused; a missing folder is named", a
   const missing = await runCliInProcess("encode", "--model", join(dir, "no-such-model"), "--input", join(dir, "none.jsonl"));
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /file not found: .*none\.jsonl/);
+  const someInput = join(dir, "some.jsonl");
+  writeFileSync(someInput, jsonl([{ id: 1, text: "x" }]));
+  const noDir = await runCliInProcess("encode", "--model", BERT, "--input", someInput, "--output", join(dir, "no", "such", "out.jsonl"));
+  assert.equal(noDir.code, 2);
+  assert.match(noDir.stderr, /--output: folder .*no\/such does not exist/);
   const input = join(dir, "one.jsonl");
   writeFileSync(input, jsonl([{ id: 1, text: "x" }]));
   const noFolder = await runCliInProcess("encode", "--model", join(dir, "no-such-model"), "--input", input);
@@ -142,4 +151,23 @@ test("an embeddings endpoint, and an encoder spec file with a relative path", as
   const r = await runCliInProcess("encode", "--model", specFile, "--input", input);
   assert.equal(r.code, 0, r.stderr);
   assertClose((JSON.parse(r.stdout) as { vector: number[] }).vector, expected.cases[0].vectors.last, "spec file");
+});
+
+test("a folder that `trove encoder train` wrote is recognised and encoded by the trained encoder", async () => {
+  const topics = ["dense retrieval with vectors", "sparse lexical matching", "graph neural networks", "protein folding structure"];
+  const documents = Array.from({ length: 40 }, (_, i) => ({ id: `d${i}`, title: `${topics[i % 4]} ${i}`, text: `${topics[i % 4]} study number ${i} with results` }));
+  const data = await loadTrainingData({ type: "documents", name: "tiny", documents });
+  const result = await trainEncoder(data, trainingConfig({ training: { dimensions: 16, epochs: 1, batchSize: 16, patience: 0, validationDocuments: 0 } }));
+  const folder = join(dir, "trained");
+  writeModelFolder(folder, result);
+  const input = join(dir, "trained-input.jsonl");
+  writeFileSync(input, jsonl([{ id: "q", text: "dense vectors" }]));
+  const r = await runCliInProcess("encode", "--model", folder, "--input", input);
+  assert.equal(r.code, 0, r.stderr);
+  const encoder = await openTroveEncoder({ type: "trove", path: folder });
+  const [wanted] = await encoder.encode(["dense vectors"]);
+  await encoder.close();
+  assertClose((JSON.parse(r.stdout) as { vector: number[] }).vector, [...wanted], "trained");
+  const refused = await runCliInProcess("encode", "--model", folder, "--pooling", "cls", "--input", input);
+  assert.match(refused.stderr, /--pooling does not apply to a trained Trove encoder/);
 });

@@ -9,7 +9,7 @@
  */
 import type { Command } from "commander";
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { AtomicFileWriter } from "../../core/atomic-file.js";
 import { InvalidArgumentError, InvalidFileError, NotFoundError } from "../../core/errors.js";
 import { InterruptSignal } from "../../core/interrupt.js";
@@ -18,6 +18,7 @@ import type { EncodeKind, EncoderSpec } from "../../encoders/encoder.js";
 import { parseEncoderSpec } from "../../encoders/encoder-spec.js";
 import type { OnnxEncoder } from "../../encoders/onnx-encoder.js";
 import { openEncoder } from "../../encoders/open-encoder.js";
+import { MODEL_FORMAT } from "../../encoders/trained/model-folder.js";
 import { readJsonLines, readStreamJsonLines } from "../../io/lines.js";
 import { parseNumberOption } from "../output.js";
 
@@ -52,7 +53,7 @@ export function registerEncodeCommand(program: Command): void {
   program
     .command("encode")
     .description("encode JSONL texts ({\"id\", \"text\"}) into vectors ({\"id\", \"vector\"}) with a local model folder or an embeddings endpoint")
-    .requiredOption("--model <folder|url|spec.json>", "a model folder (sentence-transformers / Hugging Face layout with onnx/model.onnx), an OpenAI-compatible endpoint URL (with --endpoint-model), or an encoder spec JSON file")
+    .requiredOption("--model <folder|url|spec.json>", "a model folder (sentence-transformers / Hugging Face layout with onnx/model.onnx, or one `trove encoder train` wrote), an OpenAI-compatible endpoint URL (with --endpoint-model), or an encoder spec JSON file")
     .option("--pooling <mode>", "mean, cls or last (default: the folder's 1_Pooling/config.json, else mean)")
     .option("--kind <kind>", "query or document: which prefix applies", "document")
     .option("--input <file>", "JSONL input, .gz accepted (default: standard input)")
@@ -80,6 +81,7 @@ async function runEncode(flags: EncodeFlags): Promise<void> {
   const spec = specFromFlags(flags);
   if (flags.tokens && spec.type !== "onnx") throw new InvalidArgumentError("--tokens needs a local model folder (an endpoint does not say its token ids)");
   if (flags.input !== undefined && !existsSync(flags.input)) throw new NotFoundError(`file not found: ${flags.input}`);
+  if (flags.output !== undefined && !existsSync(dirname(resolve(flags.output)))) throw new NotFoundError(`--output: folder ${dirname(resolve(flags.output))} does not exist`);
   const inputName = flags.input ?? "<stdin>";
   const records = flags.input !== undefined ? readJsonLines(flags.input) : readStreamJsonLines(process.stdin, inputName);
   const encoder = await openEncoder(spec);
@@ -137,7 +139,7 @@ export function specFromFlags(flags: EncodeFlags): EncoderSpec {
     if (flags.endpointModel === undefined) throw new InvalidArgumentError("--endpoint-model <name> is needed with an endpoint URL (the model name the endpoint serves)");
     base = { type: "http", url: model };
   } else {
-    base = { type: "onnx", path: model };
+    base = { type: isTrainedEncoderFolder(model) ? "trove" : "onnx", path: model };
   }
   const type = base.type as EncoderSpec["type"];
   const refuse = (list: Array<[keyof EncodeFlags, string]>, what: string) => {
@@ -168,6 +170,15 @@ export function specFromFlags(flags: EncodeFlags): EncoderSpec {
   }
   for (const [key, value] of Object.entries(overrides)) if (value !== undefined) base[key] = value;
   return parseEncoderSpec(base, "--model and its flags");
+}
+
+/** A folder that `trove encoder train` wrote (its config.json names the format). */
+function isTrainedEncoderFolder(path: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(join(path, "config.json"), "utf8")) as { format?: unknown }).format === MODEL_FORMAT;
+  } catch {
+    return false;
+  }
 }
 
 function parseKind(value: string): EncodeKind {

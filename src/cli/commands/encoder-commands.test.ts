@@ -84,7 +84,7 @@ test("Ctrl-C during trove encoder train stops it and leaves no output folder", a
   const beir = await writeBeir(400);
   const out = join(dir, "interrupted");
   let sent = false;
-  const r = await trove(["encoder", "train", "--dataset", beir, "--out", out, "--dimensions", "64", "--epochs", "500", "--batch-size", "16"], (stderr, child) => {
+  const r = await trove(["encoder", "train", "--dataset", beir, "--out", out, "--dimensions", "64", "--epochs", "500", "--patience", "0", "--batch-size", "16"], (stderr, child) => {
     if (!sent && /vocabulary:/.test(stderr)) {
       sent = true;
       child.kill("SIGINT");

@@ -34,6 +34,7 @@ interface TrainFlags {
   learningRate?: string;
   temperature?: string;
   seed?: string;
+  patience?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -49,6 +50,7 @@ function trainingOverrides(flags: TrainFlags): Partial<TrainingSettings> {
   set("learningRate", parseNumberOption("learning-rate", flags.learningRate, { min: 1e-9 }));
   set("temperature", parseNumberOption("temperature", flags.temperature, { min: 1e-6 }));
   set("seed", parseNumberOption("seed", flags.seed, { integer: true, min: 0 }));
+  set("patience", parseNumberOption("patience", flags.patience, { integer: true, min: 0, max: 1000 }));
   if (out.dimensions !== undefined && out.dimensions % 8 !== 0) throw new InvalidArgumentError(`--dimensions must be a multiple of 8, got ${out.dimensions}`);
   return out;
 }
@@ -87,6 +89,7 @@ export function registerEncoderCommands(program: Command): void {
     .option("--learning-rate <x>", "Adagrad step size")
     .option("--temperature <x>", "softmax temperature")
     .option("--seed <n>", "random seed")
+    .option("--patience <n>", "stop after n epochs without a validation gain (0: run every epoch)")
     .option("--quiet", "no progress lines")
     .option("--json", "print the summary as JSON")
     .action(async (flags: TrainFlags) => {

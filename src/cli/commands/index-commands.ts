@@ -7,6 +7,12 @@ import { Progress } from "../../core/progress.js";
 import { readJsonLines } from "../../io/lines.js";
 import { SearchIndex } from "../../engine/search-index.js";
 import type { Explanation } from "../../lexical/scorer.js";
+import { FieldEncoders } from "../../engine/field-encoders.js";
+import { encoderSpecFromLocation } from "../../encoders/encoder-location.js";
+import { defaultRegistry } from "../../pipeline/default-registry.js";
+import { Pipeline } from "../../pipeline/pipeline.js";
+import { indexContext } from "../../pipeline/pipeline-target.js";
+import { loadPipelineConfig } from "../../pipeline/presets.js";
 import { formatTable, parseFieldBoosts, parseNumberOption, printJson } from "../output.js";
 
 function readSchema(path: string): Record<string, unknown> {
@@ -21,9 +27,13 @@ function readSchema(path: string): Record<string, unknown> {
 function schemaFromFieldList(list: string): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   for (const part of list.split(",").map((s) => s.trim()).filter(Boolean)) {
-    const [name, type, analyzer] = part.split(":");
+    const [name, type, option] = part.split(":");
     if (!type) throw new InvalidArgumentError(`--fields entries look like name:type[:analyzer], got "${part}"`);
-    fields[name] = type === "text" && analyzer ? { type, analyzer } : type === "keyword" ? { type, multi: true } : { type };
+    if (type === "vector") {
+      const dimensions = Number(option);
+      if (!Number.isInteger(dimensions) || dimensions < 1) throw new InvalidArgumentError(`--fields: a vector field needs its dimensions, e.g. "${name}:vector:384"`);
+      fields[name] = { type, dimensions };
+    } else fields[name] = type === "text" && option ? { type, analyzer: option } : type === "keyword" ? { type, multi: true } : { type };
   }
   return { fields };
 }
@@ -54,16 +64,19 @@ export function registerIndexCommands(program: Command): void {
   index
     .command("add <dir> <files...>")
     .description("add or replace documents from JSONL files (.gz accepted); all-or-nothing per run")
-    .action(async (dir: string, files: string[]) => {
+    .option("--encoder <location>", "embed records without a vector with this encoder instead of the vector field's own")
+    .action(async (dir: string, files: string[], opts: { encoder?: string }) => {
       const idx = await SearchIndex.open(dir);
+      const encoders = new FieldEncoders(idx.config, opts.encoder ? encoderSpecFromLocation(opts.encoder) : undefined);
       const interrupt = new InterruptSignal();
       try {
         let total = 0;
         for (const file of files) {
           const progress = new Progress(`indexing ${file}`);
           const batch: Record<string, unknown>[] = [];
-          const flushBatch = () => {
+          const flushBatch = async () => {
             try {
+              await encoders.embedMissing(batch, interrupt.signal);
               idx.addDocuments(batch);
             } catch (error) {
               if (error instanceof InvalidRecordError) {
@@ -80,17 +93,18 @@ export function registerIndexCommands(program: Command): void {
             Object.defineProperty(record, "__line", { value: lineNumber, enumerable: false });
             batch.push(record);
             if (batch.length === 2000) {
-              flushBatch();
+              await flushBatch();
               interrupt.check("indexing");
             }
           }
-          flushBatch();
+          await flushBatch();
           progress.done();
         }
         await idx.commit();
         process.stdout.write(`added ${total} documents; the index holds ${idx.documentCount}\n`);
       } finally {
         interrupt.dispose();
+        await encoders.close();
         await idx.close();
       }
     });
@@ -139,8 +153,14 @@ export function registerIndexCommands(program: Command): void {
     .option("--b <b>", "BM25 b for this query")
     .option("--explain", "show how each hit's score is computed")
     .option("--sort <field[:order]>", "rank by a number or date field instead of relevance, e.g. date:desc (default order desc)")
+    .option("--pipeline <name|file>", "rank with a pipeline: a preset (bm25, dense, hybrid-rrf, hybrid-convex) or a pipeline JSON file (docs/pipelines.md)")
+    .option("--encoder <location>", "with --pipeline: the encoder for query text (default: the vector field's own)")
+    .option("--item <id>", "with --pipeline: items like this one (its vector and text) instead of, or besides, the query")
+    .option("--vector <json>", "with --pipeline: an explicit query vector, a JSON list of numbers")
     .option("--json", "print JSON")
     .action(async (dir: string, query: string, opts: Record<string, string | boolean | string[] | undefined>) => {
+      if (opts.pipeline) return searchWithPipeline(dir, query, opts);
+      for (const flag of ["encoder", "item", "vector"]) if (opts[flag] !== undefined) throw new InvalidArgumentError(`--${flag} needs --pipeline`);
       const idx = await SearchIndex.open(dir);
       try {
         const result = idx.search(query, {
@@ -173,6 +193,54 @@ export function registerIndexCommands(program: Command): void {
         await idx.close();
       }
     });
+}
+
+/** `trove search <dir> <query> --pipeline ...`: one request through a pipeline over the index. */
+async function searchWithPipeline(dir: string, query: string, opts: Record<string, string | boolean | string[] | undefined>): Promise<void> {
+  for (const flag of ["facet", "sort", "fields", "plain", "k1", "b"]) {
+    if (opts[flag] !== undefined) throw new InvalidArgumentError(`--${flag} does not apply with --pipeline (set it in the pipeline file)`);
+  }
+  let vector: number[] | undefined;
+  if (opts.vector !== undefined) {
+    try {
+      vector = JSON.parse(opts.vector as string) as number[];
+    } catch {
+      throw new InvalidArgumentError(`--vector must be a JSON list of numbers, e.g. [0.1, -0.2, ...]`);
+    }
+    if (!Array.isArray(vector)) throw new InvalidArgumentError(`--vector must be a JSON list of numbers`);
+  }
+  const idx = await SearchIndex.open(dir);
+  const encoders = new FieldEncoders(idx.config, opts.encoder ? encoderSpecFromLocation(opts.encoder as string) : undefined);
+  try {
+    const { config, where } = loadPipelineConfig(opts.pipeline as string, idx.config);
+    const pipeline = Pipeline.compile(config, defaultRegistry, where);
+    const result = await pipeline.run(
+      {
+        query: query === "" ? undefined : query,
+        item: opts.item as string | undefined,
+        vector,
+        filter: opts.filter as string | undefined,
+        k: parseNumberOption("k", opts.k as string, { integer: true, min: 1 }),
+        offset: parseNumberOption("offset", opts.offset as string, { integer: true, min: 0 }),
+        explain: Boolean(opts.explain),
+      },
+      indexContext(idx, encoders),
+    );
+    if (opts.json) {
+      printJson({ pipeline: pipeline.describe(), ...result });
+      return;
+    }
+    process.stdout.write(`${pipeline.name}: ${result.candidates} candidates in ${result.tookMs.toFixed(1)} ms\n`);
+    const rows = result.hits.map((h, i) => [i + 1 + Number(opts.offset ?? 0), h.id, h.score]);
+    process.stdout.write(`${formatTable(["rank", "id", "score"], rows)}\n`);
+    for (const hit of result.hits) {
+      if (!hit.explanation) continue;
+      process.stdout.write(`\n${hit.id}\n${hit.explanation.map((e) => `  ${e.stage}: ${e.detail}`).join("\n")}\n`);
+    }
+  } finally {
+    await encoders.close();
+    await idx.close();
+  }
 }
 
 /** `--sort date` or `--sort year:asc` -> the search option. */

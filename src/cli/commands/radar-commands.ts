@@ -12,9 +12,17 @@ import { ARXIV_API_URL, ARXIV_REQUEST_INTERVAL_MS, ArxivClient, fetchArxivPapers
 import { IMPORT_FORMATS, detectFormat, importPapers, type ImportFormat } from "../../../apps/radar/ingest/import.js";
 import { DEFAULT_RADAR_DATA_DIR, openPapers } from "../../../apps/radar/papers.js";
 import { runEvalCommand } from "../../../apps/radar/eval/eval-command.js";
+import { resolveStoreLocation } from "../../store/open-store.js";
 import { parseNumberOption } from "../output.js";
 
-const DATA_OPTION = ["--data <dir>", "Paper Radar's store and index directory", DEFAULT_RADAR_DATA_DIR] as const;
+const DATA_OPTION = ["--data <dir>", "Paper Radar's data directory (indexes, and the store unless --store names another)", DEFAULT_RADAR_DATA_DIR] as const;
+const STORE_OPTION = ["--store <url>", "a postgres:// store shared by several nodes (env TROVE_STORE_URL; default: the SQLite file in --data)"] as const;
+
+/** The store named by --store or TROVE_STORE_URL, or undefined for the SQLite file in --data. */
+function storeOf(opts: { data: string; store?: string }): string | undefined {
+  const location = resolveStoreLocation(opts.store, opts.data);
+  return location === opts.data ? undefined : location;
+}
 
 /** Rejected records printed before "... and N more". */
 const SHOWN_REJECTS = 20;
@@ -62,10 +70,11 @@ export function registerRadarCommands(program: Command, output: RadarOutput = PR
     .command("import <file>")
     .description("add or update papers from a JSONL or CSV file (.gz accepted); nothing is stored if a record is invalid unless --skip-invalid")
     .option(...DATA_OPTION)
+    .option(...STORE_OPTION)
     .option("--format <format>", `input format: ${IMPORT_FORMATS.join(" or ")} (default: from the file name)`)
     .option("--skip-invalid", "import the valid records and report the invalid ones")
     .option("--json", "print the result as JSON")
-    .action(async (file: string, opts: { data: string; format?: string; skipInvalid?: boolean; json?: boolean }) => {
+    .action(async (file: string, opts: { data: string; store?: string; format?: string; skipInvalid?: boolean; json?: boolean }) => {
       if (opts.format !== undefined && !IMPORT_FORMATS.includes(opts.format as ImportFormat)) {
         throw new InvalidArgumentError(`--format must be ${IMPORT_FORMATS.join(" or ")}, got "${opts.format}"`);
       }
@@ -76,7 +85,7 @@ export function registerRadarCommands(program: Command, output: RadarOutput = PR
       }
       if (!existsSync(file)) throw new NotFoundError(`file not found: ${file}`);
       const started = performance.now();
-      const radarPapers = await openPapers(opts.data);
+      const radarPapers = await openPapers(opts.data, { store: storeOf(opts) });
       const interrupt = interruptible();
       try {
         const result = await importPapers(radarPapers.papers, file, {
@@ -89,7 +98,7 @@ export function registerRadarCommands(program: Command, output: RadarOutput = PR
         output.stdout(
           `${file} (${result.format}): ${result.read} read, ${result.inserted} inserted, ${result.updated} updated, ` +
             `${result.unchanged} unchanged, ${result.rejected.length} rejected; ` +
-            `${result.searchable} papers searchable in ${opts.data} (${seconds.toFixed(1)} s)\n`,
+            `${result.searchable} papers searchable in ${storeOf(opts) ? radarPapers.store.location : opts.data} (${seconds.toFixed(1)} s)\n`,
         );
         for (const r of result.rejected.slice(0, SHOWN_REJECTS)) output.stderr(`  rejected ${file}:${r.line}: ${place(r)}${r.reason}\n`);
         if (result.rejected.length > SHOWN_REJECTS) output.stderr(`  ... and ${result.rejected.length - SHOWN_REJECTS} more rejected\n`);
@@ -146,6 +155,7 @@ export function registerRadarCommands(program: Command, output: RadarOutput = PR
     .option("--retries <n>", "retries of a failed request, with exponential backoff", "3")
     .option("--base-url <url>", "arXiv API endpoint", ARXIV_API_URL)
     .option(...DATA_OPTION)
+    .option(...STORE_OPTION)
     .option("--json", "print the result as JSON")
     .action(
       async (opts: {
@@ -158,6 +168,7 @@ export function registerRadarCommands(program: Command, output: RadarOutput = PR
         retries: string;
         baseUrl: string;
         data: string;
+        store?: string;
         json?: boolean;
       }) => {
         const options = {
@@ -174,7 +185,7 @@ export function registerRadarCommands(program: Command, output: RadarOutput = PR
         resolveFetchOptions(options);
         new ArxivClient({ baseUrl: options.baseUrl });
         const started = performance.now();
-        const radarPapers = await openPapers(opts.data);
+        const radarPapers = await openPapers(opts.data, { store: storeOf(opts) });
         const interrupt = interruptible();
         const log = (line: string) => {
           if (!opts.json) output.stderr(`${line}\n`);

@@ -6,15 +6,24 @@
  * papers imported or fetched since are never touched.
  *
  * Configuration comes from options and, for what a deployment sets once, the
- * environment: PORT, RADAR_ADMIN_EMAILS (comma-separated), and the
- * digest's RADAR_SMTP_URL, RADAR_MAIL_FROM, RADAR_LLM_URL, RADAR_LLM_MODEL,
- * RADAR_LLM_API_KEY (see docs/radar-digest.md).
+ * environment: PORT, TROVE_STORE_URL (a postgres:// URL shared by several
+ * nodes; see docs/deploying.md), TROVE_TRUST_PROXY, TROVE_MAX_CONCURRENT,
+ * TROVE_MAX_QUEUED, TROVE_QUEUE_WAIT_MS, RADAR_ADMIN_EMAILS
+ * (comma-separated), RADAR_SIGNUP (open, invite or closed),
+ * RADAR_SECURE_COOKIES (true to always mark the session cookie Secure),
+ * RADAR_ALLOWED_ORIGINS, RADAR_PASSWORD_MIN_LENGTH, RADAR_PASSWORD_BLOCKLIST
+ * (a file of more passwords to refuse), TROVE_MAX_QUERY_CLAUSES and
+ * TROVE_MAX_QUERY_PREFIXES (query cost limits, default 1024 and 32), and the digest's RADAR_SMTP_URL, RADAR_MAIL_FROM,
+ * RADAR_LLM_URL, RADAR_LLM_MODEL, RADAR_LLM_API_KEY (see docs/radar-digest.md).
  */
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { NotFoundError } from "../../core/errors.js";
+import { InvalidArgumentError, NotFoundError } from "../../core/errors.js";
+import type { AdmissionOptions } from "../../server/admission.js";
+import type { TrustProxy } from "../../server/client-info.js";
+import { redactUrl, resolveStoreLocation } from "../../store/open-store.js";
 import { importPapers } from "../../../apps/radar/ingest/import.js";
 import { startRadarServer, type RadarApiOptions } from "../../../apps/radar/index.js";
 import { DEFAULT_RADAR_DATA_DIR, openPapers } from "../../../apps/radar/papers.js";
@@ -36,8 +45,31 @@ export function radarOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Radar
   const value = (name: string): string | undefined => env[name]?.trim() || undefined;
   const llmUrl = value("RADAR_LLM_URL");
   const llmModel = value("RADAR_LLM_MODEL");
+  const signup = value("RADAR_SIGNUP") ?? "open";
+  if (signup !== "open" && signup !== "invite" && signup !== "closed") throw new InvalidArgumentError(`RADAR_SIGNUP must be open, invite or closed, got ${JSON.stringify(signup)}`);
+  const secure = value("RADAR_SECURE_COOKIES");
+  if (secure !== undefined && secure !== "true" && secure !== "false") throw new InvalidArgumentError(`RADAR_SECURE_COOKIES must be true or false, got ${JSON.stringify(secure)}`);
+  const minLength = value("RADAR_PASSWORD_MIN_LENGTH");
   return {
-    accounts: { adminEmails },
+    accounts: {
+      adminEmails,
+      signup,
+      password: {
+        minLength: minLength === undefined ? undefined : parseNumberOption("RADAR_PASSWORD_MIN_LENGTH", minLength, { integer: true, min: 8, max: 64 }),
+        extraBlocklistFile: value("RADAR_PASSWORD_BLOCKLIST"),
+      },
+    },
+    secureCookies: secure === undefined ? undefined : secure === "true",
+    search: {
+      limits: {
+        maxClauses: parseNumberOption("TROVE_MAX_QUERY_CLAUSES", value("TROVE_MAX_QUERY_CLAUSES"), { integer: true, min: 1, max: 100_000 }),
+        maxPrefixes: parseNumberOption("TROVE_MAX_QUERY_PREFIXES", value("TROVE_MAX_QUERY_PREFIXES"), { integer: true, min: 1, max: 100_000 }),
+      },
+    },
+    allowedOrigins: (env.RADAR_ALLOWED_ORIGINS ?? "")
+      .split(",")
+      .map((o) => o.trim().replace(/\/+$/, ""))
+      .filter(Boolean),
     digest: {
       smtpUrl: value("RADAR_SMTP_URL"),
       mailFrom: value("RADAR_MAIL_FROM"),
@@ -51,12 +83,12 @@ export function radarOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Radar
  * collection is empty. Returns how many papers were imported (0 when there
  * were papers already).
  */
-export async function seedPapersIfEmpty(dataDir: string, corpus: string, log: (line: string) => void): Promise<number> {
-  const radar = await openPapers(dataDir, { quiet: true });
+export async function seedPapersIfEmpty(dataDir: string, corpus: string, log: (line: string) => void, store?: string): Promise<number> {
+  const radar = await openPapers(dataDir, { quiet: true, store });
   try {
     if ((await radar.store.countRecords(radar.papers.name)) > 0) return 0;
     if (!existsSync(corpus)) throw new NotFoundError(`corpus file not found: ${corpus}`);
-    log(`first start: importing ${corpus} into ${dataDir} ...`);
+    log(`first start: importing ${corpus} into ${store ? redactUrl(store) : dataDir} ...`);
     const result = await importPapers(radar.papers, corpus, {});
     log(`imported ${result.inserted} papers in ${(result.storeSeconds + result.indexSeconds).toFixed(1)} s`);
     return result.inserted;
@@ -69,6 +101,11 @@ interface ServeOptions {
   port: string;
   host: string;
   data: string;
+  store?: string;
+  trustProxy?: string;
+  maxConcurrent?: string;
+  maxQueued?: string;
+  queueWaitMs?: string;
   log?: boolean;
   /** `radar start` only: papers to import when the collection is empty. */
   corpus?: string;
@@ -79,19 +116,53 @@ export function addServeOptions(command: Command): Command {
   return command
     .option("--port <n>", "port (env PORT)", process.env.PORT ?? "8080")
     .option("--host <host>", "interface to listen on", "127.0.0.1")
-    .option("--data <dir>", "Paper Radar's store and index directory", DEFAULT_RADAR_DATA_DIR)
+    .option("--data <dir>", "Paper Radar's data directory: its indexes and models, and the store unless --store names another", DEFAULT_RADAR_DATA_DIR)
+    .option("--store <url>", "the system of record: a postgres:// URL that several nodes share (env TROVE_STORE_URL; default: the SQLite file in --data)")
+    .option("--trust-proxy <list>", "reverse proxies whose X-Forwarded-For/-Proto/-Host to believe: addresses and CIDR blocks, comma-separated, or a hop count (env TROVE_TRUST_PROXY)")
+    .option("--max-concurrent <n>", "requests handled at once; more wait in a bounded queue (env TROVE_MAX_CONCURRENT)", process.env.TROVE_MAX_CONCURRENT ?? "16")
+    .option("--max-queued <n>", "requests waiting at most; beyond, 503 with Retry-After (env TROVE_MAX_QUEUED)", process.env.TROVE_MAX_QUEUED ?? "64")
+    .option("--queue-wait-ms <ms>", "longest wait in the queue before 503 (env TROVE_QUEUE_WAIT_MS)", process.env.TROVE_QUEUE_WAIT_MS ?? "1000")
     .option("--log", "log requests");
+}
+
+/** The trusted-proxy setting from `--trust-proxy` or TROVE_TRUST_PROXY: "false", "true", a hop count or a list of addresses/CIDRs. */
+export function parseTrustProxy(value: string | undefined): TrustProxy {
+  const text = value?.trim();
+  if (!text || text === "false") return false;
+  if (text === "true") return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  const list = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (list.length === 0) throw new InvalidArgumentError(`--trust-proxy: expected addresses, CIDR blocks, a hop count, true or false; got ${JSON.stringify(value)}`);
+  return list;
+}
+
+function admissionOptions(opts: ServeOptions): AdmissionOptions {
+  return {
+    maxConcurrent: parseNumberOption("max-concurrent", opts.maxConcurrent, { integer: true, min: 1, max: 10_000 }),
+    maxQueued: parseNumberOption("max-queued", opts.maxQueued, { integer: true, min: 0, max: 1_000_000 }),
+    maxWaitMs: parseNumberOption("queue-wait-ms", opts.queueWaitMs, { integer: true, min: 1, max: 600_000 }),
+  };
 }
 
 /** Serves Paper Radar until Ctrl-C, first importing `opts.corpus` into an empty collection when given. */
 export async function serveRadar(opts: ServeOptions): Promise<void> {
   const port = parseNumberOption("port", opts.port, { integer: true, min: 0, max: 65535 });
+  const trustProxy = parseTrustProxy(opts.trustProxy ?? process.env.TROVE_TRUST_PROXY);
+  const admission = admissionOptions(opts);
+  const location = resolveStoreLocation(opts.store, opts.data);
+  const storeLocation = location === opts.data ? undefined : location;
   const started = performance.now();
-  if (opts.corpus !== undefined) await seedPapersIfEmpty(opts.data, opts.corpus, (line) => process.stderr.write(`${line}\n`));
+  if (opts.corpus !== undefined) await seedPapersIfEmpty(opts.data, opts.corpus, (line) => process.stderr.write(`${line}\n`), storeLocation);
   const server = await startRadarServer({
     port,
     host: opts.host,
     dataDir: opts.data,
+    storeLocation,
+    trustProxy,
+    admission,
     logRequests: Boolean(opts.log),
     handleSignals: true,
     radar: radarOptionsFromEnv(),
@@ -99,7 +170,7 @@ export async function serveRadar(opts: ServeOptions): Promise<void> {
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const browseHost = opts.host === "0.0.0.0" || opts.host === "127.0.0.1" ? "localhost" : opts.host;
   process.stdout.write(
-    `Paper Radar is running at http://${browseHost}:${server.port}/ (ready in ${seconds} s; API: ${server.url}/openapi.json). Ctrl-C to stop.\n` +
+    `Paper Radar is running at http://${browseHost}:${server.port}/ (ready in ${seconds} s; API: ${server.url}/openapi.json; store: ${server.store.location}). Ctrl-C to stop.\n` +
       `The first account to sign up becomes the admin.\n`,
   );
 }

@@ -51,8 +51,10 @@ export interface TrainingSettings {
   validationFraction: number;
   /** Documents held out for validation when there are no judgments (at most 5% of the corpus). */
   validationDocuments: number;
-  /** Stop when validation has not improved for this many epochs (0: never stop early). */
+  /** Stop when validation has not improved by `minImprovement` for this many epochs (0: never stop early). */
   patience: number;
+  /** The smallest gain in the validation figure that resets the patience count. */
+  minImprovement: number;
   seed: number;
 }
 
@@ -69,7 +71,8 @@ export const DEFAULT_TRAINING_SETTINGS: TrainingSettings = {
   judgmentRepeats: 2,
   validationFraction: 0.2,
   validationDocuments: 500,
-  patience: 3,
+  patience: 2,
+  minImprovement: 0.002,
   seed: 1,
 };
 
@@ -132,6 +135,7 @@ export class ContrastiveTrainer {
   private readonly sim: number;
   private readonly grad: number;
   private readonly qNorm: Float64Array;
+  private readonly sources: Int32Array;
   private readonly dNorm: Float64Array;
   private readonly random: SeededRandom;
   private readonly validationQueries: Set<number> = new Set();
@@ -161,6 +165,7 @@ export class ContrastiveTrainer {
     this.sim = heap.alloc(B * B * 4);
     this.grad = heap.alloc(B * B * 4);
     this.qNorm = new Float64Array(B);
+    this.sources = new Int32Array(B);
     this.dNorm = new Float64Array(B);
 
     this.random = new SeededRandom(settings.seed);
@@ -205,6 +210,7 @@ export class ContrastiveTrainer {
     const initial = this.validate();
     let best = -Infinity;
     let bestEpoch = 0;
+    let progressEpoch = 0; // the last epoch that improved by at least minImprovement
     let snapshot: Float32Array | null = null;
     let counts = { titleBody: 0, ict: 0, judgments: 0 };
     let lastYield = performance.now();
@@ -238,14 +244,14 @@ export class ContrastiveTrainer {
         bestEpoch = epoch;
         continue;
       }
+      if (value >= best + s.minImprovement) progressEpoch = epoch;
       if (value > best) {
         best = value;
         bestEpoch = epoch;
         // kept to be restored if a later epoch is worse
         snapshot = epoch < s.epochs ? this.bag.tableView().slice() : null;
-      } else if (s.patience > 0 && epoch - bestEpoch >= s.patience) {
-        break;
       }
+      if (s.patience > 0 && epoch - progressEpoch >= s.patience) break;
     }
     if (bestEpoch !== epochs.length && snapshot) this.bag.tableView().set(snapshot);
     return {
@@ -338,7 +344,9 @@ export class ContrastiveTrainer {
     const f = bag.heap.f32;
     const S = this.sim / 4;
     const G = this.grad / 4;
-    const masked = (i: number, j: number) => i !== j && pairs[(from + i) * PAIR_INTS + 6] === pairs[(from + j) * PAIR_INTS + 6];
+    const source = this.sources;
+    for (let i = 0; i < size; i++) source[i] = pairs[(from + i) * PAIR_INTS + 6];
+    const masked = (i: number, j: number) => i !== j && source[i] === source[j];
     let loss = 0;
     const scale = 1 / (2 * size * tau);
     // rows: each left text against every right text
@@ -498,6 +506,7 @@ function checkSettings(s: TrainingSettings): void {
   positiveInt("judgmentRepeats", 0);
   positiveInt("validationDocuments", 0);
   positiveInt("patience", 0);
+  if (!(s.minImprovement >= 0)) throw new InvalidArgumentError(`encoder training: minImprovement must be a number of at least 0, got ${s.minImprovement}`);
   for (const name of ["learningRate", "temperature", "initScale"] as const) {
     if (!(s[name] > 0) || !Number.isFinite(s[name])) throw new InvalidArgumentError(`encoder training: ${name} must be a positive number, got ${s[name]}`);
   }

@@ -21,6 +21,7 @@ import { InvalidFileError, NotFoundError } from "../../core/errors.js";
 import type { TrainingReport } from "./contrastive-trainer.js";
 import type { EncoderTrainingConfig, TrainedEncoderResult } from "./train-encoder.js";
 import { FeatureVocabulary, type FeatureSettings } from "./text-features.js";
+import { EmbeddingBag } from "./embedding-bag.js";
 import { TrainedModel } from "./trained-model.js";
 
 export const MODEL_FORMAT = "trove-encoder";
@@ -129,11 +130,12 @@ export function readModelFolder(dir: string): { config: ModelConfig; model: Trai
   const bytes = readFileSync(weightsPath);
   const expected = rows * columns * 4 + rows * 4;
   if (bytes.byteLength !== expected) throw new InvalidFileError(weightsPath, `expected ${expected} bytes (${rows} × ${columns} float32 + ${rows} idf), found ${bytes.byteLength}`);
-  // copy out of the Buffer (its offset need not be 4-byte aligned)
-  const floats = new Float32Array(expected / 4);
-  new Uint8Array(floats.buffer).set(bytes);
-  const table = floats.subarray(0, rows * columns);
-  const idf = floats.slice(config.weights.idf.offset / 4, config.weights.idf.offset / 4 + rows);
+  // the idf weights are copied out (the Buffer's offset need not be 4-byte aligned); the table goes straight into kernel memory
+  const idfStart = config.weights.idf.offset;
+  const idf = new Float32Array(rows);
+  new Uint8Array(idf.buffer).set(bytes.subarray(idfStart, idfStart + rows * 4));
   const vocabulary = new FeatureVocabulary(config.features, terms, config.vocabulary.words, idf);
-  return { config, model: TrainedModel.fromTable(vocabulary, columns, table) };
+  const bag = new EmbeddingBag(rows, columns);
+  bag.heap.u8.set(bytes.subarray(config.weights.embeddings.offset, config.weights.embeddings.offset + rows * columns * 4), bag.table);
+  return { config, model: new TrainedModel(vocabulary, bag) };
 }

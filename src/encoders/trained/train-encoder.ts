@@ -49,7 +49,7 @@ export interface TrainEncoderOptions extends TrainOptions {
 export async function trainEncoder(data: TrainingData, config: EncoderTrainingConfig, options: TrainEncoderOptions = {}): Promise<TrainedEncoderResult> {
   const started = performance.now();
   options.onStage?.(`featurizing ${data.documents.length} documents and ${data.judgments.length} judgments`);
-  const corpus = TrainingCorpus.build(data, config.features);
+  const corpus = await TrainingCorpus.build(data, config.features, options.signal);
   const featurizeSeconds = (performance.now() - started) / 1000;
   options.onStage?.(
     `vocabulary: ${corpus.vocabulary.wordCount} words, ${corpus.vocabulary.bigramCount} bigrams; ${corpus.features.length} features (${featurizeSeconds.toFixed(1)} s)`,

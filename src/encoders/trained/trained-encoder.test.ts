@@ -10,6 +10,7 @@ import { writeModelFolder } from "./model-folder.js";
 import { trainEncoder, trainingConfig, type EncoderTrainingOverrides } from "./train-encoder.js";
 import { loadTrainingData, type TrainingDocument } from "./training-data.js";
 import { openTroveEncoder } from "./trove-encoder.js";
+import { openEncoder } from "../open-encoder.js";
 
 const SCIFACT = new URL("../../../../../shared/datasets/scifact/", import.meta.url).pathname;
 
@@ -76,6 +77,9 @@ test("a model folder loads back to identical vectors, and a seed gives identical
     assert.ok(loaded[3].every((x) => x === 0), "an empty text is the zero vector");
     await encoder.close();
     await assert.rejects(encoder.encode(["x"]), /closed/);
+    const viaSpec = await openEncoder({ type: "trove", path: join(dir, "model") });
+    assert.deepEqual(await viaSpec.encode(texts), memory, "openEncoder opens the same model");
+    assert.equal(viaSpec.id, encoder.id);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -52,11 +52,4 @@ export class TrainedModel {
     }
     return out;
   }
-
-  /** A model over a copy of `table` (rows × dimensions). */
-  static fromTable(vocabulary: FeatureVocabulary, dimensions: number, table: Float32Array): TrainedModel {
-    const bag = new EmbeddingBag(vocabulary.size, dimensions);
-    bag.tableView().set(table);
-    return new TrainedModel(vocabulary, bag);
-  }
 }

@@ -5,6 +5,7 @@
  * range. Training pairs are then just ranges: title ↔ body, one sentence ↔
  * the rest of its document (inverse cloze task), query ↔ judged document.
  */
+import { InterruptedError } from "../../core/errors.js";
 import type { TrainingData } from "./training-data.js";
 import { DocumentFrequencies, FeatureBuffer, FeatureVocabulary, type AnalyzedText, type FeatureSettings } from "./text-features.js";
 
@@ -51,24 +52,23 @@ export class TrainingCorpus {
     this.sentenceOffsets = new Int32Array(n + 1);
     const bounds: number[] = [];
     const f = this.features;
-    const tf = new Map<number, number>();
-    const tfOf = (row: number) => tf.get(row)!;
+    const tf = new Int32Array(vocabulary.size);
     documents.forEach((doc, d) => {
-      tf.clear();
-      const count = (row: number) => tf.set(row, (tf.get(row) ?? 0) + 1);
-      vocabulary.forEachRow(doc.title, count);
-      for (const s of doc.sentences) vocabulary.forEachRow(s, count);
+      const title = vocabulary.rowsOf(doc.title);
+      const sentences = doc.sentences.map((s) => vocabulary.rowsOf(s));
+      for (const part of [title, ...sentences]) for (const row of part) tf[row]++;
       this.titleStart[d] = f.length;
-      vocabulary.featurize(doc.title, f, tfOf);
+      vocabulary.featurizeRows(title, f, tf);
       this.bodyStart[d] = f.length;
       this.sentenceOffsets[d] = bounds.length;
       bounds.push(f.length);
-      for (const s of doc.sentences) {
-        vocabulary.featurize(s, f, tfOf);
+      for (const s of sentences) {
+        vocabulary.featurizeRows(s, f, tf);
         if (f.length > bounds[bounds.length - 1]) bounds.push(f.length);
       }
       this.docEnd[d] = f.length;
       this.sentenceOffsets[d + 1] = bounds.length;
+      for (const part of [title, ...sentences]) for (const row of part) tf[row] = 0;
     });
     this.sentenceBounds = Int32Array.from(bounds);
     this.queryStart = new Int32Array(queries.length);
@@ -83,19 +83,27 @@ export class TrainingCorpus {
     });
   }
 
-  /** Analyzes every document and query, builds the vocabulary from the documents, and lays out the features. */
-  static build(data: TrainingData, settings: FeatureSettings, onProgress?: (done: number) => void): TrainingCorpus {
+  /**
+   * Analyzes every document and query, builds the vocabulary from the
+   * documents, and lays out the features. Yields to the event loop every 500
+   * documents, so Ctrl-C is seen; `signal` stops it with InterruptedError.
+   */
+  static async build(data: TrainingData, settings: FeatureSettings, signal?: { readonly aborted: boolean }): Promise<TrainingCorpus> {
     const vocabularyOnly = new FeatureVocabulary(settings, [], 0, new Float32Array(0));
     const df = new DocumentFrequencies();
-    const analyzed = data.documents.map((doc, i) => {
+    const analyzed: Array<{ title: AnalyzedText; sentences: AnalyzedText[] }> = [];
+    for (const doc of data.documents) {
       const parsed = {
         title: vocabularyOnly.analyze(doc.title ?? ""),
         sentences: splitSentences(doc.text).map((s) => vocabularyOnly.analyze(s)),
       };
       df.add([parsed.title, ...parsed.sentences]);
-      if ((i + 1) % 1000 === 0) onProgress?.(i + 1);
-      return parsed;
-    });
+      analyzed.push(parsed);
+      if (analyzed.length % 500 === 0) {
+        await new Promise((done) => setImmediate(done));
+        if (signal?.aborted) throw new InterruptedError("encoder training interrupted while reading the corpus; nothing was written");
+      }
+    }
     const vocabulary = FeatureVocabulary.build(settings, df);
     const index = new Map(data.documents.map((d, i) => [d.id, i]));
     const queries = data.judgments.map((j) => ({ id: j.queryId, text: vocabularyOnly.analyze(j.query), doc: index.get(j.docId)! }));

@@ -12,7 +12,11 @@
 //   I8_DOT   -(scale * dot(qc, xc) + corr(q) + corr(x))   (int8 codes, exact dot of
 //            the dequantised vectors; scale = alpha^2, corr = per-vector term)
 //   I8_L2    scale * (corr(q) + corr(x) - 2 dot(qc, xc))   (corr = |code|^2)
-//   BITS     Hamming distance of sign bits
+//   BITS_DOT  -(f(x) <q', s(x)> + g(x))       (sign bits s(x) of x - c after centring on
+//   BITS_L2   g(x) - 2 f(x) <q', s(x)>          the centroid c; q' = the centred query in
+//            4-bit planes, so <q', s> is four AND+popcount passes; f(x) = |x-c|^2 / sum|x-c|
+//            rescales the estimate of <x - c, q - c> (as RaBitQ); g(x) = <x, c> - |c|^2 for
+//            dot products, |x - c|^2 for l2; two floats per vector in `corrections`)
 //
 // The graph: level 0 has a fixed stride of m0 + 1 int32 per node (count, then up to
 // m0 neighbours); a node on level L > 0 has L lists of m + 1 int32 in `upper`,
@@ -22,13 +26,14 @@
 // per node, 1 = eligible) keeps ineligible nodes out of the results while they are
 // still traversed; the search gives up (returns -1) past `visitLimit` distance
 // evaluations so that the caller can switch to an exact scan.
-import { dotF32, l2sqF32, dotI8, hamming } from "./vector-distance";
+import { dotF32, l2sqF32, dotI8 } from "./vector-distance";
 
 const F32_DOT: i32 = 0;
 const F32_L2: i32 = 1;
 const I8_DOT: i32 = 2;
 const I8_L2: i32 = 3;
-// 4 = BITS: every other kind compares sign bits
+const BITS_DOT: i32 = 4;
+// 5 = BITS_L2
 
 // ---- space
 let kind: i32 = 0;
@@ -38,6 +43,10 @@ let vectors: usize = 0;
 let stride: usize = 0;
 let corrections: usize = 0;
 let scale: f32 = 1;
+// the binary query: lower end and step of its 4-bit grid, and the sum of its 4-bit values
+let qLow: f32 = 0;
+let qStep: f32 = 0;
+let qSum: f32 = 0;
 
 // ---- graph
 let count: i32 = 0;
@@ -130,10 +139,33 @@ function distTo(q: usize, qc: f32, node: i32): f32 {
   if (kind == F32_L2) return l2sqF32(q, p, dim);
   if (kind == I8_DOT) return -(scale * <f32>dotI8(q, p, dim) + qc + correction(node));
   if (kind == I8_L2) return scale * (qc + correction(node) - 2 * <f32>dotI8(q, p, dim));
-  return <f32>hamming(q, p, words);
+  return bitsDistance(q, p, node);
+}
+
+/** The binary kinds' distance: query bit planes at q (4 x words u64), node bits at p. */
+function bitsDistance(q: usize, p: usize, node: i32): f32 {
+  let weighted: i64 = 0;
+  let ones: i64 = 0;
+  const planeBytes = <usize>words << 3;
+  for (let w = 0; w < words; w++) {
+    const o = <usize>w << 3;
+    const b = load<u64>(p + o);
+    ones += popcnt<u64>(b);
+    weighted += popcnt<u64>(load<u64>(q + o) & b);
+    weighted += popcnt<u64>(load<u64>(q + planeBytes + o) & b) << 1;
+    weighted += popcnt<u64>(load<u64>(q + 2 * planeBytes + o) & b) << 2;
+    weighted += popcnt<u64>(load<u64>(q + 3 * planeBytes + o) & b) << 3;
+  }
+  // <q', s> with s = 2b - 1 and q' = low + step * u:  2 low |b| + 2 step (u . b) - (d low + step sum u)
+  const qs: f32 = <f32>2 * qLow * <f32>ones + <f32>2 * qStep * <f32>weighted - (<f32>dim * qLow + qStep * qSum);
+  const c = corrections + (<usize>node << 3);
+  const est = load<f32>(c) * qs;
+  if (kind == BITS_DOT) return -(est + load<f32>(c, 4));
+  return load<f32>(c, 4) - <f32>2 * est;
 }
 
 function queryCorrection(node: i32): f32 {
+  // (binary kinds compare a query in bit planes with stored bits; the graph is built in float space)
   return kind == I8_DOT || kind == I8_L2 ? correction(node) : 0;
 }
 
@@ -606,19 +638,83 @@ export function quantizeI8(src: usize, n: i32, d: i32, lower: f32, alpha: f32, l
   }
 }
 
-/** Sign bits of `n` float vectors after subtracting `centroid`: bit j of word j >> 6 is set when x[j] > centroid[j]. */
-export function binarize(src: usize, n: i32, d: i32, centroid: usize, codes: usize): void {
+/**
+ * Sign bits of `n` float vectors after subtracting `centroid` (bit j of word j >> 6 is
+ * set when x[j] > centroid[j]) and two corrections per vector: f = |x-c|^2 / sum|x-c|
+ * and g = <x, c> - |c|^2 (dot products) or |x-c|^2 (l2).
+ */
+export function binarize(src: usize, n: i32, d: i32, centroid: usize, l2: bool, codes: usize, corr: usize): void {
   const w = (d + 63) >> 6;
+  let cc: f32 = 0;
+  for (let j = 0; j < d; j++) {
+    const c = load<f32>(centroid + (<usize>j << 2));
+    cc += c * c;
+  }
   for (let i = 0; i < n; i++) {
     const p = src + (<usize>i * <usize>d << 2);
-    const c = codes + (<usize>i * <usize>w << 3);
+    const out = codes + (<usize>i * <usize>w << 3);
+    let sq: f32 = 0;
+    let abs: f32 = 0;
+    let xc: f32 = 0;
     for (let k = 0; k < w; k++) {
       let bits: u64 = 0;
       const end = min(d, (k + 1) << 6);
       for (let j = k << 6; j < end; j++) {
-        if (load<f32>(p + (<usize>j << 2)) > load<f32>(centroid + (<usize>j << 2))) bits |= (<u64>1) << <u64>(j & 63);
+        const x = load<f32>(p + (<usize>j << 2));
+        const c = load<f32>(centroid + (<usize>j << 2));
+        const v = x - c;
+        if (v > 0) bits |= (<u64>1) << <u64>(j & 63);
+        sq += v * v;
+        abs += Mathf.abs(v);
+        xc += x * c;
       }
-      store<u64>(c + (<usize>k << 3), bits);
+      store<u64>(out + (<usize>k << 3), bits);
+    }
+    const at = corr + (<usize>i << 3);
+    store<f32>(at, abs > 0 ? sq / abs : 0);
+    store<f32>(at, l2 ? sq : xc - cc, 4);
+  }
+}
+
+/**
+ * Prepares a query for the binary kinds: q' = q - centroid on a 4-bit grid
+ * [low, low + 15 step], written as four bit planes of `words` u64 at `planes`
+ * (plane j holds bit j of every 4-bit value). Returns <q, centroid>.
+ */
+export function binarizeQuery(q: usize, d: i32, centroid: usize, planes: usize): f32 {
+  const w = (d + 63) >> 6;
+  let lo: f32 = Infinity;
+  let hi: f32 = -Infinity;
+  let qc: f32 = 0;
+  for (let j = 0; j < d; j++) {
+    const x = load<f32>(q + (<usize>j << 2));
+    const c = load<f32>(centroid + (<usize>j << 2));
+    const v = x - c;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+    qc += x * c;
+  }
+  const step: f32 = hi > lo ? (hi - lo) / 15 : 1;
+  const inv: f32 = <f32>1 / step;
+  memory.fill(planes, 0, <usize>(4 * w) << 3);
+  let sum: i32 = 0;
+  for (let j = 0; j < d; j++) {
+    const v = load<f32>(q + (<usize>j << 2)) - load<f32>(centroid + (<usize>j << 2));
+    let u = <i32>nearest<f32>((v - lo) * inv);
+    if (u < 0) u = 0;
+    if (u > 15) u = 15;
+    sum += u;
+    const word = <usize>(j >> 6) << 3;
+    const bit = (<u64>1) << <u64>(j & 63);
+    for (let b = 0; b < 4; b++) {
+      if ((u >> b) & 1) {
+        const a = planes + (<usize>(b * w) << 3) + word;
+        store<u64>(a, load<u64>(a) | bit);
+      }
     }
   }
+  qLow = lo;
+  qStep = step;
+  qSum = <f32>sum;
+  return qc;
 }

@@ -5,14 +5,21 @@
 
 /** Dot product of two float32 vectors. */
 export function dotF32(a: usize, b: usize, dim: i32): f32 {
-  let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
   let i = 0;
+  for (; i + 16 <= dim; i += 16) {
+    const o = <usize>i << 2;
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load(a + o, 16), v128.load(b + o, 16)));
+    s2 = f32x4.add(s2, f32x4.mul(v128.load(a + o, 32), v128.load(b + o, 32)));
+    s3 = f32x4.add(s3, f32x4.mul(v128.load(a + o, 48), v128.load(b + o, 48)));
+  }
   for (; i + 8 <= dim; i += 8) {
     const o = <usize>i << 2;
     s0 = f32x4.add(s0, f32x4.mul(v128.load(a + o), v128.load(b + o)));
     s1 = f32x4.add(s1, f32x4.mul(v128.load(a + o, 16), v128.load(b + o, 16)));
   }
-  s0 = f32x4.add(s0, s1);
+  s0 = f32x4.add(f32x4.add(s0, s2), f32x4.add(s1, s3));
   let s = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
   for (; i < dim; i++) s += load<f32>(a + (<usize>i << 2)) * load<f32>(b + (<usize>i << 2));
   return s;

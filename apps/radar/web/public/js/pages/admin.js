@@ -1,4 +1,5 @@
-// Admin: pin papers into everyone's digest (editorial picks), list and unpin.
+// Admin: pin papers into everyone's digest (editorial picks), list and unpin;
+// invite readers (for servers where sign-up is by invitation).
 import { ApiError, del, get, paperPath, post } from "../api.js";
 import { announce, field, formatDay, h, notice, pageTitle, replace } from "../dom.js";
 import { errorNotice, paperHref, signInNotice } from "../papers.js";
@@ -85,6 +86,67 @@ export async function render(view) {
     );
   }
 
+  const invitesEl = h("div", {});
+  const inviteStatus = h("div", { "aria-live": "polite" });
+  const inviteEmail = h("input", { name: "inviteEmail", type: "email", maxlength: "254", placeholder: "anyone with the link, if empty" });
+  const inviteForm = h("form", { className: "filter-grid" }, field("Only for this email (optional)", inviteEmail), h("div", { className: "field end" }, h("button", { type: "submit" }, "Create invite link")));
+  inviteForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      const created = await post("/api/admin/invites", inviteEmail.value.trim() ? { email: inviteEmail.value.trim() } : {});
+      replace(inviteStatus, notice("info", "Send this link (it is shown once and admits one sign-up): ", h("code", {}, created.link)));
+      inviteForm.reset();
+      await loadInvites();
+    } catch (error) {
+      replace(inviteStatus, error instanceof ApiError ? notice("error", error.message) : errorNotice(error));
+    }
+  });
+
+  async function loadInvites() {
+    let page;
+    try {
+      page = await get("/api/admin/invites", { limit: 100 });
+    } catch (error) {
+      replace(invitesEl, errorNotice(error, "Invites"));
+      return;
+    }
+    if (page.items.length === 0) {
+      replace(invitesEl, h("p", { className: "muted" }, "No open invites."));
+      return;
+    }
+    replace(
+      invitesEl,
+      h(
+        "ul",
+        { className: "cards" },
+        page.items.map((invite) =>
+          h(
+            "li",
+            { className: "card" },
+            h("p", { className: "meta" }, `${invite.email ?? "anyone with the link"} · created ${formatDay(invite.createdAt)} · expires ${formatDay(invite.expiresAt)}`),
+            h(
+              "button",
+              {
+                type: "button",
+                className: "secondary danger",
+                onClick: async () => {
+                  try {
+                    await del(`/api/admin/invites/${encodeURIComponent(invite.id)}`);
+                    announce("Invite revoked");
+                  } catch (error) {
+                    replace(inviteStatus, errorNotice(error));
+                  }
+                  await loadInvites();
+                },
+              },
+              "Revoke",
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
   replace(
     view,
     pageTitle("Admin: pinned papers"),
@@ -93,6 +155,11 @@ export async function render(view) {
     status,
     h("h2", {}, "Pinned now"),
     listEl,
+    h("h2", {}, "Invites"),
+    h("p", { className: "muted" }, "On a server where sign-up is by invitation (RADAR_SIGNUP=invite), a reader needs one of these links."),
+    inviteForm,
+    inviteStatus,
+    invitesEl,
   );
-  await load();
+  await Promise.all([load(), loadInvites()]);
 }

@@ -1,4 +1,6 @@
 // Sign-up and sign-in: one form, two modes. The API sets the session cookie.
+// On invite-only servers the sign-up link carries ?invite=<code>; the field
+// also appears when the API answers that an invite is needed.
 import { ApiError, post } from "../api.js";
 import { field, h, notice, pageTitle, replace } from "../dom.js";
 import { errorNotice } from "../papers.js";
@@ -19,27 +21,35 @@ export async function render(view, ctx, mode) {
     minlength: signup ? "10" : false,
     maxlength: "200",
   });
+  const inviteCode = new URLSearchParams(location.search).get("invite") ?? "";
+  const invite = h("input", { name: "invite", autocomplete: "off", maxlength: "200", value: inviteCode });
+  const inviteField = field("Invite code", invite, "needed on servers where sign-up is by invitation");
+  if (!signup || !inviteCode) inviteField.hidden = true;
   const status = h("div", { className: "form-status", "aria-live": "assertive" });
   const submit = h("button", { type: "submit" }, signup ? "Create account" : "Sign in");
   const form = h(
     "form",
     { className: "auth-form", novalidate: true },
     field("Email", email),
-    field("Password", password, signup ? "10 to 200 characters; a passphrase is good" : undefined),
+    field("Password", password, signup ? "10 to 200 characters, not a common password; a few unrelated words make a good one" : undefined),
+    inviteField,
     submit,
     status,
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    for (const input of [email, password]) input.removeAttribute("aria-invalid");
+    for (const input of [email, password, invite]) input.removeAttribute("aria-invalid");
     submit.disabled = true;
     try {
-      await post(signup ? "/api/auth/signup" : "/api/auth/signin", { email: email.value.trim(), password: password.value });
+      const body = { email: email.value.trim(), password: password.value };
+      if (signup && invite.value.trim()) body.invite = invite.value.trim();
+      await post(signup ? "/api/auth/signup" : "/api/auth/signin", body);
       await ctx.refreshSession();
       await ctx.navigate(signup ? "/topics?welcome=1" : "/");
     } catch (error) {
       if (error instanceof ApiError) {
-        const bad = error.field === "body.email" ? email : error.field === "body.password" ? password : null;
+        if (error.field === "body.invite") inviteField.hidden = false;
+        const bad = error.field === "body.email" ? email : error.field === "body.password" ? password : error.field === "body.invite" ? invite : null;
         if (bad) {
           bad.setAttribute("aria-invalid", "true");
           bad.focus();

@@ -2,15 +2,16 @@
 // save/like/hide buttons and related papers. Opening it records a view.
 import { get, paperPath } from "../api.js";
 import { formatDay, h, notice, pageTitle, replace } from "../dom.js";
+import { httpHref } from "../links.js";
 import { errorNotice, feedbackButtons, paperCard } from "../papers.js";
 import { loadFeedback, recordView, session } from "../session.js";
 
 function arxivLinks(paper) {
   const links = paper.links ?? {};
   const isArxiv = /^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?\/\d{7})$/.test(paper.id);
-  const abs = links.abs ?? (isArxiv ? `https://arxiv.org/abs/${paper.id}` : undefined);
-  const pdf = links.pdf ?? (isArxiv ? `https://arxiv.org/pdf/${paper.id}` : undefined);
-  const doi = links.doi ?? (paper.doi ? `https://doi.org/${paper.doi}` : undefined);
+  const abs = httpHref(links.abs) ?? (isArxiv ? `https://arxiv.org/abs/${paper.id}` : undefined);
+  const pdf = httpHref(links.pdf) ?? (isArxiv ? `https://arxiv.org/pdf/${paper.id}` : undefined);
+  const doi = httpHref(links.doi) ?? (paper.doi ? httpHref(`https://doi.org/${encodeURI(paper.doi)}`) : undefined);
   const items = [
     abs && h("li", {}, h("a", { href: abs, rel: "noopener noreferrer" }, "arXiv abstract page")),
     pdf && h("li", {}, h("a", { href: pdf, rel: "noopener noreferrer" }, "PDF")),

@@ -1,0 +1,159 @@
+/**
+ * `npm run bench:http [-- --duration 10 --connections 1,4,16,64 --nodes 2 --soak 600]`:
+ * a bounded load test of Paper Radar on 127.0.0.1 (autocannon). Starts a node
+ * (`trove radar start`, the bundled sample of 3,956 papers, SQLite), or with
+ * `--nodes 2` two nodes on a throwaway PostgreSQL with the load split
+ * between them; signs up readers with saves (so the feed has work to do);
+ * then for /api/search, /api/feed, /api/papers/{id}/related at rising
+ * concurrency prints requests/s, p50/p99/max latency, errors, 503s (the
+ * bounded queue at work) and each node's RSS before, during and after.
+ * `--soak N` then runs a mixed load for N seconds and prints RSS every
+ * minute (flat is the goal). Not a test: run it in a quiet moment and say the
+ * load (uptime) beside its figures.
+ */
+import { readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { createRequire } from "node:module";
+import { startNode, writeSampleCorpus, type RadarNode } from "../../src/cli/commands/testing/radar-nodes.js";
+import { startDisposablePostgres } from "../../src/store/testing/disposable-postgres.js";
+
+interface CannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodeStats: Record<string, { count: number }>;
+}
+type Cannon = (options: Record<string, unknown>) => Promise<CannonResult>;
+const autocannon = createRequire(import.meta.url)("autocannon") as Cannon;
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: "string", default: "10" },
+    connections: { type: "string", default: "1,4,16,64" },
+    nodes: { type: "string", default: "1" },
+    soak: { type: "string", default: "0" },
+    readers: { type: "string", default: "20" },
+  },
+});
+const duration = Number(values.duration);
+const levels = values.connections.split(",").map(Number);
+const nodeCount = Number(values.nodes);
+const QUERIES = ["retrieval", "dense retrieval", "language models", "graph neural networks", "reinforcement learning", "question answering", "recommendation", "transformer attention", "contrastive learning", "benchmark evaluation"];
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), "trove-bench-http-"));
+  const pg = nodeCount > 1 ? await startDisposablePostgres() : undefined;
+  const nodes: RadarNode[] = [];
+  try {
+    const corpus = await writeSampleCorpus(join(work, "corpus.jsonl"), 100_000);
+    const storeUrl = pg ? await pg.createDatabase() : undefined;
+    for (let i = 0; i < nodeCount; i++) {
+      // generous queue bounds for the benchmark's own set-up requests; the load below meets the defaults
+      // as behind a proxy (127.0.0.1 trusted): the readers below sign up from addresses of their own, each within the sign-up limit
+      nodes.push(await startNode({ storeUrl, dataDir: join(work, `node${i}`), corpus, timeoutMs: 300_000, args: ["--trust-proxy", "127.0.0.1"] }));
+    }
+    const first = nodes[0];
+    const ids = ((await first.request("GET", "/api/papers?limit=100")).body as { items: Array<{ id: string }> }).items.map((p) => p.id);
+    const cookies: string[] = [];
+    for (let r = 0; r < Number(values.readers); r++) {
+      const node = nodes[r % nodes.length];
+      const signup = await node.request("POST", "/api/auth/signup", { email: `bench${r}@example.org`, password: "a long and unusual passphrase" }, undefined, {
+        "x-forwarded-for": `10.0.${r >> 8}.${r & 255}`,
+      });
+      if (signup.status !== 201) throw new Error(`sign-up failed: ${signup.status} ${JSON.stringify(signup.body)}`);
+      for (let s = 0; s < 5; s++) await node.request("POST", "/api/feedback", { paperId: ids[(r * 7 + s * 13) % ids.length], kind: "save" }, signup.cookie);
+      cookies.push(signup.cookie!);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the other nodes catch up
+    const [l1, l5] = loadavg();
+    process.stdout.write(`# bench:http: ${nodes.length} node(s) on ${pg ? "PostgreSQL" : "SQLite"}, ${ids.length}+ papers, ${cookies.length} readers; load average ${l1.toFixed(2)} / ${l5.toFixed(2)}; ${duration} s per row\n`);
+    process.stdout.write("endpoint            conns    req/s   p50 ms   p99 ms   max ms  errors     503   RSS MB before/during/after\n");
+    const endpoints: Array<[string, (i: number) => { path: string; headers: Record<string, string> }]> = [
+      ["search", (i) => ({ path: `/api/search?q=${encodeURIComponent(QUERIES[i % QUERIES.length])}`, headers: {} })],
+      ["feed", (i) => ({ path: "/api/feed?limit=20", headers: { cookie: cookies[i % cookies.length] } })],
+      ["related", (i) => ({ path: `/api/papers/${encodeURIComponent(ids[i % ids.length])}/related`, headers: {} })],
+    ];
+    for (const [name, request] of endpoints) {
+      for (const connections of levels) {
+        const before = nodes.map((n) => rssMb(n.pid));
+        let during: number[] = before;
+        const sampler = setInterval(() => (during = nodes.map((n, k) => Math.max(during[k], rssMb(n.pid)))), 500);
+        const results = await Promise.all(
+          nodes.map((node) => {
+            let counter = 0;
+            return autocannon({
+              url: node.url,
+              connections: Math.max(1, Math.round(connections / nodes.length)),
+              duration,
+              requests: [
+                {
+                  setupRequest: (req: Record<string, unknown>) => {
+                    const r = request(counter++);
+                    return { ...req, method: "GET", path: r.path, headers: { ...(req.headers as object), ...r.headers } };
+                  },
+                },
+              ],
+            });
+          }),
+        );
+        clearInterval(sampler);
+        const after = nodes.map((n) => rssMb(n.pid));
+        const rps = results.reduce((s, r) => s + r.requests.average, 0);
+        const p50 = Math.max(...results.map((r) => r.latency.p50));
+        const p99 = Math.max(...results.map((r) => r.latency.p99));
+        const max = Math.max(...results.map((r) => r.latency.max));
+        const unavailable = results.reduce((s, r) => s + (r.statusCodeStats["503"]?.count ?? 0), 0);
+        const errors = results.reduce((s, r) => s + r.errors + r.timeouts + r.non2xx, 0) - unavailable;
+        const mb = (xs: number[]) => xs.map((x) => x.toFixed(0)).join("+");
+        process.stdout.write(
+          `${name.padEnd(18)} ${String(connections).padStart(6)} ${rps.toFixed(0).padStart(8)} ${p50.toFixed(0).padStart(8)} ${p99.toFixed(0).padStart(8)} ${max.toFixed(0).padStart(8)} ${String(errors).padStart(7)} ${String(unavailable).padStart(7)}   ${mb(before)}/${mb(during)}/${mb(after)}\n`,
+        );
+      }
+    }
+    const soak = Number(values.soak);
+    if (soak > 0) {
+      process.stdout.write(`# soak: mixed search/feed/related at 16 connections for ${soak} s; RSS per minute (MB)\n`);
+      const samples: string[] = [];
+      const sample = () => samples.push(nodes.map((n) => rssMb(n.pid).toFixed(0)).join("+"));
+      sample();
+      const minute = setInterval(sample, 60_000);
+      await Promise.all(
+        nodes.map((node) => {
+          let counter = 0;
+          return autocannon({
+            url: node.url,
+            connections: Math.max(1, Math.round(16 / nodes.length)),
+            duration: soak,
+            requests: [
+              {
+                setupRequest: (req: Record<string, unknown>) => {
+                  const i = counter++;
+                  const r = endpoints[i % endpoints.length][1](i);
+                  return { ...req, method: "GET", path: r.path, headers: { ...(req.headers as object), ...r.headers } };
+                },
+              },
+            ],
+          });
+        }),
+      );
+      clearInterval(minute);
+      sample();
+      process.stdout.write(`  ${samples.join(" -> ")}\n`);
+    }
+  } finally {
+    await Promise.all(nodes.map((n) => n.stop()));
+    await pg?.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();

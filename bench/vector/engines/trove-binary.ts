@@ -1,0 +1,2 @@
+import { troveEngine } from "./trove.js";
+export const createEngine = async () => troveEngine("binary");
