@@ -9,7 +9,9 @@
  * given with --pipelines a,b,c. Whatever they need (Trove's encoder, learned
  * rankers) is trained from the corpus and the TRAIN judgments on first use
  * and cached, exactly as `trove eval search --pipeline` does; the test
- * judgments only score. Prints the table and the load average before and
+ * judgments only score. `--reserved` measures the train split's reserved
+ * queries instead (src/eval/held-out-splits.ts): what pipelines are chosen
+ * on, since nothing learned from them. Prints the table and the load average before and
  * after; --json prints the figures as JSON, --out writes them too.
  */
 import { existsSync, readdirSync } from "node:fs";
@@ -37,15 +39,17 @@ const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
 
 async function main(): Promise<void> {
   const dataset = option("dataset") ?? join("..", "shared", "datasets", "scifact");
-  const split = option("split") ?? "test";
-  if (split === "train") throw new InvalidArgumentError("the ablation measures a held-out split; pipelines learn from train");
+  // --reserved: the train split's reserved queries (nothing learned from them), for choosing; else the test split
+  const reserved = process.argv.includes("--reserved");
+  const split = option("split") ?? (reserved ? "train" : "test");
+  if (split === "train" && !reserved) throw new InvalidArgumentError("pipelines learn from train: measure --split test, or --reserved (the train queries nothing learns from)");
   const pipelines = option("pipelines")?.split(",") ?? defaultPipelines();
   if (!pipelines.includes("bm25")) pipelines.unshift("bm25");
   const loadBefore = load();
   const results = new Map<string, BeirPipelineResult>();
   for (const pipeline of pipelines) {
     process.stderr.write(`ablation: ${pipeline}\n`);
-    results.set(pipeline, await runBeirPipeline({ dataset, split, pipeline }));
+    results.set(pipeline, await runBeirPipeline({ dataset, split, pipeline, reserved }));
   }
   const bm25 = results.get("bm25")!;
   const queries = Object.keys(bm25.perQuery).sort();
@@ -63,13 +67,13 @@ async function main(): Promise<void> {
     };
   });
   const loadAfter = load();
-  const report = { dataset, split, queries: queries.length, load: { before: loadBefore, after: loadAfter }, rows };
+  const report = { dataset, split, reserved, queries: queries.length, load: { before: loadBefore, after: loadAfter }, rows };
   if (option("out")) writeFileAtomic(option("out")!, `${JSON.stringify(report, null, 2)}\n`);
   if (process.argv.includes("--json")) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return;
   }
-  process.stdout.write(`${dataset}, split ${split}, ${queries.length} queries; load average before ${loadBefore}, after ${loadAfter}\n\n`);
+  process.stdout.write(`${dataset}, split ${split}${reserved ? " (reserved queries)" : ""}, ${queries.length} queries; load average before ${loadBefore}, after ${loadAfter}\n\n`);
   process.stdout.write(
     `${formatTable(
       ["pipeline", "nDCG@10", "R@100", "Δ nDCG@10 vs BM25 [95% CI]", "prepare s", "search s"],

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InvalidArgumentError } from "../core/errors.js";
+import { reservedQueries } from "../eval/held-out-splits.js";
 import { fromSvmLight } from "../ltr/svmlight.js";
 import { exportBeirFeatures, trainBeirLtr } from "./beir-ltr.js";
 import { runBeirPipeline } from "./beir-pipeline.js";
@@ -44,6 +45,9 @@ test("an ltr stage trains on the train judgments on first use, caches its model,
     const out = join(root, "ranker.json");
     const trained = await trainBeirLtr({ ...options, pipeline: firstUse, out, exportPath: join(root, "train.svm") });
     assert.equal(trained.model, out);
+    // it learns from the train queries but the reserved ones (kept for choosing between pipelines)
+    const trainIds = new Set(readFileSync(join(dataset, "qrels", "train.tsv"), "utf8").trim().split("\n").slice(1).map((l) => l.split("\t")[0]));
+    assert.equal(trained.queries, trainIds.size - reservedQueries(trainIds).size);
     assert.deepEqual(trained.features, ["bm25", "bm25:title", "proximity", "length:contents", "coverage:title", "bm25.rank"]);
     assert.equal(trained.importance.length, FEATURES.length);
     assert.ok(Math.abs(trained.importance.reduce((s, f) => s + f.gain, 0) - 1) < 1e-9);

@@ -1,9 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InvalidArgumentError } from "../core/errors.js";
+import { reservedQueries } from "../eval/held-out-splits.js";
 import { runBeirPipeline } from "./beir-pipeline.js";
 import { SCIFACT, sliceScifact } from "./scifact-slice.js";
 
@@ -33,6 +34,14 @@ test("hybrid-rrf on a fresh machine: Trove trains its own encoder on the corpus 
     // fusing dense retrieval into BM25 changes the ranking
     assert.notDeepEqual(bm25.perQuery, hybrid.perQuery);
     await assert.rejects(runBeirPipeline({ ...options, pipeline: "hybrid-rrf", split: "train" }), (e: unknown) => e instanceof InvalidArgumentError && /memorization/.test(e.message));
+    // the train split's reserved queries are exactly the ones the encoder held out, so pipelines can be compared on them
+    const trainIds = readFileSync(join(dataset, "qrels", "train.tsv"), "utf8").trim().split("\n").slice(1).map((l) => l.split("\t")[0]);
+    const reserved = reservedQueries(trainIds);
+    const held = (JSON.parse(readFileSync(join(hybrid.encoders[0].path!, "config.json"), "utf8")) as { training: { report: { validationQueryIds: string[] } } }).training.report.validationQueryIds;
+    assert.deepEqual([...held].sort(), [...reserved].sort());
+    const chosen = await runBeirPipeline({ ...options, pipeline: "hybrid-rrf", split: "train", reserved: true });
+    assert.deepEqual(Object.keys(chosen.perQuery).sort(), [...reserved].sort());
+    await assert.rejects(runBeirPipeline({ ...options, pipeline: "bm25", reserved: true }), /refusing to train on the "test" judgments/);
     await assert.rejects(runBeirPipeline({ ...options, pipeline: "no-such-pipeline" }), /not a preset \(bm25, dense, hybrid-rrf, hybrid-convex\) and no such file/);
   } finally {
     rmSync(root, { recursive: true, force: true });

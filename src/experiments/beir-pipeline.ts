@@ -9,6 +9,7 @@
  * learned ranker's `train` block) get the dataset's judgments, never the
  * evaluated split's, and train before the first query.
  */
+import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { InvalidArgumentError } from "../core/errors.js";
 import { Progress } from "../core/progress.js";
@@ -21,6 +22,7 @@ import { openBeirDataset, readBeirCorpus, readBeirQueries, readBeirSplitQrels, t
 import type { Qrels } from "../eval/qrels.js";
 import type { Bm25Params } from "../lexical/bm25.js";
 import { beirJudgments } from "../pipeline/judgments.js";
+import { checkTrainingSplit, reservedQueries } from "../eval/held-out-splits.js";
 import { openSparseEncoder, parseSparseEncoderSpec, type SparseEncoder, type SparseEncoderSpec } from "../sparse/sparse-encoder.js";
 import { evaluateRun } from "../eval/metrics.js";
 import { roundRunScores, writeRun, type Run } from "../eval/run.js";
@@ -48,6 +50,13 @@ export interface BeirPipelineOptions extends BeirBm25Options {
   trainedEncoder?: { cacheDir?: string; config?: EncoderTrainingOverrides };
   /** Where models that stages train on first use are cached (default: TROVE_CACHE_DIR or .trove/cache). */
   modelCacheDir?: string;
+  /**
+   * Evaluate only the split's reserved queries (src/eval/held-out-splits.ts):
+   * learned rankers never fit on them and Trove's own encoder holds them out,
+   * so pipelines and settings can be chosen on the TRAIN split without
+   * looking at test judgments.
+   */
+  reserved?: boolean;
 }
 
 export interface BeirPipelineResult extends Omit<BeirBm25Result, "timings"> {
@@ -93,7 +102,10 @@ export async function openBeirPipeline(options: BeirPipelineOptions, purpose: "e
   const hits = options.hits ?? 1000;
   const cacheDir = options.cacheDir ?? join(".trove", "cache", "beir");
   const registry = options.registry ?? defaultRegistry;
-  const qrels = await readBeirSplitQrels(dataset.dir, split);
+  const splitQrels = await readBeirSplitQrels(dataset.dir, split);
+  const reserved = options.reserved ? reservedQueries(splitQrels.keys()) : null;
+  if (reserved) checkTrainingSplit(split, `${dataset.dir} (--reserved chooses on a training split's reserved queries)`);
+  const qrels: Qrels = reserved ? new Map([...splitQrels].filter(([id]) => reserved.has(id))) : splitQrels;
   const allQueries = await readBeirQueries(dataset.queriesPath);
   const queries = [...allQueries].filter(([id]) => qrels.has(id));
   if (queries.length === 0) throw new InvalidArgumentError(`no query of ${dataset.queriesPath} has judgments in split "${split}"`);
@@ -112,8 +124,8 @@ export async function openBeirPipeline(options: BeirPipelineOptions, purpose: "e
   const report: BeirPipelineResult["encoders"] = [];
   const needs = pipeline.needs();
   const fields = new Map(needs.vectors.map((v) => [v.field, v.encoder]));
-  if (purpose === "evaluate" && split === "train" && !options.encoder && [...fields.values()].some((spec) => !spec)) {
-    throw new InvalidArgumentError(`evaluating split "train" with Trove's own encoder, which learns from the train judgments, would measure memorization; pass --encoder or evaluate another --split`);
+  if (purpose === "evaluate" && split === "train" && !reserved && !options.encoder && [...fields.values()].some((spec) => !spec)) {
+    throw new InvalidArgumentError(`evaluating split "train" with Trove's own encoder, which learns from the train judgments, would measure memorization; pass --encoder, --reserved, or evaluate another --split`);
   }
   const sparse: Array<{ field: string; encoder: SparseEncoder }> = [];
   try {
@@ -125,6 +137,7 @@ export async function openBeirPipeline(options: BeirPipelineOptions, purpose: "e
         const trained = await ensureTrainedEncoder({ type: "beir", dir: dataset.dir, split: "train" }, { cacheDir: options.trainedEncoder?.cacheDir, config: options.trainedEncoder?.config });
         spec = { type: "trove", path: trained.path };
         trainedNow = trained.trained;
+        if (reserved && split === "train") checkEncoderHeldOut(trained.path, reserved);
       }
       const encoder = await openEncoder(spec);
       encoders.set(field, { encoder, spec, trainedNow });
@@ -168,7 +181,8 @@ export async function openBeirPipeline(options: BeirPipelineOptions, purpose: "e
       return e.encoder;
     },
     // stages that learn read the dataset's judgments, never those of the split evaluated here
-    judgments: beirJudgments(dataset.dir, purpose === "evaluate" ? split : undefined),
+    // (on --reserved, the split's reserved queries are what the judgments leave out)
+    judgments: beirJudgments(dataset.dir, purpose === "evaluate" && !reserved ? split : undefined),
     // the index folder's name is a digest of the corpus file, the field mode, the analyzer and each vector field's encoder
     fingerprint: JSON.stringify([basename(opened.path), bm25]),
     cacheDir: options.modelCacheDir,
@@ -248,6 +262,16 @@ export async function runBeirPipeline(options: BeirPipelineOptions): Promise<Bei
     encoders: opened.encoders,
     perQuery: Object.fromEntries(evaluation.perQuery),
   };
+}
+
+/** Refuses a trained encoder that learned from any of the reserved queries (it was trained with other validation settings). */
+function checkEncoderHeldOut(modelPath: string, reserved: ReadonlySet<string>): void {
+  const config = JSON.parse(readFileSync(join(modelPath, "config.json"), "utf8")) as { training?: { report?: { validationQueryIds?: string[] } } };
+  const held = new Set(config.training?.report?.validationQueryIds ?? []);
+  const seen = [...reserved].filter((id) => !held.has(id));
+  if (seen.length > 0) {
+    throw new InvalidArgumentError(`the encoder ${modelPath} learned from ${seen.length} of the ${reserved.size} reserved train queries (e.g. ${seen[0]}); --reserved needs it trained with the default validation settings`);
+  }
 }
 
 /** Sparse vector fields a pipeline's sparse retrievers search, with the encoder that fills each from the corpus. */
