@@ -12,7 +12,7 @@
  * judgments only score. `--reserved` measures the train split's reserved
  * queries instead (src/eval/held-out-splits.ts): what pipelines are chosen
  * on, since nothing learned from them. Prints the table and the load average before and
- * after; --json prints the figures as JSON, --out writes them too.
+ * after; `--against <pipeline>` compares with another baseline; --json prints the figures as JSON, --out writes them too.
  */
 import { existsSync, readdirSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -44,14 +44,16 @@ async function main(): Promise<void> {
   const split = option("split") ?? (reserved ? "train" : "test");
   if (split === "train" && !reserved) throw new InvalidArgumentError("pipelines learn from train: measure --split test, or --reserved (the train queries nothing learns from)");
   const pipelines = option("pipelines")?.split(",") ?? defaultPipelines();
-  if (!pipelines.includes("bm25")) pipelines.unshift("bm25");
+  // the baseline every row is compared with (default BM25)
+  const against = option("against") ?? "bm25";
+  if (!pipelines.includes(against)) pipelines.unshift(against);
   const loadBefore = load();
   const results = new Map<string, BeirPipelineResult>();
   for (const pipeline of pipelines) {
     process.stderr.write(`ablation: ${pipeline}\n`);
     results.set(pipeline, await runBeirPipeline({ dataset, split, pipeline, reserved }));
   }
-  const bm25 = results.get("bm25")!;
+  const bm25 = results.get(against)!;
   const queries = Object.keys(bm25.perQuery).sort();
   const ndcg = (r: BeirPipelineResult) => queries.map((q) => r.perQuery[q]?.ndcg_cut_10 ?? 0);
   const rows = pipelines.map((p) => {
@@ -61,13 +63,13 @@ async function main(): Promise<void> {
       pipeline: p,
       ndcg10: r.evaluation.mean.ndcg_cut_10,
       recall100: r.evaluation.mean.recall_100,
-      vsBm25: { difference: diff.difference, low: diff.low, high: diff.high },
+      vsBaseline: { difference: diff.difference, low: diff.low, high: diff.high },
       prepareSeconds: r.timings.prepareSeconds,
       searchSeconds: r.timings.searchSeconds,
     };
   });
   const loadAfter = load();
-  const report = { dataset, split, reserved, queries: queries.length, load: { before: loadBefore, after: loadAfter }, rows };
+  const report = { dataset, split, reserved, against, queries: queries.length, load: { before: loadBefore, after: loadAfter }, rows };
   if (option("out")) writeFileAtomic(option("out")!, `${JSON.stringify(report, null, 2)}\n`);
   if (process.argv.includes("--json")) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -76,12 +78,12 @@ async function main(): Promise<void> {
   process.stdout.write(`${dataset}, split ${split}${reserved ? " (reserved queries)" : ""}, ${queries.length} queries; load average before ${loadBefore}, after ${loadAfter}\n\n`);
   process.stdout.write(
     `${formatTable(
-      ["pipeline", "nDCG@10", "R@100", "Δ nDCG@10 vs BM25 [95% CI]", "prepare s", "search s"],
+      ["pipeline", "nDCG@10", "R@100", `Δ nDCG@10 vs ${against} [95% CI]`, "prepare s", "search s"],
       rows.map((r) => [
         r.pipeline,
         r.ndcg10.toFixed(4),
         r.recall100.toFixed(4),
-        r.pipeline === "bm25" ? "—" : `${r.vsBm25.difference >= 0 ? "+" : ""}${r.vsBm25.difference.toFixed(4)} [${r.vsBm25.low.toFixed(4)}, ${r.vsBm25.high.toFixed(4)}]`,
+        r.pipeline === against ? "—" : `${r.vsBaseline.difference >= 0 ? "+" : ""}${r.vsBaseline.difference.toFixed(4)} [${r.vsBaseline.low.toFixed(4)}, ${r.vsBaseline.high.toFixed(4)}]`,
         r.prepareSeconds.toFixed(1),
         r.searchSeconds.toFixed(1),
       ]),
