@@ -28,6 +28,7 @@ import { radarRoutes } from "./http/radar-routes.js";
 import type { RadarServices } from "./http/radar-services.js";
 import { PAPERS_COLLECTION, PAPER_SCHEMA } from "./papers.js";
 import { Pins } from "./pins/pins.js";
+import { PipelineSearch } from "./search/pipeline-search.js";
 import { PaperSearch, type PaperSearchOptions } from "./search/paper-search.js";
 import { Topics } from "./topics/topics.js";
 import { Trending } from "./trending/trending.js";
@@ -95,6 +96,7 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
         const services: RadarServices = {
           accounts,
           search,
+          pipelines: new PipelineSearch(papers, join(dataDir, "pipelines")),
           feedback,
           topics,
           pins,

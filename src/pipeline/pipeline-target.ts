@@ -4,6 +4,7 @@
  * pipeline only needs these few calls, so search and recommendation over any
  * index share one machinery.
  */
+import { InvalidArgumentError } from "../core/errors.js";
 import type { StoredRecord } from "../core/schema.js";
 import type { Collection } from "../engine/collection.js";
 import type { ScoringOptions, SearchIndex, SearchOptions, SearchQuery, SearchResult, SparseSearchOptions, SparseSearchResult, VectorSearchOptions } from "../engine/search-index.js";
@@ -85,4 +86,29 @@ export function collectionContext(collection: Collection): PipelineContext {
 /** A context over a bare index and the encoders of its vector fields. */
 export function indexContext(index: SearchIndex, encoders: FieldEncoders): PipelineContext {
   return { target: indexTarget(index), encoder: (field, spec) => encoders.encoderFor(field, spec) };
+}
+
+/**
+ * No index at all, for pipelines whose retrievers bring their own candidates
+ * (an application's in-memory list): every search refuses with `why`.
+ */
+export function emptyTarget(why: string): PipelineTarget {
+  const refuse = async (): Promise<never> => {
+    throw new InvalidArgumentError(`this pipeline has no index to search: ${why}`);
+  };
+  return {
+    config: { idField: "id", fields: {}, bm25: { k1: 0.9, b: 0.4 } },
+    search: refuse,
+    searchVector: refuse,
+    vectorOf: async () => null,
+    searchSparse: refuse,
+    sparseVectorOf: async () => null,
+    records: async (ids) => ids.map(() => undefined),
+    scoreDocuments: refuse,
+    fieldLengths: refuse,
+    numericValues: refuse,
+    analyze: refuse,
+    docFreq: refuse,
+    documentCount: async () => 0,
+  };
 }

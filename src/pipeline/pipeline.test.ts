@@ -127,6 +127,38 @@ test("the linear stage combines features with weights", async () => {
   await index.close();
 });
 
+test("the linear stage normalizes per feature and can keep each feature's contribution", async () => {
+  const { index, ctx } = await setup();
+  const config = (featureNormalization?: Record<string, string>) => ({
+    retrievers: [{ type: "bm25", depth: 20 }, { type: "vector", field: "emb", depth: 20 }],
+    fusion: { type: "rrf" },
+    stages: [{ type: "linear", name: "mix", weights: { bm25: 2, vector: 1 }, normalization: "z-score", ...(featureNormalization ? { featureNormalization } : {}), contributions: true }],
+  });
+  const zScored = await Pipeline.compile(config(), defaultRegistry).run({ query: "retrieval", k: 24 }, ctx);
+  const both = zScored.hits.filter((h) => h.features.bm25 !== undefined);
+  // z-scores over the candidates that have the feature: weighted, they average 0 (times the weight)
+  const mean = both.reduce((a, h) => a + h.features["mix.bm25"], 0) / both.length;
+  assert.ok(Math.abs(mean) < 1e-9, `z-scored bm25 contributions average 0, got ${mean}`);
+  for (const h of zScored.hits) assert.ok(Math.abs(h.score - h.features["mix.bm25"] - h.features["mix.vector"]) < 1e-9, "the score is the sum of the contributions");
+  const raw = await Pipeline.compile(config({ bm25: "none" }), defaultRegistry).run({ query: "retrieval", k: 24 }, ctx);
+  for (const h of raw.hits.filter((x) => x.features.bm25 !== undefined)) assert.ok(Math.abs(h.features["mix.bm25"] - 2 * h.features.bm25) < 1e-9, "bm25 kept raw");
+  await index.close();
+});
+
+test("MMR may choose only the first positions of its pool and leave the rest in score order", async () => {
+  const { index, ctx } = await setup();
+  const run = (stages: unknown[]) => Pipeline.compile({ retrievers: [{ type: "vector", field: "emb", depth: 24 }], stages }, defaultRegistry).run({ vector: [1, 0.9, 0.1, 0.1], k: 24 }, ctx);
+  const plain = (await run([])).hits.map((h) => h.id);
+  const picked = (await run([{ type: "mmr", field: "emb", lambda: 0.3, depth: 12, pick: 3 }])).hits.map((h) => h.id);
+  const topicOf = (id: string) => docs.find((d) => d.id === id)!.topic;
+  assert.equal(picked[0], plain[0]);
+  assert.notEqual(topicOf(picked[1]), topicOf(picked[0]), "the second pick is of another topic");
+  const rest = picked.slice(3, 12);
+  assert.deepEqual(rest, plain.slice(0, 12).filter((id) => !picked.slice(0, 3).includes(id)), "the pool's other candidates keep their order");
+  assert.deepEqual(picked.slice(12), plain.slice(12));
+  await index.close();
+});
+
 test("bad pipelines are refused with the path of the problem", async () => {
   const { index } = await setup();
   const where = "p.json";

@@ -35,6 +35,9 @@ export interface PipelineResult {
   expansion?: { terms?: string; vectors?: string[] };
 }
 
+/** Most hits one request may ask for, unless the pipeline was compiled with another bound. */
+const DEFAULT_MAX_K = 10_000;
+
 export class Pipeline {
   private readonly prepared = new WeakMap<PipelineContext, Promise<void>>();
 
@@ -43,10 +46,15 @@ export class Pipeline {
     private readonly rewriters: Rewriter[],
     private readonly retrievers: Retriever[],
     private readonly stages: Stage[],
+    private readonly maxK: number,
   ) {}
 
-  /** Validates `config` (from a file named by `where`) and builds its parts. */
-  static compile(config: unknown, registry: PipelineRegistry, where = "pipeline"): Pipeline {
+  /**
+   * Validates `config` (from a file named by `where`) and builds its parts.
+   * `maxK` bounds the hits a request may ask for (default 10,000; in-process
+   * callers that rank a whole candidate list, as Paper Radar's feed, raise it).
+   */
+  static compile(config: unknown, registry: PipelineRegistry, where = "pipeline", options: { maxK?: number } = {}): Pipeline {
     const parsed = parseWith(pipelineSchema, config, where);
     const rewriters = (parsed.rewriters ?? []).map((entry, i) => build(registry.rewriters, "rewriter", entry, where, `rewriters[${i}]`, registry));
     const retrievers = parsed.retrievers.map((entry, i) => build(registry.retrievers, "retriever", entry, where, `retrievers[${i}]`, registry));
@@ -60,7 +68,7 @@ export class Pipeline {
       if (!names.has(name)) throw new InvalidArgumentError(`${where}: fusion.weights names "${name}", which is not a retriever (retrievers: ${[...names].join(", ")})`);
     }
     const stages = (parsed.stages ?? []).map((entry, i) => build(registry.stages, "stage", entry, where, `stages[${i}]`, registry));
-    return new Pipeline(parsed, rewriters, retrievers, stages);
+    return new Pipeline(parsed, rewriters, retrievers, stages, options.maxK ?? DEFAULT_MAX_K);
   }
 
   get name(): string {
@@ -130,7 +138,7 @@ export class Pipeline {
     const started = performance.now();
     const k = request.k ?? this.config.k ?? 10;
     const offset = request.offset ?? 0;
-    if (!Number.isInteger(k) || k < 1 || k > 10_000) throw new InvalidArgumentError(`k must be an integer from 1 to 10000, got ${k}`);
+    if (!Number.isInteger(k) || k < 1 || k > this.maxK) throw new InvalidArgumentError(`k must be an integer from 1 to ${this.maxK}, got ${k}`);
     if (!Number.isInteger(offset) || offset < 0) throw new InvalidArgumentError(`offset must be a non-negative integer, got ${offset}`);
     await this.prepare(ctx);
     const timings: Record<string, number> = {};

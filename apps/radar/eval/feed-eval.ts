@@ -246,13 +246,13 @@ export async function runFeedEval(options: FeedEvalOptions): Promise<FeedEvalRes
       content: contentScores(model, candidates, saved),
       collaborative: knn ? collaborativeScores(knn, model, candidates, saved) : undefined,
     };
-    list.forEach((method, m) => {
+    for (const [m, method] of list.entries()) {
       let order: number[];
       if (method.random) {
         const keys = Float64Array.from(candidates, () => randomScores.next());
         order = Array.from(candidates, (_, k) => k).sort((a, b) => keys[a] - keys[b]).map((k) => candidates[k]);
       } else {
-        const ranked = rankCandidates({ model, candidates, saved, topics, coSaves: knn, precomputed, untilDay, diversify: 50 }, method.options);
+        const ranked = await rankCandidates({ model, candidates, saved, topics, coSaves: knn, precomputed, untilDay, diversify: 50 }, method.options);
         order = ranked.map((x) => x.row);
       }
       const ranks: number[] = [];
@@ -260,7 +260,7 @@ export async function runFeedEval(options: FeedEvalOptions): Promise<FeedEvalRes
         if (targetSet.has(row)) ranks.push(position + 1);
       });
       accumulators[m].add(ranks, targets.length);
-    });
+    }
     options.onProgress?.(i + 1, readers.length);
   }
   const rankingSeconds = (performance.now() - rankingStarted) / 1000;

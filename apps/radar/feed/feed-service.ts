@@ -177,7 +177,7 @@ export class FeedService {
     const knn = await this.coSaveModel();
     const want = offset + limit;
     const svm = saved.length > 0 ? svmScores(this.readerSvm(model, saved), model, candidates) : undefined;
-    const ranked = rankCandidates(
+    const ranked = await rankCandidates(
       { model, candidates, saved, topics, coSaves: knn, untilDay, diversify: Math.min(candidates.length, want), precomputed: { svm } },
       this.options.ranker,
     );

@@ -1,6 +1,7 @@
 /**
- * The feed's ranking pipeline, shared by the FeedService and the offline
- * evaluation (so that what is measured is what is served):
+ * The feed's ranking, shared by the FeedService and the offline evaluation
+ * (so that what is measured is what is served). It runs the feed's engine
+ * pipeline (feed-pipeline.ts):
  *
  *   candidates -> scorers (content, svm, collaborative, topics, recency)
  *              -> combination -> MMR diversification
@@ -11,14 +12,16 @@
  * at most 2, −10 per disliked one) are added times `weights.topic` without
  * standardizing, so a disliked topic pushes a paper down by a fixed amount.
  * A scorer whose weight is 0, or that has no input (no saved papers, no
- * topics, no co-saves), contributes nothing. Ties break by row (stable).
+ * topics, no co-saves), contributes nothing. Ties break by paper id.
  */
-import type { ItemKnn } from "../../../src/recommend/item-knn.js";
-import { collaborativeScores, type CollaborativeSignal } from "./collaborative.js";
-import { mmrOrder } from "./diversify.js";
-import { fitReaderSvm, svmScores, type LinearSvmOptions } from "./linear-svm.js";
-import { contentScores, recencyScores, type ContentSignal, topicScores, zScores, type TopicPreference, type TopicScoreOptions } from "./scorers.js";
-import type { TfidfModel } from "./tfidf.js";
+import { Pipeline } from "../../../src/pipeline/pipeline.js";
+import { emptyTarget } from "../../../src/pipeline/pipeline-target.js";
+import type { PipelineContext } from "../../../src/pipeline/pipeline-context.js";
+import { FEED_CONTRIBUTIONS, FEED_STATE, candidatePositions, feedPipelineConfig, feedRegistry, type FeedRankState } from "./feed-pipeline.js";
+import type { LinearSvmOptions } from "./linear-svm.js";
+import type { TopicScoreOptions } from "./scorers.js";
+
+export { readerSvmScores } from "./feed-pipeline.js";
 
 export interface FeedWeights {
   content: number;
@@ -48,26 +51,8 @@ export interface RankerOptions {
   coSaveExpansion?: number;
 }
 
-export interface RankInput {
-  model: TfidfModel;
-  /** Rows that may be shown. */
-  candidates: Int32Array;
-  /** Rows of the reader's saved and liked papers, newest first. */
-  saved: readonly number[];
-  topics?: readonly TopicPreference[];
-  /** Rows the SVM learns from (saved = +1, the rest −1); default every row. */
-  svmTrainRows?: Int32Array;
-  /**
-   * Scorer outputs already computed for these candidates and saved papers
-   * (the evaluation computes each once per reader and ranks several ways).
-   */
-  precomputed?: { content?: ContentSignal; svm?: Float32Array; collaborative?: CollaborativeSignal };
-  coSaves?: ItemKnn;
-  /** Day number of the window's end (recency is the age at this day). */
-  untilDay: number;
-  /** Positions diversified by MMR (the rest stay in score order). */
-  diversify: number;
-}
+/** What the ranker is given: the reader's state without the scorers' side results. */
+export type RankInput = Omit<FeedRankState, "signals">;
 
 export interface RankedCandidate {
   row: number;
@@ -92,62 +77,63 @@ export function resolveWeights(weights: Partial<FeedWeights> = {}): FeedWeights 
   return { ...DEFAULT_FEED_WEIGHTS, ...weights };
 }
 
+/** The feed's pipeline for these options (compiled once per distinct options). */
+export function feedPipeline(options: RankerOptions = {}): Pipeline {
+  const key = JSON.stringify(options);
+  let pipeline = compiled.get(key);
+  if (!pipeline) {
+    const config = feedPipelineConfig({
+      weights: resolveWeights(options.weights),
+      contentMix: options.contentMix ?? 0.5,
+      mmrLambda: options.mmrLambda ?? DEFAULT_MMR_LAMBDA,
+      svm: options.svm,
+      topics: options.topics,
+      maxSaved: options.maxSaved ?? 200,
+      coSaveExpansion: options.coSaveExpansion ?? 30,
+    });
+    pipeline = Pipeline.compile(config, feedRegistry, "feed pipeline", { maxK: Number.MAX_SAFE_INTEGER });
+    if (compiled.size > 64) compiled.clear();
+    compiled.set(key, pipeline);
+  }
+  return pipeline;
+}
+
+const compiled = new Map<string, Pipeline>();
+
+/** The feed's stages read only their request's state: no index, no encoder. */
+const FEED_CONTEXT: PipelineContext = {
+  target: emptyTarget("the feed ranks the candidates its request carries"),
+  encoder: async () => {
+    throw new Error("the feed pipeline embeds no text");
+  },
+};
+
 /** Ranks every candidate; the first `diversify` positions are the MMR selection. */
-export function rankCandidates(input: RankInput, options: RankerOptions = {}): RankedCandidate[] {
-  const { model, candidates, topics = [] } = input;
+export async function rankCandidates(input: RankInput, options: RankerOptions = {}): Promise<RankedCandidate[]> {
   const w = resolveWeights(options.weights);
-  const n = candidates.length;
-  const saved = input.saved.slice(0, options.maxSaved ?? 200);
-  const zero: Float32Array = new Float32Array(n);
-
-  const pre = input.precomputed ?? {};
-  const content = w.content !== 0 && saved.length > 0 ? (pre.content ?? contentScores(model, candidates, saved, options.contentMix ?? 0.5)) : undefined;
-  const contentZ = content ? zScores(content.scores) : zero;
-
-  let svmZ = zero;
-  if (w.svm !== 0 && saved.length > 0) svmZ = zScores(pre.svm ?? readerSvmScores(model, candidates, saved, input.svmTrainRows, options.svm));
-
-  const co =
-    w.collaborative !== 0 && saved.length > 0
-      ? (pre.collaborative ?? (input.coSaves ? collaborativeScores(input.coSaves, model, candidates, saved, { expansion: options.coSaveExpansion }) : undefined))
-      : undefined;
-  const coZ = co ? zScores(co.scores) : zero;
-
-  const topic = w.topic !== 0 && topics.length > 0 ? topicScores(model, candidates, topics, options.topics) : undefined;
-  const recencyZ = w.recency !== 0 ? zScores(recencyScores(model, candidates, input.untilDay)) : zero;
-
-  const scores = new Float32Array(n);
-  const ranked: RankedCandidate[] = new Array(n);
-  for (let k = 0; k < n; k++) {
-    const parts: FeedWeights = {
-      content: w.content * contentZ[k],
-      svm: w.svm * svmZ[k],
-      collaborative: w.collaborative * coZ[k],
-      topic: topic ? w.topic * topic.scores[k] : 0,
-      recency: w.recency * recencyZ[k],
-    };
-    scores[k] = parts.content + parts.svm + parts.collaborative + parts.topic + parts.recency;
-    ranked[k] = {
-      row: candidates[k],
-      score: scores[k],
+  const state: FeedRankState = { ...input, signals: {} };
+  const n = input.candidates.length;
+  if (n === 0) return [];
+  const result = await feedPipeline(options).run({ k: n, attributes: { [FEED_STATE]: state } }, FEED_CONTEXT);
+  const at = candidatePositions(state);
+  const { content, topic, collaborative } = state.signals;
+  const c = FEED_CONTRIBUTIONS;
+  return result.hits.map((hit) => {
+    const k = at.get(hit.id) as number;
+    const row = input.candidates[k];
+    const f = hit.features;
+    const parts: FeedWeights = { content: f[c.content] ?? 0, svm: f[c.svm] ?? 0, collaborative: f[c.collaborative] ?? 0, topic: f[c.topic] ?? 0, recency: f[c.recency] ?? 0 };
+    return {
+      row,
+      score: hit.score,
       parts,
       bestSaved: content ? content.bestSaved[k] : -1,
       bestSimilarity: content ? content.bestSimilarity[k] : 0,
       likedTopics: topic ? topic.liked[k] : [],
       dislikedTopics: topic ? topic.disliked[k] : [],
-      coSource: co ? () => co.sourceOf(k) : () => -1,
-      svmZ: svmZ[k],
-      coZ: coZ[k],
+      coSource: collaborative ? () => collaborative.sourceOf(k) : () => -1,
+      svmZ: w.svm !== 0 ? parts.svm / w.svm : 0,
+      coZ: w.collaborative !== 0 ? parts.collaborative / w.collaborative : 0,
     };
-  }
-  const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => scores[b] - scores[a] || candidates[a] - candidates[b]);
-  const lambda = options.mmrLambda ?? DEFAULT_MMR_LAMBDA;
-  const final = mmrOrder(model, candidates, scores, order, input.diversify, { lambda });
-  return final.map((k) => ranked[k]);
-}
-
-/** Fits the reader's SVM (saved = +1, the other training rows −1) and scores the candidates. */
-export function readerSvmScores(model: TfidfModel, candidates: Int32Array, saved: readonly number[], trainRows?: Int32Array, options?: LinearSvmOptions): Float32Array {
-  const train = trainRows ?? Int32Array.from({ length: model.size }, (_, r) => r);
-  return svmScores(fitReaderSvm(model, train, saved, model.vocabularySize, options), model, candidates);
+  });
 }

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mmrOrder } from "./diversify.js";
 import { svmScores, trainLinearSvm } from "./linear-svm.js";
 import { rankCandidates } from "./ranker.js";
-import { contentScores, topicScores, zScores } from "./scorers.js";
+import { contentScores, topicScores } from "./scorers.js";
 import { TfidfModel, type TfidfPaper } from "./tfidf.js";
 
 function paper(id: string, text: string, categories: string[] = ["cs.IR"], date = "2026-06-01"): TfidfPaper {
@@ -105,11 +105,11 @@ describe("topics", () => {
     assert.deepEqual(signal.disliked[1], [1]);
   });
 
-  test("a disliked topic pushes its papers down the full ranking", () => {
+  test("a disliked topic pushes its papers down the full ranking", async () => {
     const candidates = rows("r2", "r3", "t2", "t3", "g1", "g2");
-    const base = rankCandidates({ model, candidates, saved: [row("t1")], untilDay: model.days[0], diversify: 0 }, { mmrLambda: 1 });
+    const base = await rankCandidates({ model, candidates, saved: [row("t1")], untilDay: model.days[0], diversify: 0 }, { mmrLambda: 1 });
     assert.ok(["t2", "t3"].includes(model.ids[base[0].row]), "without topics the translation papers lead");
-    const disliked = rankCandidates(
+    const disliked = await rankCandidates(
       { model, candidates, saved: [row("t1")], topics: [{ kind: "category", value: "cs.CL", level: "dislike" }], untilDay: model.days[0], diversify: 0 },
       { mmrLambda: 1 },
     );
@@ -139,16 +139,10 @@ describe("MMR", () => {
 });
 
 describe("combination", () => {
-  test("z-scores are centred and scaled; constants give zeros", () => {
-    const z = zScores(Float32Array.of(1, 2, 3));
-    assert.ok(Math.abs(z[0] + z[2]) < 1e-6 && Math.abs(z[1]) < 1e-6 && z[2] > 1);
-    assert.deepEqual([...zScores(Float32Array.of(5, 5))], [0, 0]);
-  });
-
-  test("cold start (no saves, no topics) ranks by recency", () => {
+  test("cold start (no saves, no topics) ranks by recency", async () => {
     const fresh = model.extend([paper("n1", "a new paper on retrieval", ["cs.IR"], "2026-06-20")]);
     const candidates = Int32Array.from({ length: fresh.size }, (_, r) => r);
-    const ranked = rankCandidates({ model: fresh, candidates, saved: [], untilDay: fresh.days[fresh.rowOf("n1")], diversify: 3 });
+    const ranked = await rankCandidates({ model: fresh, candidates, saved: [], untilDay: fresh.days[fresh.rowOf("n1")], diversify: 3 });
     assert.equal(fresh.ids[ranked[0].row], "n1");
     assert.equal(ranked.length, fresh.size);
   });

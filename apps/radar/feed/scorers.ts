@@ -102,19 +102,3 @@ export function topicScores(model: TfidfModel, candidates: Int32Array, topics: r
 export function recencyScores(model: TfidfModel, candidates: Int32Array, untilDay: number): Float32Array {
   return Float32Array.from(candidates, (r) => model.days[r] - untilDay);
 }
-
-/** Scores standardized to mean 0 and standard deviation 1 (all zeros when constant). */
-export function zScores(scores: Float32Array): Float32Array {
-  const n = scores.length;
-  const out = new Float32Array(n);
-  if (n === 0) return out;
-  let mean = 0;
-  for (let k = 0; k < n; k++) mean += scores[k];
-  mean /= n;
-  let variance = 0;
-  for (let k = 0; k < n; k++) variance += (scores[k] - mean) ** 2;
-  const sd = Math.sqrt(variance / n);
-  if (!(sd > 1e-12)) return out;
-  for (let k = 0; k < n; k++) out[k] = (scores[k] - mean) / sd;
-  return out;
-}

@@ -179,6 +179,8 @@ describe("OpenAPI document", () => {
       ["/api/papers/{id}", "get", [200, 404]],
       ["/api/papers/{id}/related", "get", [200, 404]],
       ["/api/search", "get", [200, 400]],
+      ["/api/pipelines", "get", [200]],
+      ["/api/pipelines/{name}/search", "get", [200, 400, 404]],
       ["/api/feedback", "post", [200, 201, 400, 401, 404]],
       ["/api/feedback", "get", [200, 401]],
       ["/api/feedback/{id}", "get", [200, 401, 404]],

@@ -54,7 +54,8 @@ export function registerPaperRoutes(router: RadarRouter, services: RadarServices
       path: "/api/papers/{id}/related",
       tags: TAG,
       summary: "Papers related to a paper by content and co-saves",
-      description: "A BM25 query made of the paper's title words and its most frequent abstract terms; the paper itself is left out. Once readers have saved it together with other papers, up to 5 co-saved papers (marked relatedBy: co-saves) lead the first page.",
+      description:
+        "The related-papers pipeline: a BM25 query made of the paper's title words and its most frequent abstract terms, fused (RRF) with the paper's vector neighbours when papers have a vector field; the paper itself is left out and total is at most 200. Once readers have saved it together with other papers, up to 5 co-saved papers (marked relatedBy: co-saves) lead the first page.",
       request: { params: paperIdParam, query: z.strictObject(paginationQuery) },
       responses: { 200: jsonResponse("a page of related papers, most similar first", paperPage), ...errorResponses(400, 404) },
     }),

@@ -11,6 +11,7 @@ import { SESSION_COOKIE, authenticate, type RadarEnv } from "./authorization.js"
 import { registerDigestRoutes } from "./digest-routes.js";
 import { registerFeedRoutes } from "./feed-routes.js";
 import { registerPaperRoutes } from "./paper-routes.js";
+import { registerPipelineRoutes } from "./pipeline-routes.js";
 import type { RadarRouter, RadarServices } from "./radar-services.js";
 import { registerReaderRoutes } from "./reader-routes.js";
 import { registerTrendingRoutes } from "./trending-routes.js";
@@ -21,6 +22,7 @@ export function radarRoutes(services: RadarServices): RadarRouter {
   router.use("/api/*", authenticate(services.accounts, { cookieName: SESSION_COOKIE, allowedOrigins: services.allowedOrigins }));
   registerAuthRoutes(router, services);
   registerPaperRoutes(router, services);
+  registerPipelineRoutes(router, services);
   registerReaderRoutes(router, services);
   registerAdminRoutes(router, services);
   registerFeedRoutes(router, services);

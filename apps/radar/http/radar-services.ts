@@ -13,6 +13,7 @@ import type { FeedService } from "../feed/feed-service.js";
 import type { Feedback } from "../feedback/feedback.js";
 import type { Pins } from "../pins/pins.js";
 import type { PaperSearch } from "../search/paper-search.js";
+import type { PipelineSearch } from "../search/pipeline-search.js";
 import type { Topics } from "../topics/topics.js";
 import type { Trending } from "../trending/trending.js";
 import type { CookieOptions, RadarEnv } from "./authorization.js";
@@ -20,6 +21,8 @@ import type { CookieOptions, RadarEnv } from "./authorization.js";
 export interface RadarServices {
   accounts: Accounts;
   search: PaperSearch;
+  /** Search with named engine pipelines (presets and the operator's pipeline files). */
+  pipelines: PipelineSearch;
   feedback: Feedback;
   topics: Topics;
   pins: Pins;

@@ -11,8 +11,10 @@
  *   date, and windows are taken until the page is full. Window sizes follow
  *   the query's selectivity, so a page costs a few searches whatever the
  *   collection's size;
- * - related papers: a BM25 query built from the paper's own title words and
- *   its most frequent abstract terms, without the paper itself;
+ * - related papers: the related-papers pipeline (related-pipeline.ts): a BM25
+ *   query built from the paper's own title words and its most frequent
+ *   abstract terms, fused with the paper's vector neighbours when the papers
+ *   have a vector field; never the paper itself;
  * - highlights: title and an abstract passage with the query's matched words
  *   in `<mark>` (highlight.ts).
  */
@@ -26,7 +28,11 @@ import type { Analyzer } from "../../../src/text/analyzer.js";
 import { StandardTokenizer } from "../../../src/text/standard-tokenizer.js";
 import { badRequest, notFound } from "../../../src/server/problem.js";
 import type { PageRequest } from "../../../src/server/pagination.js";
+import { Pipeline } from "../../../src/pipeline/pipeline.js";
+import { collectionContext } from "../../../src/pipeline/pipeline-target.js";
+import { vectorFieldNames } from "../../../src/segment/index-config.js";
 import { DateOrder } from "./date-order.js";
+import { relatedPipelineConfig, relatedRegistry } from "./related-pipeline.js";
 import { highlight, queryTermsFor, snippet } from "./highlight.js";
 import { fieldAnalyzer } from "./index-statistics.js";
 import { MATCH_ALL, allOf, anyOf } from "./query-nodes.js";
@@ -69,6 +75,7 @@ export class PaperSearch {
   private readonly limits: QueryLimits;
   private readonly snippetChars: number;
   private readonly tokenizer = new StandardTokenizer();
+  private relatedPipeline: Pipeline | undefined;
 
   constructor(
     readonly papers: Collection,
@@ -164,18 +171,22 @@ export class PaperSearch {
     return { items, total };
   }
 
-  /** Papers like `id` by content, best first, never `id` itself. */
+  /**
+   * Papers like `id` by content, best first, never `id` itself: the
+   * related-papers pipeline (related-pipeline.ts), hybrid when the papers
+   * have a vector field. `total` is how many related papers there are (at
+   * most RELATED_DEPTH).
+   */
   async related(id: string, page: PageRequest): Promise<{ items: StoredRecord[]; total: number }> {
-    const paper = await this.get(id);
-    const query = this.relatedQuery(paper);
-    if (!query) return { items: [], total: 0 };
-    const result = await this.papers.search(query, { k: page.offset + page.limit + 1, exactTotalHits: true });
-    // the query is made of the paper's own indexed words, so it matches the paper itself (counted in totalHits)
-    const items = result.hits
-      .filter((h) => h.id !== id && h.record !== undefined)
-      .slice(page.offset, page.offset + page.limit)
-      .map((h) => h.record as StoredRecord);
-    return { items, total: Math.max(0, result.totalHits - 1) };
+    await this.get(id);
+    this.relatedPipeline ??= Pipeline.compile(
+      relatedPipelineConfig(vectorFieldNames(this.papers.index.config)[0]),
+      relatedRegistry((paper) => this.relatedQuery(paper)),
+      "related papers",
+    );
+    const result = await this.relatedPipeline.run({ item: id, k: page.limit, offset: page.offset }, collectionContext(this.papers));
+    const records = await this.records(result.hits.map((h) => h.id));
+    return { items: records, total: result.candidates };
   }
 
   /**

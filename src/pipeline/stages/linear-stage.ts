@@ -17,6 +17,10 @@ export const linearStageSchema = z.strictObject({
   /** Feature name -> weight (negative weights push down). */
   weights: z.record(z.string(), z.number()).refine((w) => Object.keys(w).length > 0, "needs at least one weight"),
   normalization: z.enum(["none", "min-max", "z-score"]).optional(),
+  /** Per-feature exceptions to `normalization` (e.g. a feature already on a fixed scale: "none"). */
+  featureNormalization: z.record(z.string(), z.enum(["none", "min-max", "z-score"])).optional(),
+  /** Also keep each weighted, normalized term as the feature "<name>.<feature>" (what each feature added). */
+  contributions: z.boolean().optional(),
 });
 export type LinearStageConfig = z.infer<typeof linearStageSchema>;
 
@@ -36,11 +40,18 @@ export class LinearStage implements Stage {
     const totals = new Float64Array(candidates.length);
     for (const [feature, weight] of Object.entries(this.config.weights)) {
       const present = candidates.map((c) => c.features[feature]).filter((v): v is number => v !== undefined);
-      const normalized = normalizeScores(present, how);
-      const floor = normalized.length ? Math.min(...normalized) : 0;
+      const normalized = normalizeScores(present, this.config.featureNormalization?.[feature] ?? how);
+      let floor = 0;
+      if (normalized.length) {
+        floor = Infinity;
+        for (const v of normalized) if (v < floor) floor = v;
+      }
       let j = 0;
+      const contribution = this.config.contributions ? `${this.name}.${feature}` : undefined;
       candidates.forEach((c, i) => {
-        totals[i] += weight * (c.features[feature] !== undefined ? normalized[j++] : floor);
+        const term = weight * (c.features[feature] !== undefined ? normalized[j++] : floor);
+        totals[i] += term;
+        if (contribution) c.features[contribution] = term;
       });
     }
     candidates.forEach((c, i) => {

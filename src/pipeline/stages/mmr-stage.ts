@@ -5,15 +5,16 @@
  * (cosine similarity of their vectors in `field`):
  *   pick argmax  lambda * relevance - (1 - lambda) * max similarity to the chosen.
  * Scores are kept; only the order changes. Candidates without a vector keep
- * their relevance and count as unlike everything.
+ * their relevance and count as unlike everything. The selection itself is
+ * marginal-relevance.ts, shared with applications' own similarities.
  */
 import { z } from "zod";
 import type { Candidate } from "../candidate.js";
 import { note } from "../candidate.js";
-import { normalizeScores } from "../fusion/normalization.js";
 import type { PipelineContext } from "../pipeline-context.js";
-import { unitVector } from "../vector-math.js";
 import type { FieldNeeds, Stage } from "../pipeline-registry.js";
+import { unitVector } from "../vector-math.js";
+import { marginalRelevanceOrder } from "./marginal-relevance.js";
 
 export const mmrStageSchema = z.strictObject({
   type: z.literal("mmr"),
@@ -22,8 +23,10 @@ export const mmrStageSchema = z.strictObject({
   lambda: z.number().min(0).max(1).optional(),
   /** The vector field that says how alike two candidates are. */
   field: z.string().min(1),
-  /** Candidates re-ordered (default 50); the rest follow unchanged. */
+  /** Candidates considered (default 50); the rest follow unchanged. */
   depth: z.number().int().min(1).max(10_000).optional(),
+  /** Positions chosen by MMR from those (default: all of them); the others follow in score order. */
+  pick: z.number().int().min(1).max(10_000).optional(),
 });
 export type MmrStageConfig = z.infer<typeof mmrStageSchema>;
 
@@ -31,15 +34,17 @@ export class MmrStage implements Stage {
   readonly name: string;
   private readonly lambda: number;
   private readonly depth: number;
+  private readonly pick: number;
 
   constructor(private readonly config: MmrStageConfig) {
     this.name = config.name ?? "mmr";
     this.lambda = config.lambda ?? 0.7;
     this.depth = config.depth ?? 50;
+    this.pick = config.pick ?? this.depth;
   }
 
   describe(): Record<string, unknown> {
-    return { ...this.config, lambda: this.lambda, depth: this.depth };
+    return { ...this.config, lambda: this.lambda, depth: this.depth, pick: this.pick };
   }
 
   needs(): FieldNeeds {
@@ -50,37 +55,22 @@ export class MmrStage implements Stage {
     const head = candidates.slice(0, this.depth);
     const vectors = await Promise.all(head.map((c) => ctx.target.vectorOf(c.id, this.config.field)));
     const units = vectors.map((v) => (v ? unitVector(v) : null));
-    const relevance = normalizeScores(head.map((c) => c.score), "min-max");
-    const chosen: number[] = [];
-    const maxSim = new Float64Array(head.length).fill(0);
-    const taken = new Uint8Array(head.length);
-    for (let step = 0; step < head.length; step++) {
-      let best = -1;
-      let bestValue = -Infinity;
-      for (let i = 0; i < head.length; i++) {
-        if (taken[i]) continue;
-        const value = this.lambda * relevance[i] - (1 - this.lambda) * (chosen.length ? maxSim[i] : 0);
-        if (value > bestValue) {
-          bestValue = value;
-          best = i;
-        }
-      }
-      taken[best] = 1;
-      chosen.push(best);
-      const u = units[best];
-      if (!u) continue;
-      for (let i = 0; i < head.length; i++) {
-        const v = units[i];
-        if (taken[i] || !v) continue;
-        let dot = 0;
-        for (let d = 0; d < u.length; d++) dot += u[d] * v[d];
-        if (dot > maxSim[i]) maxSim[i] = dot;
-      }
-    }
-    const reordered = chosen.map((i) => head[i]);
+    const cosine = (a: number, b: number): number => {
+      const u = units[a];
+      const v = units[b];
+      if (!u || !v) return 0;
+      let dot = 0;
+      for (let d = 0; d < u.length; d++) dot += u[d] * v[d];
+      return dot;
+    };
+    const order = marginalRelevanceOrder(
+      head.map((c) => c.score),
+      cosine,
+      { lambda: this.lambda, pick: this.pick },
+    );
+    const reordered = order.map((i) => head[i]);
     reordered.forEach((c, rank) => {
-      const from = head.indexOf(c);
-      if (from !== rank) note(c, this.name, `moved from rank ${from + 1} to ${rank + 1} for diversity`);
+      if (order[rank] !== rank) note(c, this.name, `moved from rank ${order[rank] + 1} to ${rank + 1} for diversity`);
     });
     return [...reordered, ...candidates.slice(this.depth)];
   }

@@ -1,0 +1,77 @@
+/**
+ * Search with named engine pipelines over HTTP: the presets the papers'
+ * fields allow and the operator's pipeline files, BM25 through the pipeline
+ * equal to the search endpoint's relevance order, explanations, filters, and
+ * 404/400 for unknown pipelines and bad parameters.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openStore } from "../../../src/store/open-store.js";
+import type { RunningServer } from "../../../src/server/start-server.js";
+import { PAPERS_COLLECTION, PAPER_SCHEMA } from "../papers.js";
+import { startRadarServer } from "../radar-server.js";
+import { TEST_PAPERS } from "../test-support/test-radar.js";
+
+let dataDir: string;
+let server: RunningServer;
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "radar-pipelines-"));
+  const store = await openStore(dataDir);
+  await store.createCollection(PAPERS_COLLECTION, PAPER_SCHEMA);
+  await store.putRecords(PAPERS_COLLECTION, TEST_PAPERS as never[]);
+  await store.close();
+  mkdirSync(join(dataDir, "pipelines"));
+  writeFileSync(join(dataDir, "pipelines", "titles.json"), JSON.stringify({ description: "titles only", retrievers: [{ type: "bm25", fields: { title: 1 }, syntax: "plain", depth: 50 }] }));
+  server = await startRadarServer({ port: 0, host: "127.0.0.1", dataDir, radar: { accounts: { scrypt: { N: 1024, r: 8, p: 1 } } } });
+});
+
+after(async () => {
+  await server.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies are checked field by field
+async function get(path: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(server.url + path);
+  return { status: res.status, body: await res.json() };
+}
+
+test("GET /api/pipelines lists the presets the fields allow and the operator's files", async () => {
+  const { status, body } = await get("/api/pipelines");
+  assert.equal(status, 200);
+  const names = body.items.map((p: { name: string }) => p.name);
+  assert.deepEqual(names, ["bm25", "titles"], "no vector field in the papers: no dense or hybrid preset");
+  assert.equal(body.items[1].pipeline.description, "titles only");
+});
+
+test("the bm25 pipeline ranks as the search endpoint does; explanations and filters", async () => {
+  const plain = await get("/api/search?q=dense%20retrieval&limit=10");
+  const piped = await get("/api/pipelines/bm25/search?q=dense%20retrieval&limit=10&explain=true");
+  assert.equal(piped.status, 200);
+  assert.ok(piped.body.items.length > 1);
+  assert.deepEqual(
+    piped.body.items.map((h: { paper: { id: string } }) => h.paper.id),
+    plain.body.items.map((h: { paper: { id: string } }) => h.paper.id),
+  );
+  const first = piped.body.items[0];
+  assert.equal(typeof first.features.bm25, "number");
+  assert.match(first.explanation[0].detail, /^rank 1, score/);
+  const filtered = await get("/api/pipelines/bm25/search?q=retrieval&category=cs.CL");
+  assert.ok(filtered.body.items.length > 0);
+  for (const hit of filtered.body.items) assert.ok(hit.paper.categories.includes("cs.CL"), hit.paper.id);
+  const titles = await get("/api/pipelines/titles/search?q=negatives");
+  assert.deepEqual(titles.body.items.map((h: { paper: { id: string } }) => h.paper.id), ["2606.10001"], "only the title matches");
+});
+
+test("pasted text is words, unknown pipelines are 404, bad parameters 400", async () => {
+  assert.equal((await get("/api/pipelines/bm25/search?q=" + encodeURIComponent("Scholar Inbox: (dense retrieval"))).status, 200);
+  const unknown = await get("/api/pipelines/colbert/search?q=x");
+  assert.equal(unknown.status, 404);
+  assert.match(unknown.body.error.message, /no pipeline named "colbert" \(known: bm25, titles\)/);
+  assert.equal((await get("/api/pipelines/bm25/search?q=")).status, 400);
+  assert.equal((await get("/api/pipelines/bm25/search?q=x&limit=1000")).status, 400);
+});
