@@ -26,7 +26,7 @@ import type { PipelineContext } from "./pipeline-context.js";
 import type { Upstream } from "./pipeline-registry.js";
 
 /** Bumped when what training computes changes, so cached models retrain. */
-export const LTR_TRAINER_VERSION = 1;
+export const LTR_TRAINER_VERSION = 2;
 
 export interface CollectOptions {
   depth: number;
@@ -39,9 +39,10 @@ export async function collectRankingData(judged: JudgedQueries, upstream: Upstre
   const progress = new Progress("computing ranking features", judged.queries.length, { enabled: options.progress ?? true });
   const queries: Parameters<typeof datasetFromQueries>[1][number][] = [];
   for (const [i, { id, text }] of judged.queries.entries()) {
-    const request = { query: text, exclude: [id], signal: options.signal };
-    const candidates = (await upstream.run(request, ctx)).slice(0, options.depth);
-    const features = await extractor.extract(candidates, request, ctx);
+    // features read the request as the stage would see it: rewritten (e.g. RM3's expansion)
+    const upstreamResult = await upstream.run({ query: text, exclude: [id], signal: options.signal }, ctx);
+    const candidates = upstreamResult.candidates.slice(0, options.depth);
+    const features = await extractor.extract(candidates, upstreamResult.request, ctx);
     const labels = judged.qrels.get(id) ?? new Map<string, number>();
     const f = extractor.names.length;
     queries.push({

@@ -46,8 +46,8 @@ export interface Retriever extends Component {
 
 /** The pipeline up to (not including) one stage. */
 export interface Upstream {
-  /** What the stage would receive for `request`. */
-  run(request: PipelineRequest, ctx: PipelineContext): Promise<Candidate[]>;
+  /** What the stage would receive for `request`: the candidates, and the request as rewriters left it (with its expansion). */
+  run(request: PipelineRequest, ctx: PipelineContext): Promise<{ candidates: Candidate[]; request: PipelineRequest }>;
   /** That part of the pipeline described with its defaults (for cache keys of what a stage learns from it). */
   describe(): Record<string, unknown>;
 }

@@ -124,7 +124,10 @@ export class Pipeline {
   /** The pipeline up to (not including) stage `index`. */
   upstreamOf(index: number): Upstream {
     return {
-      run: async (request, ctx) => (await this.candidatesBefore(index, request, ctx, {}, false)).candidates,
+      run: async (request, ctx) => {
+        const { candidates, rewritten } = await this.candidatesBefore(index, request, ctx, {}, false);
+        return { candidates, request: rewritten };
+      },
       describe: () => ({
         rewriters: this.rewriters.map((r) => r.describe()),
         retrievers: this.retrievers.map((r) => r.describe()),

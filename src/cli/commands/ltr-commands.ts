@@ -20,6 +20,17 @@ function beirOptions(command: Command, defaultSplit: string): Command {
     .option("--json", "print one JSON object");
 }
 
+/** The options beirOptions declares, as the BEIR runner takes them. */
+function beirRun(opts: Record<string, string | boolean | undefined>) {
+  return {
+    dataset: opts.dataset as string,
+    pipeline: opts.pipeline as string,
+    split: opts.split as string,
+    encoder: opts.encoder ? encoderSpecFromLocation(opts.encoder as string) : undefined,
+    cacheDir: opts.cache as string,
+  };
+}
+
 export function registerLtrCommands(program: Command): void {
   const ltr = program.command("ltr").description("learning to rank: train LambdaMART models and export features");
 
@@ -29,11 +40,7 @@ export function registerLtrCommands(program: Command): void {
     .option("--export <file>", "also write the training features as SVMlight")
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const result = await trainBeirLtr({
-        dataset: opts.dataset as string,
-        pipeline: opts.pipeline as string,
-        split: opts.split as string,
-        encoder: opts.encoder ? encoderSpecFromLocation(opts.encoder as string) : undefined,
-        cacheDir: opts.cache as string,
+        ...beirRun(opts),
         out: opts.out as string | undefined,
         exportPath: opts.export as string | undefined,
       });
@@ -61,11 +68,7 @@ export function registerLtrCommands(program: Command): void {
     .requiredOption("--out <file>", "the SVMlight file to write")
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const result = await exportBeirFeatures({
-        dataset: opts.dataset as string,
-        pipeline: opts.pipeline as string,
-        split: opts.split as string,
-        encoder: opts.encoder ? encoderSpecFromLocation(opts.encoder as string) : undefined,
-        cacheDir: opts.cache as string,
+        ...beirRun(opts),
         out: opts.out as string,
       });
       if (opts.json) printJson(result);

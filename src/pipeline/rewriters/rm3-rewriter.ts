@@ -7,12 +7,11 @@
  */
 import { z } from "zod";
 import { rm3 } from "./feedback-models.js";
-import { compileFeedback, documentTermVectors, expandedQuery, feedbackFields, queryTerms, runFeedback, termFeedbackSettings, type TermFeedbackConfig } from "./term-feedback.js";
+import { compileFeedback, documentTermVectors, expandedQuery, feedbackNeeds, feedbackQuery, runFeedback, termFeedbackSettings, type TermFeedbackConfig } from "./term-feedback.js";
 import type { PipelineContext } from "../pipeline-context.js";
 import type { FieldNeeds, PipelineRegistry, Rewriter } from "../pipeline-registry.js";
 import type { PipelineRequest } from "../pipeline-request.js";
 import type { Pipeline } from "../pipeline.js";
-import { namedFields } from "../text-fields.js";
 
 export const rm3RewriterSchema = z.strictObject({
   type: z.literal("rm3"),
@@ -51,15 +50,13 @@ export class Rm3Rewriter implements Rewriter {
   }
 
   needs(): FieldNeeds {
-    const feedback = this.feedback.needs();
-    return { text: [...namedFields(this.config.fields), ...feedback.text], vectors: feedback.vectors };
+    return feedbackNeeds(this.config, this.feedback);
   }
 
   async rewrite(request: PipelineRequest, ctx: PipelineContext): Promise<PipelineRequest> {
-    const fields = feedbackFields(this.config, ctx, this.where);
-    if (fields.length === 0) return request;
-    const terms = await queryTerms(request, fields[0].field, this.config.syntax ?? "query", ctx);
-    if (terms.length === 0) return request;
+    const query = await feedbackQuery(this.config, request, ctx, this.where);
+    if (!query) return request;
+    const { fields, terms } = query;
     const top = await runFeedback(this.feedback, request, ctx, this.settings.fbDocs);
     const vectors = await documentTermVectors(top.map((d) => d.id), fields.map((f) => f.field), this.settings, ctx, this.where);
     const weights = rm3(terms, vectors.map((v, i) => ({ terms: v, score: top[i].score })), this.settings);

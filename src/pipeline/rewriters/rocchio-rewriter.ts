@@ -7,12 +7,11 @@
  */
 import { z } from "zod";
 import { rocchio } from "./feedback-models.js";
-import { compileFeedback, documentTermVectors, expandedQuery, feedbackFields, queryTerms, runFeedback, termFeedbackSettings, type TermFeedbackConfig } from "./term-feedback.js";
+import { compileFeedback, documentTermVectors, expandedQuery, feedbackNeeds, feedbackQuery, runFeedback, termFeedbackSettings, type TermFeedbackConfig } from "./term-feedback.js";
 import type { PipelineContext } from "../pipeline-context.js";
 import type { FieldNeeds, PipelineRegistry, Rewriter } from "../pipeline-registry.js";
 import type { PipelineRequest } from "../pipeline-request.js";
 import type { Pipeline } from "../pipeline.js";
-import { namedFields } from "../text-fields.js";
 
 export const rocchioRewriterSchema = z.strictObject({
   type: z.literal("rocchio"),
@@ -82,16 +81,14 @@ export class RocchioRewriter implements Rewriter {
   }
 
   needs(): FieldNeeds {
-    const feedback = this.feedback.needs();
-    return { text: [...namedFields(this.config.fields), ...feedback.text], vectors: feedback.vectors };
+    return feedbackNeeds(this.config, this.feedback);
   }
 
   async rewrite(request: PipelineRequest, ctx: PipelineContext): Promise<PipelineRequest> {
     const s = this.settings;
-    const fields = feedbackFields(this.config, ctx, this.where);
-    if (fields.length === 0) return request;
-    const terms = await queryTerms(request, fields[0].field, this.config.syntax ?? "query", ctx);
-    if (terms.length === 0) return request;
+    const query = await feedbackQuery(this.config, request, ctx, this.where);
+    if (!query) return request;
+    const { fields, terms } = query;
     const hits = await runFeedback(this.feedback, request, ctx, this.depth);
     const names = fields.map((f) => f.field);
     const top = await documentTermVectors(hits.slice(0, s.topFbDocs).map((d) => d.id), names, s, ctx, this.where);

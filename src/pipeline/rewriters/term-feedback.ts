@@ -15,11 +15,11 @@ import { z } from "zod";
 import { InvalidArgumentError } from "../../core/errors.js";
 import type { AnalyzedQuery } from "../../lexical/analyzed-query.js";
 import { queryWords } from "../retrievers/query-words.js";
-import { resolveTextFields } from "../text-fields.js";
+import { namedFields, resolveTextFields } from "../text-fields.js";
 import type { TextFieldConfig } from "../../segment/index-config.js";
 import type { TermWeights } from "./feedback-models.js";
 import type { PipelineContext } from "../pipeline-context.js";
-import type { PipelineRegistry } from "../pipeline-registry.js";
+import type { FieldNeeds, PipelineRegistry } from "../pipeline-registry.js";
 import type { PipelineRequest } from "../pipeline-request.js";
 import { Pipeline } from "../pipeline.js";
 
@@ -64,6 +64,20 @@ export async function runFeedback(feedback: Pipeline, request: PipelineRequest, 
 }
 
 /** The text fields with their boosts; all must share one analyzer, so that a term means the same in each. */
+/** Fields a term-feedback rewriter reads: its own and its feedback pipeline's. */
+export function feedbackNeeds(config: TermFeedbackConfig, feedback: Pipeline): FieldNeeds {
+  const needs = feedback.needs();
+  return { text: [...namedFields(config.fields), ...needs.text], vectors: needs.vectors };
+}
+
+/** The fields feedback terms come from and the query's own terms in the first of them (null: nothing to expand). */
+export async function feedbackQuery(config: TermFeedbackConfig, request: PipelineRequest, ctx: PipelineContext, where: string): Promise<{ fields: Array<{ field: string; boost: number }>; terms: string[] } | null> {
+  const fields = feedbackFields(config, ctx, where);
+  if (fields.length === 0) return null;
+  const terms = await queryTerms(request, fields[0].field, config.syntax ?? "query", ctx);
+  return terms.length === 0 ? null : { fields, terms };
+}
+
 export function feedbackFields(config: TermFeedbackConfig, ctx: PipelineContext, where: string): Array<{ field: string; boost: number }> {
   const fields = resolveTextFields(config.fields, ctx.target.config, where);
   const analyzers = new Set(fields.map(({ field }) => (ctx.target.config.fields[field] as TextFieldConfig).analyzer));
