@@ -16,6 +16,7 @@ export * from "./lexical/index.js";
 export { SearchIndex } from "./engine/search-index.js";
 export type { SearchOptions, SearchResult, SearchHit, FacetCount, IndexStats, WriterOptions, VectorSearchOptions } from "./engine/search-index.js";
 export type { IndexOptions, IndexConfig } from "./segment/index-config.js";
+export { QueryDeadline, QueryTimeBudgetError } from "./engine/collectors/query-deadline.js";
 
 // pipelines: retrievers -> fusion -> stages, for search and recommendation
 export { Pipeline } from "./pipeline/pipeline.js";
@@ -26,7 +27,8 @@ export { defaultRegistry } from "./pipeline/default-registry.js";
 export type { PipelineConfig, FusionConfig } from "./pipeline/pipeline-config.js";
 export type { PipelineRequest } from "./pipeline/pipeline-request.js";
 export type { PipelineContext } from "./pipeline/pipeline-context.js";
-export { indexTarget, collectionTarget } from "./pipeline/pipeline-target.js";
+export { indexTarget, collectionTarget, collectionContext, indexContext, emptyTarget } from "./pipeline/pipeline-target.js";
+export { marginalRelevanceOrder } from "./pipeline/stages/marginal-relevance.js";
 export type { PipelineTarget } from "./pipeline/pipeline-target.js";
 export type { Candidate } from "./pipeline/candidate.js";
 export { presetPipeline, loadPipelineConfig, PRESET_NAMES } from "./pipeline/presets.js";

@@ -19,12 +19,17 @@ import { ensureCollection } from "../../src/store/ensure-collection.js";
 import type { Store } from "../../src/store/store.js";
 import { Accounts, type AccountsOptions } from "./accounts/accounts.js";
 import { DEFAULT_ACCOUNT_FAILURE_LIMIT, SignInThrottle } from "./accounts/sign-in-throttle.js";
+import { Arrivals } from "./arrivals/arrivals.js";
 import { createDigest, type DigestOptions } from "./digest/digest-setup.js";
 import { digestSourceFromFeed } from "./digest/digest-types.js";
 import { FeedService } from "./feed/feed-service.js";
 import { Feedback } from "./feedback/feedback.js";
 import { SESSION_COOKIE } from "./http/authorization.js";
+import { IMPORT_PATH, MAX_IMPORT_BYTES } from "./http/job-routes.js";
 import { radarRoutes } from "./http/radar-routes.js";
+import type { JobClaim } from "./jobs/job-claim.js";
+import { JobRunner } from "./jobs/job-runner.js";
+import { PaperIntake, type FetchSchedule } from "./jobs/paper-intake.js";
 import type { RadarServices } from "./http/radar-services.js";
 import { PAPERS_COLLECTION, PAPER_SCHEMA } from "./papers.js";
 import { Pins } from "./pins/pins.js";
@@ -32,6 +37,7 @@ import { PipelineSearch } from "./search/pipeline-search.js";
 import { PaperSearch, type PaperSearchOptions } from "./search/paper-search.js";
 import { Topics } from "./topics/topics.js";
 import { Trending } from "./trending/trending.js";
+import { newLocalToken, removeServerInfo, writeServerInfo } from "./server-info.js";
 import { mountWebApp } from "./web/web-app.js";
 
 export interface RadarApiOptions {
@@ -50,6 +56,12 @@ export interface RadarApiOptions {
   search?: PaperSearchOptions;
   /** The weekly digest's SMTP and LLM settings (see docs/radar-digest.md). */
   digest?: DigestOptions;
+  /** The scheduled arXiv fetch (RADAR_FETCH_CATEGORIES, RADAR_FETCH_EVERY_HOURS); absent: off. */
+  fetch?: FetchSchedule;
+  /** Accept this token as an admin's API key (startRadarServer makes one for tools on this machine: server-info.ts). */
+  localToken?: string;
+  /** Job claims shared by the nodes of a deployment (default: this process only). */
+  jobClaim?: JobClaim;
 }
 
 export interface AuthLimits {
@@ -77,6 +89,7 @@ export async function openPapersCollection(store: Store, dataDir: string): Promi
 export function radarApi(options: RadarApiOptions = {}): ServerModule {
   return {
     name: "radar",
+    bodyLimits: { [IMPORT_PATH]: MAX_IMPORT_BYTES },
     async start({ app, store, dataDir }) {
       const papers = options.papers ?? (await openPapersCollection(store, dataDir));
       const opened: Array<{ close(): Promise<void> }> = options.papers ? [] : [papers];
@@ -89,9 +102,14 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
         opened.push(feedback);
         const topics = await Topics.open(store);
         const pins = await Pins.open(store);
-        const feed = await FeedService.open({ store, dataDir, papers, feedback, topics, pins });
+        const arrivals = await Arrivals.open(store, papers.name, join(dataDir, "indexes"));
+        opened.push(arrivals);
+        const feed = await FeedService.open({ store, dataDir, papers, feedback, topics, pins, arrivals });
         opened.push(feed);
         const search = new PaperSearch(papers, options.search);
+        const jobs = new JobRunner({ store, claim: options.jobClaim });
+        opened.push(jobs);
+        const intake = new PaperIntake(jobs, papers, join(dataDir, "uploads"), options.fetch);
         const digestSource = digestSourceFromFeed(feed);
         const services: RadarServices = {
           accounts,
@@ -102,6 +120,7 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
           pins,
           feed,
           trending: new Trending(feedback, papers),
+          intake,
           digest: createDigest({ search, pins, topics, feedback, source: () => digestSource }, options.digest),
           cookie: { cookieName: SESSION_COOKIE, secure: options.secureCookies },
           allowedOrigins: options.allowedOrigins ?? [],
@@ -111,7 +130,7 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
             failuresByAccount: await SignInThrottle.open(store, limits.failedSignInsPerAccount),
           },
         };
-        app.route("/", radarRoutes(services));
+        app.route("/", radarRoutes(services, options.localToken));
         mountWebApp(app); // the web UI at / (never shadows /api or /openapi.json)
       } catch (error) {
         for (const r of opened.reverse()) await r.close().catch(() => undefined);
@@ -128,12 +147,29 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
 
 export type StartRadarServerOptions = Omit<StartServerOptions, "modules"> & { radar?: RadarApiOptions };
 
-/** Starts the HTTP server with Paper Radar's API: `startServer` with `modules: [radarApi(options.radar)]`. */
-export function startRadarServer(options: StartRadarServerOptions): Promise<RunningServer> {
+/**
+ * Starts the HTTP server with Paper Radar's API: `startServer` with
+ * `modules: [radarApi(options.radar)]`, and writes the server's info file
+ * (server-info.ts) so that `trove radar import|fetch` on this machine hand
+ * their work to it; the file is removed when the server closes.
+ */
+export async function startRadarServer(options: StartRadarServerOptions): Promise<RunningServer> {
   const { radar, ...rest } = options;
-  return startServer({
+  const localToken = radar?.localToken ?? newLocalToken();
+  const server = await startServer({
     ...rest,
-    modules: [radarApi(radar)],
+    modules: [radarApi({ ...radar, localToken })],
     openapi: { title: "Paper Radar API", version: "0.1.0", description: "Trove's research-paper discovery app over HTTP.", ...rest.openapi },
   });
+  const browseHost = server.host === "0.0.0.0" || server.host === "::" ? "127.0.0.1" : server.host;
+  const url = `http://${browseHost.includes(":") ? `[${browseHost}]` : browseHost}:${server.port}`;
+  writeServerInfo(options.dataDir, { url, token: localToken });
+  return {
+    ...server,
+    url: server.url,
+    close: async () => {
+      removeServerInfo(options.dataDir);
+      await server.close();
+    },
+  };
 }

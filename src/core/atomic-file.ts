@@ -10,8 +10,9 @@ import { PRIVATE_FILE_MODE } from "./private-files.js";
 
 let counter = 0;
 
-export function writeFileAtomic(path: string, data: Uint8Array | string | readonly Uint8Array[]): void {
-  const writer = new AtomicFileWriter(path);
+/** `mode`: the new file's permissions (default 0o666 less the umask), e.g. 0o600 for a file holding a secret. */
+export function writeFileAtomic(path: string, data: Uint8Array | string | readonly Uint8Array[], options: { mode?: number } = {}): void {
+  const writer = new AtomicFileWriter(path, options);
   try {
     const parts = typeof data === "string" || data instanceof Uint8Array ? [data] : data;
     for (const part of parts) writer.write(part);
@@ -30,10 +31,13 @@ export class AtomicFileWriter {
   private readonly tmp: string;
   private fd: number | undefined;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    options: { mode?: number } = {},
+  ) {
     this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++counter}.tmp`);
-    // a new file is readable by its owner only (private-files.ts); the rename keeps that mode
-    this.fd = openSync(this.tmp, "w", PRIVATE_FILE_MODE);
+    // a new file is readable by its owner only unless `mode` says otherwise (private-files.ts); the rename keeps that mode
+    this.fd = openSync(this.tmp, "w", options.mode ?? PRIVATE_FILE_MODE);
   }
 
   write(data: Uint8Array | string): void {

@@ -6,6 +6,7 @@
  * results: top-k (or the MaxScore pruning path for term disjunctions), sorted
  * by a field, facet counts.
  */
+import type { QueryDeadline } from "./collectors/query-deadline.js";
 import { InvalidArgumentError } from "../core/errors.js";
 import { encodeUtf8 } from "../core/utf8.js";
 import type { Analyzer } from "../text/analyzer.js";
@@ -60,6 +61,8 @@ export interface SearchOptions {
    * Every match is visited (no pruning), so totals are exact.
    */
   sort?: { field: string; order?: "asc" | "desc" };
+  /** A time budget (collectors/query-deadline.ts): the search stops with a QueryTimeBudgetError once it is spent. */
+  deadline?: QueryDeadline;
 }
 
 export interface SearchHit {
@@ -134,6 +137,7 @@ export class IndexSearcher {
     const offset = options.offset ?? 0;
     if (!Number.isInteger(k) || k < 0 || k > 100_000) throw new InvalidArgumentError(`k must be an integer from 0 to 100000, got ${k}`);
     if (!Number.isInteger(offset) || offset < 0) throw new InvalidArgumentError(`offset must be a non-negative integer, got ${offset}`);
+    options.deadline?.check();
     const planner = this.plannerFor(options);
     const plan = planWith(planner, query, options);
     const filterPlan = options.filter === undefined ? null : planWith(planner, options.filter, { defaultOperator: "and" });
@@ -146,7 +150,9 @@ export class IndexSearcher {
     let totalHits = 0;
     let exact = true;
 
+    const deadline = options.deadline;
     this.snapshot.segments.forEach((segment, s) => {
+      deadline?.check();
       const base = this.snapshot.bases[s];
       const accept = acceptFor(segment, filterPlan);
       if (flat) {
@@ -160,7 +166,7 @@ export class IndexSearcher {
           }
         }
         const groupCount = groups.length ? Math.max(...groups) + 1 : 0;
-        totalHits += collectMaxScore(clauses, Int32Array.from(groups), groupCount, heap, { base, accept });
+        totalHits += collectMaxScore(clauses, Int32Array.from(groups), groupCount, heap, { base, accept, deadline });
         exact = false;
         return;
       }
@@ -168,9 +174,9 @@ export class IndexSearcher {
       const onMatch = facets.active ? facets.beginSegment(segment) : undefined;
       if (sort) {
         const values = segment.numerics.get(sort.field) ?? null;
-        totalHits += collectSorted(scorer, heap, values, sort.order === "desc", sortScores, { base, accept, onMatch });
+        totalHits += collectSorted(scorer, heap, values, sort.order === "desc", sortScores, { base, accept, onMatch, deadline });
       } else {
-        totalHits += collectAll(scorer, heap, { base, accept, onMatch });
+        totalHits += collectAll(scorer, heap, { base, accept, onMatch, deadline });
       }
       if (facets.active) facets.endSegment();
     });

@@ -57,6 +57,8 @@ export class IndexWriter {
   /** The running merge, if any, and the error of the last background merge. */
   private merging: Promise<void> | null = null;
   private mergeError: unknown = null;
+  /** Files of the running merge's inputs (cleanup must keep them until it ends). */
+  private mergeInputs: string[] = [];
   /** File name of a merge output being written (cleanup must keep it). */
   private mergeOutput: string | null = null;
 
@@ -277,18 +279,25 @@ export class IndexWriter {
       outputPath: path,
     };
     this.mergeOutput = segmentFileName(name);
+    // a commit meanwhile may drop an input whose documents were all deleted: its file must stay until the merge read it
+    this.mergeInputs = inputs.map((r) => segmentFileName(r.name));
     let outcome: { docCount: number; byteLength: number };
     try {
       outcome = inProcess ? mergeInProcess(job) : await mergeOnWorker(job);
     } finally {
       this.mergeOutput = null;
+      this.mergeInputs = [];
     }
     const { docCount, byteLength } = outcome;
     if (this.closed) return;
     // map (input, old doc) -> merged doc, exactly as the merger numbered them
     const merged = new SegmentReader(name, path);
-    const newLive = new Uint8Array(docCount).fill(1);
-    let carried = 0;
+    // deletions made while the merge ran: committed ones are written with this manifest (a commit meanwhile may even
+    // have dropped an input whose documents were all deleted), pending ones stay pending for the next commit
+    const committedLive = new Uint8Array(docCount).fill(1);
+    const pendingLive = new Uint8Array(docCount).fill(1);
+    let committedDeleted = 0;
+    let pendingDeleted = 0;
     let next = 0;
     inputs.forEach((reader, i) => {
       const before = snapshots[i];
@@ -297,22 +306,37 @@ export class IndexWriter {
       for (let d = 0; d < reader.docCount; d++) {
         if (before && before[d] === 0) continue;
         const nd = next++;
-        const deletedSince = (committedNow !== null && committedNow[d] === 0) || (pendingNow !== undefined && pendingNow[d] === 0);
-        if (deletedSince) {
-          newLive[nd] = 0;
-          carried++;
+        if (committedNow !== null && committedNow[d] === 0) {
+          committedLive[nd] = 0;
+          pendingLive[nd] = 0;
+          committedDeleted++;
+        } else if (pendingNow !== undefined && pendingNow[d] === 0) {
+          pendingLive[nd] = 0;
+          pendingDeleted++;
         }
       }
       this.dirtyLiveDocs.delete(reader.name);
     });
+    const generation = this.manifest.generation + 1;
     const entry: SegmentEntry = { name, docCount, deletedCount: 0, delGen: 0, byteLength };
-    const segments = [...this.manifest.segments];
-    const at = segments.findIndex((s) => s.name === inputs[0].name);
-    segments.splice(at, count, entry);
-    const readers = [...this.readers];
-    readers.splice(at, count, merged);
-    if (carried > 0) this.dirtyLiveDocs.set(name, newLive);
-    const manifest: Manifest = { ...this.manifest, generation: this.manifest.generation + 1, segments };
+    if (committedDeleted > 0) {
+      entry.delGen = generation;
+      entry.deletedCount = committedDeleted;
+      writeFileAtomic(join(this.dir, liveDocsFileName(name, generation)), committedLive);
+      merged.liveDocs = committedLive;
+    }
+    // replace exactly the inputs still in the manifest; they are adjacent, and segments written meanwhile come after
+    // them, so the merged segment takes the first one's place (or none, when every document was deleted)
+    const inputNames = new Set(inputs.map((r) => r.name));
+    const at = this.manifest.segments.findIndex((s) => inputNames.has(s.name));
+    const segments = this.manifest.segments.filter((s) => !inputNames.has(s.name));
+    const readers = this.readers.filter((r) => !inputNames.has(r.name));
+    if (at >= 0 && committedDeleted < docCount) {
+      segments.splice(at, 0, entry);
+      readers.splice(at, 0, merged);
+      if (pendingDeleted > 0) this.dirtyLiveDocs.set(name, pendingLive);
+    }
+    const manifest: Manifest = { ...this.manifest, generation, segments };
     writeManifest(this.dir, manifest);
     this.manifest = manifest;
     this.readers = readers;
@@ -324,6 +348,7 @@ export class IndexWriter {
   private pendingFileNames(): Set<string> {
     const keep = new Set(this.pendingSegments.map((s) => segmentFileName(s.name)));
     if (this.mergeOutput) keep.add(this.mergeOutput);
+    for (const input of this.mergeInputs) keep.add(input);
     return keep;
   }
 

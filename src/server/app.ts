@@ -6,8 +6,8 @@
  *   the status their code calls for (problem.ts); unexpected errors are
  *   logged and answered 500 without details;
  * - failed request validation answers 400 naming the field (validation.ts);
- * - request bodies above `bodyLimitBytes` (default 1 MiB) answer 413 before
- *   they are read in full;
+ * - request bodies above `bodyLimitBytes` (default 1 MiB; `bodyLimits` per
+ *   path, for uploads) answer 413 before they are read in full;
  * - unknown routes answer 404 in the same JSON shape;
  * - one log line per request when `logRequests` is set (off by default; the
  *   line never holds headers, cookies or bodies);
@@ -20,6 +20,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
 import { HttpError, toProblem } from "./problem.js";
 import { installOpenApi, type OpenApiInfo } from "./openapi.js";
 import { validationHook } from "./validation.js";
@@ -31,6 +32,8 @@ export interface AppOptions {
   openapi?: Partial<OpenApiInfo>;
   /** Largest accepted request body in bytes (default 1 MiB); larger ones get 413. */
   bodyLimitBytes?: number;
+  /** Larger (or smaller) limits for particular paths, e.g. an upload route: { "/api/admin/import": 2 ** 31 }. */
+  bodyLimits?: Readonly<Record<string, number>>;
   /** true: one line per request to stderr; a function: one line per request to it. Default: off. */
   logRequests?: boolean | ((line: string) => void);
   /** Where unexpected errors (answered 500) are reported. Default: stderr. */
@@ -66,22 +69,22 @@ export function createApp<E extends Env = Env>(options: AppOptions = {}): OpenAP
     app.use("*", requestLogger(sink));
   }
 
-  const maxSize = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-  app.use(
-    "*",
+  const limiter = (maxSize: number): MiddlewareHandler =>
     bodyLimit({
       maxSize,
       onError: () => {
         // the rest of the body is not read: the connection cannot carry another request
         throw new HttpError(413, "PAYLOAD_TOO_LARGE", `request body is larger than ${maxSize} bytes`, undefined, { connection: "close" });
       },
-    }),
-  );
+    });
+  const defaultLimiter = limiter(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES);
+  const pathLimiters = new Map(Object.entries(options.bodyLimits ?? {}).map(([path, bytes]) => [path, limiter(bytes)]));
+  app.use("*", (c, next) => (pathLimiters.get(c.req.path) ?? defaultLimiter)(c, next));
 
   app.onError((error, c) => {
     let problem = toProblem(error);
     // the framework's own 400 for a body that is not JSON: name the body
-    if (problem.status === 400 && !(error instanceof HttpError) && /JSON/i.test(problem.body.error.message)) {
+    if (problem.status === 400 && error instanceof HTTPException && /JSON/i.test(problem.body.error.message)) {
       problem = { ...problem, body: { error: { code: "INVALID_ARGUMENT", message: "body: is not valid JSON", field: "body" } } };
     }
     if (problem.internal) onInternalError(error, { method: c.req.method, path: c.req.path });

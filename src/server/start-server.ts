@@ -40,6 +40,8 @@ export interface ServerContext {
 /** A feature of the server: opens its resources and mounts its routes; `close` releases them. */
 export interface ServerModule {
   readonly name: string;
+  /** Request body limits of the module's upload routes, by path (see AppOptions.bodyLimits). */
+  readonly bodyLimits?: Readonly<Record<string, number>>;
   start(context: ServerContext): Promise<{ close?: () => Promise<void> } | void>;
 }
 
@@ -104,7 +106,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   makePrivateDir(options.dataDir);
   const ownsStore = options.store === undefined;
   const store = options.store ?? (await openStore(options.storeLocation ?? options.dataDir));
-  const app = createApp<Env>(options);
+  const bodyLimits = Object.assign({}, options.bodyLimits, ...options.modules.map((m) => m.bodyLimits ?? {}));
+  const app = createApp<Env>({ ...options, bodyLimits });
   const closers: Array<() => Promise<void>> = [];
   const closeModules = async (): Promise<void> => {
     for (const close of closers.reverse()) await close().catch(() => undefined);

@@ -10,7 +10,7 @@ import { InterruptSignal } from "../../../src/core/interrupt.js";
 import { Progress } from "../../../src/core/progress.js";
 import type { FeedWeights } from "../feed/ranker.js";
 import { openPapers, type Paper } from "../papers.js";
-import { formatFeedEval, runFeedEval, type FeedEvalResult } from "./feed-eval.js";
+import { READER_PROTOCOLS, formatFeedEval, runFeedEval, type FeedEvalResult, type ReaderProtocol } from "./feed-eval.js";
 
 /** The shared full corpus when present, else the bundled sample. */
 export function defaultEvalCorpus(cwd = process.cwd()): string {
@@ -26,6 +26,8 @@ export interface EvalCommandOptions {
   limitReaders?: number;
   seed?: number;
   split?: string;
+  /** "all" (default) or "small-history" readers. */
+  protocol?: string;
   cut?: string;
   validationCut?: string;
   weights?: string;
@@ -56,6 +58,9 @@ export async function runEvalCommand(options: EvalCommandOptions, write: (text: 
   if (options.split !== undefined && options.split !== "test" && options.split !== "validation") {
     throw new InvalidArgumentError(`--split must be test or validation, got "${options.split}"`);
   }
+  if (options.protocol !== undefined && !READER_PROTOCOLS.includes(options.protocol as ReaderProtocol)) {
+    throw new InvalidArgumentError(`--protocol must be ${READER_PROTOCOLS.join(" or ")}, got "${options.protocol}"`);
+  }
   for (const [name, day] of [["cut", options.cut], ["validation-cut", options.validationCut]] as const) {
     if (day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new InvalidArgumentError(`--${name} must be a day written YYYY-MM-DD, got "${day}"`);
   }
@@ -66,6 +71,7 @@ export async function runEvalCommand(options: EvalCommandOptions, write: (text: 
       corpus,
       papers,
       split: options.split as "test" | "validation" | undefined,
+      protocol: options.protocol as ReaderProtocol | undefined,
       cut: options.cut,
       validationCut: options.validationCut,
       limitReaders: options.limitReaders,

@@ -88,13 +88,20 @@ test("--json prints one object with the results list, protocol, readers, cut and
   assert.ok(Math.abs(vsRandom.difference - (figure("random")["ndcg@10"] - figure("tfidf-svm")["ndcg@10"])) < 2e-4);
   assert.ok(vsRandom.low <= vsRandom.difference && vsRandom.difference <= vsRandom.high);
   assert.ok(vsRandom.high < 0, `random is worse than the SVM on these readers: ${JSON.stringify(vsRandom)}`);
+  // the pipeline is also compared, reader by reader, with its weights before the small-history study
+  const vsPrevious = figure("trove").vsPrevious!;
+  for (const metric of ["ndcg@10", "recall@50", "topical@10", "on-topic@10"] as const) {
+    assert.ok(vsPrevious[metric].low <= vsPrevious[metric].difference && vsPrevious[metric].difference <= vsPrevious[metric].high, metric);
+  }
+  assert.ok(Math.abs(vsPrevious["ndcg@10"].difference - (figure("trove")["ndcg@10"] - figure("trove-previous")["ndcg@10"])) < 2e-4);
+  assert.equal(figure("trove-previous").vsPrevious, undefined);
 });
 
 test("without --json a table; the validation split cuts earlier; the same seed gives the same figures", async () => {
   const { printed, result } = await run({ corpus, limitReaders: 10, split: "validation", tune: true });
-  assert.match(printed, /NDCG@10\s+Recall@50/);
-  assert.match(printed, /vs tfidf-svm: ΔNDCG@10 \[95% CI\]/);
+  assert.match(printed, /ndcg@10 recall@50 topical@10 on-topic@10 {3}differences from tfidf-svm \[95% CI\]/);
   assert.match(printed, /tfidf-svm/);
+  assert.match(printed, /trove vs trove-previous +[+-]\d\.\d{4} \[/);
   assert.equal(result.split, "validation");
   assert.ok(result.horizon < (await run({ corpus, json: true, limitReaders: 10 })).result.cut, "validation ends before the test cut");
   assert.ok(result.results.some((r) => r.name.startsWith("tune:")));

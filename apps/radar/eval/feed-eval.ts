@@ -31,8 +31,9 @@ import { SeededRandom } from "../../../src/core/random.js";
 import { detectFormat, readRawPapers } from "../ingest/import.js";
 import { ARXIV_CATEGORY, normalizePaper, type Paper } from "../papers.js";
 import { collaborativeScores, fitCoSaves } from "../feed/collaborative.js";
-import { DEFAULT_MMR_LAMBDA, rankCandidates, readerSvmScores, resolveWeights, type FeedWeights, type RankerOptions } from "../feed/ranker.js";
-import { contentScores, type TopicPreference } from "../feed/scorers.js";
+import { fitReaderSvm, svmScores } from "../feed/linear-svm.js";
+import { DEFAULT_MMR_LAMBDA, PREVIOUS_FEED_WEIGHTS, rankCandidates, referenceStats, resolveWeights, type FeedWeights, type RankerOptions } from "../feed/ranker.js";
+import { contentScores, topicsFromSaves } from "../feed/scorers.js";
 import { TfidfModel, dayNumber, dayString } from "../feed/tfidf.js";
 
 export interface FeedEvalOptions {
@@ -49,7 +50,13 @@ export interface FeedEvalOptions {
   /** Readers evaluated at most (default 400), sampled with `seed`. */
   limitReaders?: number;
   seed?: number;
-  /** Earlier papers a reader needs (default 2). */
+  /**
+   * Which readers: "all" (default: every author with at least `minSaves`
+   * earlier papers) or "small-history" (3 to 10 earlier papers: a reader who
+   * has just started saving, where the per-reader model has least to go on).
+   */
+  protocol?: ReaderProtocol;
+  /** Earlier papers a reader needs under the "all" protocol (default 2). */
   minSaves?: number;
   /** Weights of the `trove` pipeline (default: the feed's). */
   weights?: Partial<FeedWeights>;
@@ -61,6 +68,8 @@ export interface FeedEvalOptions {
    * validation split.
    */
   tune?: boolean;
+  /** More pipelines to rank with (library use: variants under study). */
+  extraMethods?: ReadonlyArray<{ name: string; description: string; options: RankerOptions }>;
   /** Called after each reader. */
   onProgress?: (done: number, total: number) => void;
   /** Checked between readers; true stops the run with InterruptedError. */
@@ -73,15 +82,47 @@ export interface MethodResult {
   "ndcg@10": number;
   "recall@50": number;
   /**
+   * Topical precision: the share of the top 10 of a week's feed that shares
+   * an arXiv category with the reader's saves, averaged over the first
+   * TOPICAL_WEEKS weeks from the cut (each ranked on its own, as the live feed
+   * ranks one week) and over readers.
+   */
+  "topical@10": number;
+  /**
+   * On-topic precision, the figure that is not saturated on a corpus where
+   * nearly every paper is cross-listed in one big category (cs.CL in ours,
+   * so `topical@10` is close to 1 for any order): the share of the top 10
+   * carrying one of the reader's distinctive categories, those of at least
+   * half of the reader's saves that fewer than half of the week's candidates
+   * carry (an IR reader's cs.IR, not the cs.CL every paper has). Averaged
+   * over the weeks where the reader has such a category and over those
+   * readers (`onTopicReaders` of them).
+   */
+  "on-topic@10": number;
+  /**
    * Mean per-reader difference from the arxiv-sanity baseline (`tfidf-svm`)
    * with a 95% paired-bootstrap interval: an interval containing 0 means the
    * readers cannot tell the two apart. Absent on the baseline itself.
    */
-  vsTfidfSvm?: { "ndcg@10": PairedDifference; "recall@50": PairedDifference };
+  vsTfidfSvm?: MetricDifferences;
+  /** The same against the feed's previous pipeline (`trove-previous`); on `trove` only. */
+  vsPrevious?: MetricDifferences;
 }
+
+export const METRICS = ["ndcg@10", "recall@50", "topical@10", "on-topic@10"] as const;
+export type Metric = (typeof METRICS)[number];
+export type MetricDifferences = Record<Metric, PairedDifference>;
+
+export type ReaderProtocol = "all" | "small-history";
+export const READER_PROTOCOLS: readonly ReaderProtocol[] = ["all", "small-history"];
+/** Earlier papers of a small-history reader: from 3 to 10. */
+export const SMALL_HISTORY = { min: 3, max: 10 } as const;
+/** Weeks from the cut over which topical precision is measured. */
+export const TOPICAL_WEEKS = 4;
 
 export interface FeedEvalResult {
   protocol: string;
+  readerProtocol: ReaderProtocol;
   corpus: string;
   split: "test" | "validation";
   papers: number;
@@ -93,6 +134,10 @@ export interface FeedEvalResult {
   eligibleReaders: number;
   meanSaves: number;
   meanTargets: number;
+  /** Weeks (of at least 10 candidates) over which topical@10 was measured, with their candidates. */
+  topicalWeeks: Array<{ since: string; until: string; candidates: number; commonCategories: string[] }>;
+  /** Readers with a distinctive category in some week (those on-topic@10 averages over). */
+  onTopicReaders: number;
   seed: number;
   weights: FeedWeights;
   mmrLambda: number;
@@ -102,11 +147,19 @@ export interface FeedEvalResult {
 
 /** The arxiv-sanity baseline every method is compared with. */
 export const BASELINE = "tfidf-svm";
+/** The feed's pipeline before the small-history fix (docs/radar-feed.md), compared with `trove`. */
+export const PREVIOUS = "trove-previous";
+
+function mean(values: readonly number[]): number {
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
+}
 
 export const PROTOCOL =
   "authors as readers: papers before the cut are their saves, their papers from the cut to the horizon are the relevant items; " +
   "candidates = every paper from the cut to the horizon; full ranking; no author features in any scorer (tf-idf of title+abstract, " +
-  "topics from the reader's earlier categories, co-saves from authorship before the cut only); NDCG@10 and Recall@50, binary relevance, mean over readers";
+  "topics from the reader's earlier categories, co-saves from authorship before the cut only); NDCG@10 and Recall@50, binary relevance, mean over readers; " +
+  "topical@10 = share of the top 10 of each of the first weeks' feeds sharing an arXiv category with the reader's saves; " +
+  "on-topic@10 = the same with only the reader's distinctive categories (of half their saves, held by under half of the week's candidates)";
 
 interface Method {
   name: string;
@@ -144,6 +197,7 @@ function methods(weights: FeedWeights, mmrLambda: number): Method[] {
     { name: BASELINE, description: "per-reader linear SVM over tf-idf (arxiv-sanity-lite: C=0.01, balanced), no authors in the text", options: { weights: only({ svm: 1 }), mmrLambda: 1 } },
     { name: "content", description: "Trove's content scorer: cosine to saved papers (0.5 max + 0.5 mean)", options: { weights: only({ content: 1 }), mmrLambda: 1 } },
     { name: "trove", description: "full pipeline: content + svm + co-saves + topics + recency, MMR", options: { weights, mmrLambda } },
+    { name: PREVIOUS, description: "the full pipeline as it was before the small-history study (topic weight 0.5)", options: { weights: PREVIOUS_FEED_WEIGHTS, mmrLambda: DEFAULT_MMR_LAMBDA } },
     { name: "trove-no-mmr", description: "full pipeline without MMR", options: { weights, mmrLambda: 1 } },
     { name: "trove-no-svm", description: "full pipeline without the SVM", options: { weights: { ...weights, svm: 0 }, mmrLambda } },
     { name: "trove-no-cosaves", description: "full pipeline without co-saves", options: { weights: { ...weights, collaborative: 0 }, mmrLambda } },
@@ -166,13 +220,6 @@ async function loadCorpus(file: string): Promise<Paper[]> {
 
 function quantileDay(sortedDays: Int32Array, q: number): number {
   return sortedDays[Math.min(sortedDays.length - 1, Math.floor(q * sortedDays.length))];
-}
-
-/** Liked topics of a reader: categories of at least half of their earlier papers. */
-function topicsFrom(model: TfidfModel, saved: readonly number[]): TopicPreference[] {
-  const counts = new Map<string, number>();
-  for (const r of saved) for (const c of model.categoriesOf(r)) if (ARXIV_CATEGORY.test(c)) counts.set(c, (counts.get(c) ?? 0) + 1);
-  return [...counts.entries()].filter(([, n]) => n * 2 >= saved.length).map(([value]) => ({ kind: "category", value, level: "like" }));
 }
 
 export async function runFeedEval(options: FeedEvalOptions): Promise<FeedEvalResult> {
@@ -208,8 +255,13 @@ export async function runFeedEval(options: FeedEvalOptions): Promise<FeedEvalRes
       (model.days[r] < cut ? entry.saves : entry.targets).push(r);
     }
   });
-  const minSaves = options.minSaves ?? 2;
-  const eligible = [...byAuthor.entries()].filter(([, e]) => e.saves.length >= minSaves && e.targets.length >= 1).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const readerProtocol = options.protocol ?? "all";
+  if (!READER_PROTOCOLS.includes(readerProtocol)) throw new InvalidArgumentError(`protocol must be ${READER_PROTOCOLS.join(" or ")}, got "${readerProtocol}"`);
+  const minSaves = readerProtocol === "small-history" ? SMALL_HISTORY.min : (options.minSaves ?? 2);
+  const maxSaves = readerProtocol === "small-history" ? SMALL_HISTORY.max : Infinity;
+  const eligible = [...byAuthor.entries()]
+    .filter(([, e]) => e.saves.length >= minSaves && e.saves.length <= maxSaves && e.targets.length >= 1)
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1));
   const rng = new SeededRandom(seed);
   for (let i = eligible.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);
@@ -226,13 +278,30 @@ export async function runFeedEval(options: FeedEvalOptions): Promise<FeedEvalRes
 
   const weights = resolveWeights(options.weights);
   const mmrLambda = options.mmrLambda ?? DEFAULT_MMR_LAMBDA;
-  const list = [...methods(weights, mmrLambda), ...(options.tune ? tuningMethods(weights, mmrLambda) : [])];
+  const list = [...methods(weights, mmrLambda), ...(options.extraMethods ?? []), ...(options.tune ? tuningMethods(weights, mmrLambda) : [])];
   const accumulators = list.map(() => new AccuracyAccumulator([10, 50], { keepPerUser: ["ndcg@10", "recall@50"] }));
+  const needsReference = list.some((method) => method.options.standardize === "corpus");
+  const topical = list.map(() => [] as number[]);
+  const onTopic = list.map(() => [] as number[]);
+  /** The weeks topical precision is measured on, with the categories at least half of their candidates carry. */
+  const weeks: Array<{ since: number; rows: Int32Array; common: Set<string> }> = [];
+  for (let w = 0; w < TOPICAL_WEEKS; w++) {
+    const since = cut + 7 * w;
+    const rows = after.filter((r) => model.days[r] >= since && model.days[r] < since + 7);
+    if (rows.length < 10) continue;
+    const counts = new Map<string, number>();
+    for (const r of rows) for (const c of model.categoriesOf(r)) counts.set(c, (counts.get(c) ?? 0) + 1);
+    const common = new Set([...counts].filter(([, n]) => n * 2 >= rows.length).map(([c]) => c));
+    weeks.push({ since, rows: Int32Array.from(rows), common });
+  }
+  let onTopicReaders = 0;
   const rankingStarted = performance.now();
   const untilDay = horizon;
   let savesSum = 0;
   let targetsSum = 0;
   const randomScores = new SeededRandom(seed + 1);
+  // the weekly rankings draw from their own stream, so the full rankings' random order is what it always was
+  const weekRandom = new SeededRandom(seed + 2);
   for (let i = 0; i < readers.length; i++) {
     if (options.interrupted?.()) throw new InterruptedError("evaluation interrupted; nothing was written");
     const [, { saves, targets }] = readers[i];
@@ -240,26 +309,47 @@ export async function runFeedEval(options: FeedEvalOptions): Promise<FeedEvalRes
     const targetSet = new Set(targets);
     savesSum += saved.length;
     targetsSum += targets.length;
-    const topics = topicsFrom(model, saved);
-    const precomputed = {
-      svm: readerSvmScores(model, candidates, saved, allRows),
-      content: contentScores(model, candidates, saved),
-      collaborative: knn ? collaborativeScores(knn, model, candidates, saved) : undefined,
-    };
-    for (const [m, method] of list.entries()) {
-      let order: number[];
+    // liked topics: categories of at least half of their earlier papers
+    const topics = topicsFromSaves(model, saved);
+    const svm = fitReaderSvm(model, allRows, saved, model.vocabularySize);
+    const reference = needsReference ? referenceStats(model, saved, { svm, coSaves: knn }) : undefined;
+    const signals = (rows: Int32Array) => ({
+      svm: svmScores(svm, model, rows),
+      content: contentScores(model, rows, saved),
+      collaborative: knn ? collaborativeScores(knn, model, rows, saved) : undefined,
+    });
+    const order = async (method: Method, rows: Int32Array, precomputed: ReturnType<typeof signals>, until: number, diversify: number, random: SeededRandom): Promise<number[]> => {
       if (method.random) {
-        const keys = Float64Array.from(candidates, () => randomScores.next());
-        order = Array.from(candidates, (_, k) => k).sort((a, b) => keys[a] - keys[b]).map((k) => candidates[k]);
-      } else {
-        const ranked = await rankCandidates({ model, candidates, saved, topics, coSaves: knn, precomputed, untilDay, diversify: 50 }, method.options);
-        order = ranked.map((x) => x.row);
+        const keys = Float64Array.from(rows, () => random.next());
+        return Array.from(rows, (_, k) => k).sort((a, b) => keys[a] - keys[b]).map((k) => rows[k]);
       }
+      return (await rankCandidates({ model, candidates: rows, saved, topics, coSaves: knn, precomputed, svmModel: svm, reference, untilDay: until, diversify }, method.options)).map((x) => x.row);
+    };
+    const full = signals(candidates);
+    const weekSignals = weeks.map((week) => signals(week.rows));
+    const savedCategories = new Set<string>();
+    for (const r of saved) for (const c of model.categoriesOf(r)) if (ARXIV_CATEGORY.test(c)) savedCategories.add(c);
+    const distinctive = weeks.map((week) => new Set(topics.map((t) => t.value).filter((c) => !week.common.has(c))));
+    if (distinctive.some((d) => d.size > 0)) onTopicReaders++;
+    for (const [m, method] of list.entries()) {
       const ranks: number[] = [];
-      order.forEach((row, position) => {
+      (await order(method, candidates, full, untilDay, 50, randomScores)).forEach((row, position) => {
         if (targetSet.has(row)) ranks.push(position + 1);
       });
       accumulators[m].add(ranks, targets.length);
+      let share = 0;
+      let onTopicShare = 0;
+      let onTopicWeeks = 0;
+      for (const [w, week] of weeks.entries()) {
+        const top = (await order(method, week.rows, weekSignals[w], week.since + 6, 10, weekRandom)).slice(0, 10);
+        share += top.filter((row) => model.categoriesOf(row).some((c) => savedCategories.has(c))).length / top.length;
+        if (distinctive[w].size === 0) continue;
+        onTopicShare += top.filter((row) => model.categoriesOf(row).some((c) => distinctive[w].has(c))).length / top.length;
+        onTopicWeeks++;
+      }
+      topical[m].push(weeks.length ? share / weeks.length : 0);
+      // NaN: the reader has no distinctive category (left out of on-topic@10, for every method alike)
+      onTopic[m].push(onTopicWeeks ? onTopicShare / onTopicWeeks : Number.NaN);
     }
     options.onProgress?.(i + 1, readers.length);
   }
@@ -267,6 +357,7 @@ export async function runFeedEval(options: FeedEvalOptions): Promise<FeedEvalRes
   const round = (x: number) => Math.round(x * 10_000) / 10_000;
   return {
     protocol: PROTOCOL,
+    readerProtocol,
     corpus: options.corpus,
     split,
     papers: model.size,
@@ -278,20 +369,34 @@ export async function runFeedEval(options: FeedEvalOptions): Promise<FeedEvalRes
     eligibleReaders: eligible.length,
     meanSaves: readers.length ? round(savesSum / readers.length) : 0,
     meanTargets: readers.length ? round(targetsSum / readers.length) : 0,
+    topicalWeeks: weeks.map((w) => ({ since: dayString(w.since), until: dayString(w.since + 6), candidates: w.rows.length, commonCategories: [...w.common].sort() })),
+    onTopicReaders,
     seed,
     weights,
     mmrLambda,
     results: list.map((method, m) => {
       const means = accumulators[m].means();
-      const result: MethodResult = { name: method.name, description: method.description, "ndcg@10": round(means["ndcg@10"] ?? 0), "recall@50": round(means["recall@50"] ?? 0) };
-      const baseline = list.findIndex((x) => x.name === BASELINE);
-      if (baseline >= 0 && baseline !== m) {
-        const compare = (metric: string): PairedDifference => {
-          const d = pairedBootstrap(accumulators[m].values(metric), accumulators[baseline].values(metric), { seed });
-          return { difference: round(d.difference), low: round(d.low), high: round(d.high), pairs: d.pairs };
+      const result: MethodResult = {
+        name: method.name,
+        description: method.description,
+        "ndcg@10": round(means["ndcg@10"] ?? 0),
+        "recall@50": round(means["recall@50"] ?? 0),
+        "topical@10": round(mean(topical[m])),
+        "on-topic@10": round(mean(onTopic[m].filter((x) => !Number.isNaN(x)))),
+      };
+      const perReader = (k: number, metric: Metric): readonly number[] =>
+        metric === "topical@10" ? topical[k] : metric === "on-topic@10" ? onTopic[k].filter((x) => !Number.isNaN(x)) : accumulators[k].values(metric);
+      const compare = (other: number): MetricDifferences => {
+        const d = (metric: Metric): PairedDifference => {
+          const x = pairedBootstrap(perReader(m, metric), perReader(other, metric), { seed });
+          return { difference: round(x.difference), low: round(x.low), high: round(x.high), pairs: x.pairs };
         };
-        result.vsTfidfSvm = { "ndcg@10": compare("ndcg@10"), "recall@50": compare("recall@50") };
-      }
+        return Object.fromEntries(METRICS.map((metric) => [metric, d(metric)])) as MetricDifferences;
+      };
+      const baseline = list.findIndex((x) => x.name === BASELINE);
+      if (baseline >= 0 && baseline !== m) result.vsTfidfSvm = compare(baseline);
+      const previous = list.findIndex((x) => x.name === PREVIOUS);
+      if (method.name === "trove" && previous >= 0) result.vsPrevious = compare(previous);
       return result;
     }),
     timing: {
@@ -306,21 +411,25 @@ export async function runFeedEval(options: FeedEvalOptions): Promise<FeedEvalRes
 
 /** The result as a readable table. */
 export function formatFeedEval(result: FeedEvalResult): string {
+  const weeks = result.topicalWeeks.map((w) => `${w.since} (${w.candidates})`).join(", ");
   const lines = [
-    `feed evaluation (${result.split} split) on ${result.corpus}`,
+    `feed evaluation (${result.split} split, ${result.readerProtocol} readers) on ${result.corpus}`,
     `  ${result.papers} papers; cut ${result.cut}, horizon ${result.horizon}: ${result.trainPapers} earlier papers, ${result.candidates} candidates`,
     `  ${result.readers} readers (of ${result.eligibleReaders} eligible authors), ${result.meanSaves} saves and ${result.meanTargets} relevant papers each on average; seed ${result.seed}`,
+    `  topical figures over the weeks from ${weeks || "(none with 10 candidates)"}; on-topic@10 over the ${result.onTopicReaders} readers with a distinctive category`,
     "",
-    `  ${"method".padEnd(18)} ${"NDCG@10".padStart(8)} ${"Recall@50".padStart(10)}  ${"vs tfidf-svm: ΔNDCG@10 [95% CI]".padEnd(34)} ${"ΔRecall@50 [95% CI]".padEnd(30)} description`,
+    `  ${"method".padEnd(18)} ${METRICS.map((m) => m.padStart(m.length + 1)).join("")}   differences from tfidf-svm [95% CI], same order`,
   ];
   const delta = (d: PairedDifference | undefined): string =>
     d ? `${d.difference >= 0 ? "+" : ""}${d.difference.toFixed(4)} [${d.low.toFixed(4)}, ${d.high.toFixed(4)}]${d.low > 0 ? " *" : d.high < 0 ? " -" : ""}` : "";
+  const deltas = (v: MetricDifferences | undefined): string => (v ? METRICS.map((m) => delta(v[m]).padEnd(29)).join(" ") : "");
   for (const r of result.results) {
-    lines.push(
-      `  ${r.name.padEnd(18)} ${r["ndcg@10"].toFixed(4).padStart(8)} ${r["recall@50"].toFixed(4).padStart(10)}  ${delta(r.vsTfidfSvm?.["ndcg@10"]).padEnd(34)} ${delta(r.vsTfidfSvm?.["recall@50"]).padEnd(30)} ${r.description}`,
-    );
+    lines.push(`  ${r.name.padEnd(18)} ${METRICS.map((m) => r[m].toFixed(4).padStart(m.length + 1)).join("")}   ${deltas(r.vsTfidfSvm)}`);
   }
-  lines.push("", "  * the whole 95% interval is above 0 (better than tfidf-svm); - below 0 (worse); otherwise the readers cannot tell them apart");
+  const trove = result.results.find((r) => r.name === "trove");
+  if (trove?.vsPrevious) lines.push("", `  trove vs ${PREVIOUS}${" ".repeat(Math.max(0, 4 + METRICS.join(" ").length - PREVIOUS.length - 8))}   ${deltas(trove.vsPrevious)}`);
+  lines.push("", "  * the whole 95% interval is above 0 (better); - below 0 (worse); otherwise the readers cannot tell them apart");
+  lines.push("", "  methods:", ...result.results.map((r) => `    ${r.name}: ${r.description}`));
   lines.push("", `  ${result.timing.totalSeconds.toFixed(1)} s (load ${result.timing.loadSeconds.toFixed(1)}, tf-idf ${result.timing.modelSeconds.toFixed(1)}, co-saves ${result.timing.coSaveSeconds.toFixed(1)}, ranking ${result.timing.rankingSeconds.toFixed(1)})`);
   return lines.join("\n") + "\n";
 }

@@ -81,7 +81,7 @@ before(async () => {
   await store.createCollection(PAPERS_COLLECTION, PAPER_SCHEMA);
   await store.putRecords(PAPERS_COLLECTION, PAPERS);
   await store.close();
-  server = await startRadarServer({ port: 0, host: "127.0.0.1", dataDir, radar: { accounts: { scrypt: { N: 1024, r: 8, p: 1 } } } });
+  server = await startRadarServer({ port: 0, host: "127.0.0.1", dataDir, radar: { accounts: { scrypt: { N: 1024, r: 8, p: 1 } }, limits: { signUpPerAddress: { limit: 100, windowMs: 60_000 } } } });
 });
 
 after(async () => {
@@ -127,7 +127,9 @@ describe("GET /api/feed", () => {
     const similar = res.body.items[0].reasons.find((r: { kind: string }) => r.kind === "similar-to-saved");
     assert.ok(similar, JSON.stringify(res.body.items[0].reasons));
     assert.ok(["old-cl", "new-cl-2"].includes(similar.paperId));
-    assert.match(similar.text, /^similar to “.+” you saved$/);
+    assert.match(similar.text, /^similar to “.+” you saved: both about .*translation/);
+    assert.ok(similar.words.length > 0 && similar.words.length <= 3, JSON.stringify(similar.words));
+    for (const word of similar.words) assert.ok(`${res.body.items[0].paper.title} ${res.body.items[0].paper.abstract}`.toLowerCase().includes(word), `"${word}" is in the paper`);
   });
 
   test("picking topics changes the feed; a disliked topic pushes its papers down", async () => {
@@ -146,13 +148,74 @@ describe("GET /api/feed", () => {
     assert.deepEqual(order.slice(-3).map((id) => id.slice(0, 6)), ["new-ir", "new-ir", "new-ir"], `disliked papers last: ${order}`);
   });
 
-  test("hidden and viewed papers are left out", async () => {
+  test("hidden papers are left out; opened papers stay, marked seen (unseen=true leaves them out)", async () => {
     const cookie = await signUp("hider@example.org");
     await feedback(cookie, "new-ir-0", "hide");
     await feedback(cookie, "new-lg-1", "view");
     const res = await call("GET", "/api/feed?limit=20", cookie);
-    assert.equal(res.body.total, 7);
-    assert.ok(!ids(res).includes("new-ir-0") && !ids(res).includes("new-lg-1"));
+    assert.equal(res.body.total, 8);
+    assert.ok(!ids(res).includes("new-ir-0"));
+    const opened = res.body.items.find((item: { paper: { id: string } }) => item.paper.id === "new-lg-1");
+    assert.ok(opened, "the opened paper is still in the feed");
+    assert.match(opened.seen, /^\d{4}-\d{2}-\d{2}T/);
+    assert.ok(res.body.items.filter((item: { seen?: string }) => item.seen).length === 1);
+    const unseen = await call("GET", "/api/feed?limit=20&unseen=true", cookie);
+    assert.equal(unseen.body.total, 7);
+    assert.ok(!ids(unseen).includes("new-lg-1"));
+  });
+
+  test("less like this leaves the paper out and pushes papers like it down", async () => {
+    const cookie = await signUp("less@example.org");
+    await feedback(cookie, "old-ir", "save");
+    const before = ids(await call("GET", "/api/feed?limit=9", cookie));
+    assert.equal(before[0], "new-ir-0", `an IR paper leads for an IR saver: ${before}`);
+    await feedback(cookie, "new-ir-1", "less");
+    const after = ids(await call("GET", "/api/feed?limit=9", cookie));
+    assert.ok(!after.includes("new-ir-1"));
+    // the other IR papers are close to the one marked: they move down
+    const places = (list: string[]) => ["new-ir-0", "new-ir-2"].reduce((sum, id) => sum + list.indexOf(id), 0);
+    assert.ok(places(after) > places(before), `IR papers move down: ${before} -> ${after}`);
+  });
+
+  test("a reader who follows no category gets the categories of most of their saves, named in the reasons", async () => {
+    const cookie = await signUp("inferred@example.org");
+    for (const id of ["old-lg", "new-lg-0", "new-lg-1"]) await feedback(cookie, id, "save");
+    const res = await call("GET", "/api/feed?limit=9", cookie);
+    assert.deepEqual(res.body.inferredTopics, ["cs.LG"]);
+    const reason = res.body.items[0].reasons.find((r: { kind: string }) => r.kind === "topic");
+    assert.ok(reason, JSON.stringify(res.body.items[0]));
+    assert.equal(reason.text, "in cs.LG, like 3 of your 3 saved papers");
+  });
+
+  test("new since your last visit: papers that arrived after the previous visit", async () => {
+    const cookie = await signUp("visitor@example.org");
+    const first = await call("GET", "/api/feed?new=true", cookie);
+    assert.equal(first.status, 200);
+    assert.equal(first.body.total, 12, "a first visit: everything that arrived so far");
+    assert.equal(first.body.arrivedAfter, undefined);
+  });
+
+  test("reading history and paper states: opened papers, most recent first, with how often", async () => {
+    const cookie = await signUp("reader-history@example.org");
+    await feedback(cookie, "old-cl", "view");
+    await feedback(cookie, "new-ir-2", "view");
+    await feedback(cookie, "old-cl", "view");
+    await feedback(cookie, "new-ir-2", "save");
+    const history = await call("GET", "/api/history", cookie);
+    assert.equal(history.status, 200);
+    assert.deepEqual(
+      history.body.items.map((e: { paper: { id: string }; views: number }) => [e.paper.id, e.views]),
+      [
+        ["old-cl", 2],
+        ["new-ir-2", 1],
+      ],
+    );
+    const states = await call("GET", "/api/feedback-states?paperId=old-cl&paperId=new-ir-2&paperId=new-lg-2", cookie);
+    assert.equal(states.status, 200);
+    assert.ok(states.body.states["old-cl"].seen && !states.body.states["old-cl"].save);
+    assert.ok(states.body.states["new-ir-2"].save && states.body.states["new-ir-2"].seen);
+    assert.equal(states.body.states["new-lg-2"], undefined);
+    assert.equal((await call("GET", "/api/history")).status, 401);
   });
 
   test("an explicit window is used as given", async () => {

@@ -8,7 +8,8 @@
  *              feed-co-saves     item-kNN over readers' saves
  *              feed-topics       points for liked topics, a penalty for disliked ones
  *              feed-recency      minus the age in days
- *              linear            z-scored content, svm, co-saves and recency plus raw topic points, weighted
+ *              feed-less         similarity to papers the reader marked "less like this"
+ *              linear            the weighted sum (each scorer stage standardizes its own feature)
  *              feed-mmr          MMR over tf-idf cosine for the positions the page shows
  *
  * The pipeline is data (`feedPipelineConfig`); the reader's inputs (tf-idf
@@ -16,8 +17,12 @@
  * request's attributes as a `FeedRankState`, where the scorer stages also
  * leave their side results (the saved paper closest to each candidate, the
  * topics matched, the co-saved source) for the reasons shown with each paper.
- * A scorer whose weight is 0 is left out of the pipeline; one without input
- * (no saved papers, no topics, no co-saves) adds no feature.
+ * Content, svm and co-save features are standardized over the window or
+ * against the corpus (standardization.ts; the svm's also shrunk with few
+ * saves when `prior` is set), recency over the window; topic points and the
+ * "less like this" similarity stay raw. A scorer whose weight is 0 is left
+ * out of the pipeline; one without input (no saved papers, no topics, no
+ * co-saves) adds no feature.
  */
 import { z } from "zod";
 import type { ItemKnn } from "../../../src/recommend/item-knn.js";
@@ -29,8 +34,9 @@ import type { PipelineRequest } from "../../../src/pipeline/pipeline-request.js"
 import { InvalidArgumentError } from "../../../src/core/errors.js";
 import { mmrOrder } from "./diversify.js";
 import { collaborativeScores, type CollaborativeSignal } from "./collaborative.js";
-import { fitReaderSvm, svmScores, type LinearSvmOptions } from "./linear-svm.js";
-import { contentScores, recencyScores, topicScores, type ContentSignal, type TopicPreference, type TopicSignal } from "./scorers.js";
+import { fitReaderSvm, svmScores, type LinearSvm, type LinearSvmOptions } from "./linear-svm.js";
+import { contentScores, maxSimilarity, recencyScores, topicScores, zScores, type ContentSignal, type TopicPreference, type TopicSignal } from "./scorers.js";
+import { standardized, type ReferenceStats, type Standardization } from "./standardization.js";
 import type { TfidfModel } from "./tfidf.js";
 
 /** The request attribute holding the reader's FeedRankState. */
@@ -59,13 +65,19 @@ export interface FeedRankState {
   svmTrainRows?: Int32Array;
   /** Scorer outputs already computed for these candidates (the evaluation computes each once per reader). */
   precomputed?: { content?: ContentSignal; svm?: Float32Array; collaborative?: CollaborativeSignal };
+  /** The reader's fitted SVM (fitted by the svm stage when absent and no scores were precomputed). */
+  svmModel?: LinearSvm;
+  /** Corpus statistics of the scorers, for "corpus" standardization. */
+  reference?: ReferenceStats;
+  /** Rows the reader marked "less like this". */
+  less?: readonly number[];
   coSaves?: ItemKnn;
   /** Day number of the window's end (recency is the age at this day). */
   untilDay: number;
   /** Positions diversified by MMR. */
   diversify: number;
   /** Side results the scorer stages leave for the reasons (indexed like `candidates`). */
-  signals: { content?: ContentSignal; topic?: TopicSignal; collaborative?: CollaborativeSignal };
+  signals: { content?: ContentSignal; topic?: TopicSignal; collaborative?: CollaborativeSignal; svmZ?: Float32Array; coZ?: Float32Array };
   /** Candidate id -> position in `candidates` (filled on first use). */
   positions?: Map<string, number>;
 }
@@ -76,25 +88,34 @@ export interface FeedPipelineSettings {
   mmrLambda: number;
   svm?: LinearSvmOptions;
   topics?: { maxLikes?: number; dislikePenalty?: number };
-  maxSaved: number;
   coSaveExpansion: number;
+  standardize: Standardization;
+  /** The svm feature shrinks with few saves: n / (n + svmPrior) (0: not shrunk). */
+  svmPrior: number;
+  /** Points taken per unit of similarity to a "less like this" paper (0: none). */
+  lessPenalty: number;
 }
+
+/** The feature of the "less like this" stage. */
+export const LESS_FEATURE = "less";
 
 /** The feed's pipeline as JSON: one stage per scorer with a weight, the weighted sum, MMR. */
 export function feedPipelineConfig(s: FeedPipelineSettings): PipelineConfig {
   const used = (scorer: FeedScorer) => s.weights[scorer] !== 0;
   const stages: PipelineConfig["stages"] = [];
-  if (used("content")) stages.push({ type: "feed-content", mix: s.contentMix });
-  if (used("svm")) stages.push({ type: "feed-svm", ...(s.svm ? { svm: s.svm } : {}) });
-  if (used("collaborative")) stages.push({ type: "feed-co-saves", expansion: s.coSaveExpansion });
+  if (used("content")) stages.push({ type: "feed-content", mix: s.contentMix, standardize: s.standardize });
+  if (used("svm")) stages.push({ type: "feed-svm", standardize: s.standardize, prior: s.svmPrior, ...(s.svm ? { svm: s.svm } : {}) });
+  if (used("collaborative")) stages.push({ type: "feed-co-saves", expansion: s.coSaveExpansion, standardize: s.standardize });
   if (used("topic")) stages.push({ type: "feed-topics", ...s.topics });
   if (used("recency")) stages.push({ type: "feed-recency" });
-  const weights = Object.fromEntries(FEED_SCORERS.filter(used).map((f) => [f, s.weights[f]]));
-  if (Object.keys(weights).length > 0) {
-    stages.push({ type: "linear", name: FEED_COMBINE, weights, normalization: "z-score", featureNormalization: { topic: "none" }, contributions: true });
+  const weights: Record<string, number> = Object.fromEntries(FEED_SCORERS.filter(used).map((f) => [f, s.weights[f]]));
+  if (s.lessPenalty > 0) {
+    stages.push({ type: "feed-less" });
+    weights[LESS_FEATURE] = -s.lessPenalty;
   }
+  if (Object.keys(weights).length > 0) stages.push({ type: "linear", name: FEED_COMBINE, weights, normalization: "none", contributions: true });
   stages.push({ type: "feed-mmr", lambda: s.mmrLambda });
-  return { name: "radar-feed", description: "Paper Radar's feed: the window's papers scored by the reader's saves, topics and co-saves", retrievers: [{ type: "feed-candidates", maxSaved: s.maxSaved }], stages };
+  return { name: "radar-feed", description: "Paper Radar's feed: the window's papers scored by the reader's saves, topics and co-saves", retrievers: [{ type: "feed-candidates" }], stages };
 }
 
 /** The state a feed request carries; a clear error when a feed stage runs without one. */
@@ -117,7 +138,7 @@ export function candidatePositions(state: FeedRankState): Map<string, number> {
 /** A stage that sets one feature per candidate from scores indexed like the state's candidates. */
 abstract class FeedScorerStage implements Stage {
   constructor(
-    readonly name: FeedScorer,
+    readonly name: FeedScorer | typeof LESS_FEATURE,
     private readonly settings: Record<string, unknown>,
   ) {}
 
@@ -142,38 +163,59 @@ abstract class FeedScorerStage implements Stage {
 }
 
 class ContentStage extends FeedScorerStage {
-  constructor(private readonly mix: number) {
-    super("content", { mix });
+  constructor(
+    private readonly mix: number,
+    private readonly standardize: Standardization,
+  ) {
+    super("content", { mix, standardize });
   }
   protected score(state: FeedRankState): Float32Array | undefined {
     if (state.saved.length === 0) return undefined;
     const signal = state.precomputed?.content ?? contentScores(state.model, state.candidates, state.saved, this.mix);
     state.signals.content = signal;
-    return signal.scores;
+    return standardized(signal.scores, this.standardize === "corpus" ? state.reference?.content : undefined);
   }
 }
 
 class SvmStage extends FeedScorerStage {
-  constructor(private readonly svm: LinearSvmOptions | undefined) {
-    super("svm", { svm });
+  constructor(
+    private readonly svm: LinearSvmOptions | undefined,
+    private readonly standardize: Standardization,
+    private readonly prior: number,
+  ) {
+    super("svm", { svm, standardize, prior });
   }
   protected score(state: FeedRankState): Float32Array | undefined {
-    if (state.saved.length === 0) return undefined;
-    return state.precomputed?.svm ?? readerSvmScores(state.model, state.candidates, state.saved, state.svmTrainRows, this.svm);
+    const n = state.saved.length;
+    if (n === 0) return undefined;
+    let scores = state.precomputed?.svm;
+    if (!scores) {
+      state.svmModel ??= fitReaderSvm(state.model, state.svmTrainRows ?? allRows(state.model), state.saved, state.model.vocabularySize, this.svm);
+      scores = svmScores(state.svmModel, state.model, state.candidates);
+    }
+    const z = standardized(scores, this.standardize === "corpus" ? state.reference?.svm : undefined);
+    state.signals.svmZ = z;
+    const shrink = this.prior > 0 ? n / (n + this.prior) : 1;
+    return shrink === 1 ? z : z.map((x) => x * shrink);
   }
 }
 
 class CoSavesStage extends FeedScorerStage {
-  constructor(private readonly expansion: number) {
-    super("collaborative", { expansion });
+  constructor(
+    private readonly expansion: number,
+    private readonly standardize: Standardization,
+  ) {
+    super("collaborative", { expansion, standardize });
   }
   protected score(state: FeedRankState): Float32Array | undefined {
     if (state.saved.length === 0) return undefined;
     const signal =
       state.precomputed?.collaborative ??
       (state.coSaves ? collaborativeScores(state.coSaves, state.model, state.candidates, state.saved, { expansion: this.expansion }) : undefined);
+    if (!signal) return undefined;
     state.signals.collaborative = signal;
-    return signal?.scores;
+    state.signals.coZ = standardized(signal.scores, this.standardize === "corpus" ? state.reference?.collaborative : undefined);
+    return state.signals.coZ;
   }
 }
 
@@ -194,8 +236,21 @@ class RecencyStage extends FeedScorerStage {
     super("recency", {});
   }
   protected score(state: FeedRankState): Float32Array {
-    return recencyScores(state.model, state.candidates, state.untilDay);
+    return zScores(recencyScores(state.model, state.candidates, state.untilDay));
   }
+}
+
+class LessStage extends FeedScorerStage {
+  constructor() {
+    super(LESS_FEATURE, {});
+  }
+  protected score(state: FeedRankState): Float32Array | undefined {
+    return state.less?.length ? maxSimilarity(state.model, state.candidates, state.less) : undefined;
+  }
+}
+
+function allRows(model: TfidfModel): Int32Array {
+  return Int32Array.from({ length: model.size }, (_, r) => r);
 }
 
 /** The window's candidates, in row order, score 0 (scorer stages follow). */
@@ -203,15 +258,12 @@ class FeedCandidates implements Retriever {
   readonly name = "feed-candidates";
   readonly depth = Number.MAX_SAFE_INTEGER;
 
-  constructor(private readonly maxSaved: number) {}
-
   describe(): Record<string, unknown> {
-    return { type: this.name, maxSaved: this.maxSaved };
+    return { type: this.name };
   }
 
   async retrieve(request: PipelineRequest): Promise<Candidate[]> {
     const state = feedState(request);
-    state.saved = state.saved.slice(0, this.maxSaved);
     return Array.from(state.candidates, (row) => ({ id: state.model.ids[row], score: 0, features: {} }));
   }
 }
@@ -242,34 +294,34 @@ class FeedMmrStage implements Stage {
 
 /** Fits the reader's SVM (saved = +1, the other training rows −1) and scores the candidates. */
 export function readerSvmScores(model: TfidfModel, candidates: Int32Array, saved: readonly number[], trainRows?: Int32Array, options?: LinearSvmOptions): Float32Array {
-  const train = trainRows ?? Int32Array.from({ length: model.size }, (_, r) => r);
-  return svmScores(fitReaderSvm(model, train, saved, model.vocabularySize, options), model, candidates);
+  return svmScores(fitReaderSvm(model, trainRows ?? allRows(model), saved, model.vocabularySize, options), model, candidates);
 }
 
 const positive = z.number().int().min(1);
+const standardize = z.enum(["window", "corpus"]).optional();
 const svmSchema = z.strictObject({ C: z.number().positive().optional(), balanced: z.boolean().optional(), maxEpochs: positive.optional(), tol: z.number().positive().optional(), seed: z.number().int().optional() });
 
 /** The engine's kinds plus the feed's retriever and stages. */
 export const feedRegistry: PipelineRegistry = defaultRegistry
   .withRetriever("feed-candidates", {
     summary: "Paper Radar: the feed window's candidate papers (from the request's feed state)",
-    schema: z.strictObject({ type: z.literal("feed-candidates"), name: z.string().optional(), maxSaved: positive.optional() }),
-    create: (c) => new FeedCandidates(c.maxSaved ?? 200),
+    schema: z.strictObject({ type: z.literal("feed-candidates"), name: z.string().optional() }),
+    create: () => new FeedCandidates(),
   })
   .withStage("feed-content", {
     summary: "Paper Radar: cosine to the reader's saved papers, mix · max + (1 − mix) · mean",
-    schema: z.strictObject({ type: z.literal("feed-content"), mix: z.number().min(0).max(1).optional() }),
-    create: (c) => new ContentStage(c.mix ?? 0.5),
+    schema: z.strictObject({ type: z.literal("feed-content"), mix: z.number().min(0).max(1).optional(), standardize }),
+    create: (c) => new ContentStage(c.mix ?? 0.5, c.standardize ?? "window"),
   })
   .withStage("feed-svm", {
     summary: "Paper Radar: the reader's linear SVM over tf-idf (arxiv-sanity style)",
-    schema: z.strictObject({ type: z.literal("feed-svm"), svm: svmSchema.optional() }),
-    create: (c) => new SvmStage(c.svm),
+    schema: z.strictObject({ type: z.literal("feed-svm"), svm: svmSchema.optional(), standardize, prior: z.number().min(0).optional() }),
+    create: (c) => new SvmStage(c.svm, c.standardize ?? "window", c.prior ?? 0),
   })
   .withStage("feed-co-saves", {
     summary: "Paper Radar: item-kNN over the papers readers save together",
-    schema: z.strictObject({ type: z.literal("feed-co-saves"), expansion: positive.optional() }),
-    create: (c) => new CoSavesStage(c.expansion ?? 30),
+    schema: z.strictObject({ type: z.literal("feed-co-saves"), expansion: positive.optional(), standardize }),
+    create: (c) => new CoSavesStage(c.expansion ?? 30, c.standardize ?? "window"),
   })
   .withStage("feed-topics", {
     summary: "Paper Radar: +1 per liked topic matched (at most maxLikes), −dislikePenalty per disliked one",
@@ -280,6 +332,11 @@ export const feedRegistry: PipelineRegistry = defaultRegistry
     summary: "Paper Radar: minus the paper's age in days at the window's end",
     schema: z.strictObject({ type: z.literal("feed-recency") }),
     create: () => new RecencyStage(),
+  })
+  .withStage("feed-less", {
+    summary: "Paper Radar: similarity to the papers the reader marked \"less like this\"",
+    schema: z.strictObject({ type: z.literal("feed-less") }),
+    create: () => new LessStage(),
   })
   .withStage("feed-mmr", {
     summary: "Paper Radar: MMR over tf-idf cosine for the positions a page shows",

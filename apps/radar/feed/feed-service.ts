@@ -26,22 +26,22 @@ import type { Paper } from "../papers.js";
 import { coSavedWith, fitCoSaves, type CoSaveOptions } from "./collaborative.js";
 import { FeedModel, type FeedModelOptions } from "./feed-model.js";
 import { fitReaderSvm, svmScores, type LinearSvm } from "./linear-svm.js";
+import type { Arrivals } from "../arrivals/arrivals.js";
+import type { StoredRecord } from "../../../src/core/schema.js";
 import { anchorWindow, resolveWindow } from "./feed-window.js";
 import { rankCandidates, type RankedCandidate, type RankerOptions } from "./ranker.js";
-import type { TopicPreference } from "./scorers.js";
-import { dayString, type TfidfModel } from "./tfidf.js";
+import { CO_SAVED_MIN_Z, reasonsFor, type FeedReason } from "./reasons.js";
+import { topicsFromSaves, type TopicPreference } from "./scorers.js";
+import { dayNumber, dayString, type TfidfModel } from "./tfidf.js";
 
-export interface FeedReason {
-  kind: "similar-to-saved" | "topic" | "co-saved" | "recent" | "pinned" | "svm";
-  text: string;
-  paperId?: string;
-  topic?: string;
-}
+export type { FeedReason } from "./reasons.js";
 
 export interface FeedItem {
   paper: Paper;
   score: number;
   reasons: FeedReason[];
+  /** When the reader last opened the paper (ISO); absent when never. Opened papers stay in the feed, marked. */
+  seen?: string;
 }
 
 export interface FeedOptions {
@@ -57,6 +57,13 @@ export interface FeedOptions {
    * false from code that reads the feed on the reader's behalf (the digest).
    */
   recordVisit?: boolean;
+  /** Only papers that arrived (were fetched or imported) since the reader's previous visit (a visit ends after 30 minutes away). */
+  newSinceLastVisit?: boolean;
+  /** Only papers that arrived after this time and up to `arrivedUntil` (ISO, exclusive / inclusive): a digest's period. */
+  arrivedAfter?: string;
+  arrivedUntil?: string;
+  /** Leave out papers the reader has opened (by default they stay, marked `seen`). */
+  unseen?: boolean;
 }
 
 export interface FeedResult {
@@ -67,6 +74,10 @@ export interface FeedResult {
   window: { since: string; until: string; anchoredTo?: string };
   /** The reader's previous visit (ISO time), if any. */
   lastVisit?: string;
+  /** With `newSinceLastVisit` or `arrivedAfter`: the papers are those that arrived after this time (absent: all arrivals so far). */
+  arrivedAfter?: string;
+  /** Topics inferred from the reader's saves (the reader follows no category), which the ranking used. */
+  inferredTopics?: string[];
 }
 
 export interface FeedServiceOptions {
@@ -86,21 +97,24 @@ export interface FeedServiceDeps {
   feedback: Feedback;
   topics: Topics;
   pins?: Pins;
+  /** When papers arrived (for "new since your last visit" and digests by arrival). */
+  arrivals?: Arrivals;
 }
 
 export const FEED_VISITS_COLLECTION = "feed_visits";
 const POSITIVE_KINDS = new Set(["save", "like"]);
+/** Kinds whose papers are left out of the feed (saved and liked ones are in the reader's library already). */
+const EXCLUDED_KINDS = new Set(["save", "like", "hide", "less"]);
+/** A feed request this long after the previous one starts a new visit. */
+const VISIT_GAP_MS = 30 * 60_000;
+/** Saves a reader needs before categories are inferred from them. */
+const INFER_TOPICS_MIN_SAVES = 3;
 const PINNED_BOOST = 100;
 /** Readers' SVMs kept in memory (least recently used dropped). */
 const SVM_CACHE_SIZE = 32;
 
 function dateOnly(iso: string): string {
   return iso.slice(0, 10);
-}
-
-function quote(title: string): string {
-  const short = title.length > 90 ? `${title.slice(0, 87)}...` : title;
-  return `“${short}”`;
 }
 
 export class FeedService {
@@ -133,52 +147,58 @@ export class FeedService {
       throw new InvalidArgumentError(`since (${options.since}) must not be after until (${options.until})`);
     }
     const model = await this.model.refresh();
-    const nowIso = new Date(this.now()).toISOString();
-    const visit = await this.deps.store.getRecord(FEED_VISITS_COLLECTION, readerId);
-    const lastVisit = visit ? String(visit.at) : undefined;
-    let { sinceDay, untilDay, window } = resolveWindow({
-      since: options.since,
-      until: options.until,
-      lastVisit: lastVisit ? dateOnly(lastVisit) : undefined,
-      today: dateOnly(nowIso),
-      windowDays: this.options.windowDays,
-    });
-    let rows = rowsInWindow(model, sinceDay, untilDay);
-    if (rows.length === 0 && options.since === undefined && options.until === undefined && model.size > 0) {
-      let newest = -Infinity;
-      for (let r = 0; r < model.size; r++) if (model.days[r] > newest) newest = model.days[r];
-      ({ sinceDay, untilDay, window } = anchorWindow(sinceDay, untilDay, newest));
+    const nowMs = this.now();
+    const nowIso = new Date(nowMs).toISOString();
+    const visit = await this.visit(readerId, nowMs, options.recordVisit ?? (options.since === undefined && offset === 0 && options.arrivedAfter === undefined));
+    const byArrival = options.newSinceLastVisit || options.arrivedAfter !== undefined || options.arrivedUntil !== undefined;
+    let rows: number[];
+    let sinceDay: number;
+    let untilDay: number;
+    let window: FeedResult["window"];
+    let arrivedAfter: string | undefined;
+    if (byArrival) {
+      arrivedAfter = options.newSinceLastVisit ? visit.previous : options.arrivedAfter;
+      const ids = this.deps.arrivals ? await this.deps.arrivals.between(arrivedAfter, options.arrivedUntil ?? nowIso) : [];
+      rows = ids.map((id) => model.rowOf(id)).filter((r) => r >= 0);
+      untilDay = dayNumber(options.arrivedUntil ?? nowIso);
+      sinceDay = arrivedAfter ? dayNumber(arrivedAfter) : rows.reduce((min, r) => Math.min(min, model.days[r]), untilDay);
+      window = { since: dayString(sinceDay), until: dayString(untilDay) };
+    } else {
+      ({ sinceDay, untilDay, window } = resolveWindow({
+        since: options.since,
+        until: options.until,
+        lastVisit: visit.previous ? dateOnly(visit.previous) : undefined,
+        today: dateOnly(nowIso),
+        windowDays: this.options.windowDays,
+      }));
       rows = rowsInWindow(model, sinceDay, untilDay);
-    }
-    if (options.recordVisit ?? (options.since === undefined && offset === 0)) {
-      await this.deps.store.putRecords(FEED_VISITS_COLLECTION, [{ id: readerId, reader: readerId, at: nowIso }]);
-    }
-
-    // the reader's feedback: positives (newest first) and everything to leave out
-    const { items: records } = await this.deps.feedback.list(readerId, {}, { limit: 100_000, offset: 0 });
-    const exclude = new Set<number>();
-    const saved: number[] = [];
-    const savedSeen = new Set<number>();
-    for (const record of records) {
-      const row = model.rowOf(record.item);
-      if (row < 0) continue;
-      exclude.add(row);
-      if (POSITIVE_KINDS.has(record.kind) && !savedSeen.has(row)) {
-        savedSeen.add(row);
-        saved.push(row);
+      if (rows.length === 0 && options.since === undefined && options.until === undefined && model.size > 0) {
+        let newest = -Infinity;
+        for (let r = 0; r < model.size; r++) if (model.days[r] > newest) newest = model.days[r];
+        ({ sinceDay, untilDay, window } = anchorWindow(sinceDay, untilDay, newest));
+        rows = rowsInWindow(model, sinceDay, untilDay);
       }
     }
-    const candidates = Int32Array.from(rows.filter((r) => !exclude.has(r)));
-    const { topics: stored } = await this.deps.topics.get(readerId);
-    const topics: TopicPreference[] = [];
-    for (const t of stored) {
-      topics.push(t.kind === "keyword" ? { ...t, rows: await this.keywordRows(model, t.value, sinceDay, untilDay) } : { ...t });
-    }
+
+    const profile = await this.profile(readerId, model);
+    const candidates = Int32Array.from(rows.filter((r) => !profile.excluded.has(r) && !(options.unseen && profile.seen.has(r))));
+    const { topics, inferred } = await this.topicsOf(readerId, model, profile.saved, sinceDay, untilDay);
     const knn = await this.coSaveModel();
     const want = offset + limit;
-    const svm = saved.length > 0 ? svmScores(this.readerSvm(model, saved), model, candidates) : undefined;
+    const svmModel = profile.saved.length > 0 ? this.readerSvm(model, profile.saved) : undefined;
     const ranked = await rankCandidates(
-      { model, candidates, saved, topics, coSaves: knn, untilDay, diversify: Math.min(candidates.length, want), precomputed: { svm } },
+      {
+        model,
+        candidates,
+        saved: profile.saved,
+        topics,
+        coSaves: knn,
+        untilDay,
+        diversify: Math.min(candidates.length, want),
+        svmModel,
+        precomputed: { svm: svmModel ? svmScores(svmModel, model, candidates) : undefined },
+        less: profile.less,
+      },
       this.options.ranker,
     );
     const pinned = await this.pinnedRows(model, dayString(untilDay));
@@ -186,34 +206,105 @@ export class FeedService {
       for (const item of ranked) if (pinned.has(item.row)) item.score += PINNED_BOOST;
       ranked.sort((a, b) => Number(pinned.has(b.row)) - Number(pinned.has(a.row)));
     }
-    const page = ranked.slice(offset, want);
-    const titleRows = new Set<number>();
+    const items = await this.explain(ranked.slice(offset, want), { model, topics, saved: profile.saved, svm: svmModel, pinned, untilDay, since: window.since, seen: profile.seen });
+    const result: FeedResult = { items, total: candidates.length, offset, limit, window };
+    if (visit.previous) result.lastVisit = visit.previous;
+    if (byArrival && arrivedAfter) result.arrivedAfter = arrivedAfter;
+    if (inferred.length) result.inferredTopics = inferred;
+    return result;
+  }
+
+  /**
+   * The reader's visits: `previous` is when their previous visit began (a
+   * visit is feed requests less than 30 minutes apart), which "new since
+   * your last visit" and the default window start from. Records this
+   * request as part of a visit when `record` is set.
+   */
+  private async visit(readerId: string, nowMs: number, record: boolean): Promise<{ previous?: string }> {
+    const stored = await this.deps.store.getRecord(FEED_VISITS_COLLECTION, readerId);
+    const last = stored ? String(stored.at) : undefined;
+    const storedPrevious = stored && typeof stored.previous === "string" ? stored.previous : undefined;
+    const sameVisit = last !== undefined && nowMs - Date.parse(last) < VISIT_GAP_MS;
+    const previous = sameVisit ? storedPrevious : last;
+    if (record) {
+      const next: StoredRecord = { id: readerId, reader: readerId, at: new Date(nowMs).toISOString() };
+      if (previous) next.previous = previous;
+      await this.deps.store.putRecords(FEED_VISITS_COLLECTION, [next]);
+    }
+    return previous ? { previous } : {};
+  }
+
+  /** What the reader's feedback says: saved and liked rows (newest first), rows to leave out, opened rows, "less like this" rows. */
+  private async profile(readerId: string, model: TfidfModel): Promise<{ saved: number[]; excluded: Set<number>; seen: Map<number, string>; less: number[] }> {
+    const { items: records } = await this.deps.feedback.list(readerId, {}, { limit: 100_000, offset: 0 });
+    const excluded = new Set<number>();
+    const saved: number[] = [];
+    const less: number[] = [];
+    const seen = new Map<number, string>();
+    const savedRows = new Set<number>();
+    for (const record of records) {
+      const row = model.rowOf(record.item);
+      if (row < 0) continue;
+      if (record.kind === "view") {
+        if (!seen.has(row)) seen.set(row, record.at); // newest first: the first is the last view
+        continue;
+      }
+      if (EXCLUDED_KINDS.has(record.kind)) excluded.add(row);
+      if (record.kind === "less") less.push(row);
+      if (POSITIVE_KINDS.has(record.kind) && !savedRows.has(row)) {
+        savedRows.add(row);
+        saved.push(row);
+      }
+    }
+    return { saved, excluded, seen, less };
+  }
+
+  /**
+   * The reader's topics, keyword topics with the window's papers that match
+   * them; when the reader follows no category, the categories of at least
+   * half of their saves (with 3 saves or more), as the evaluation's readers.
+   */
+  private async topicsOf(readerId: string, model: TfidfModel, saved: readonly number[], sinceDay: number, untilDay: number): Promise<{ topics: TopicPreference[]; inferred: string[] }> {
+    const { topics: stored } = await this.deps.topics.get(readerId);
+    const topics: TopicPreference[] = [];
+    for (const t of stored) {
+      topics.push(t.kind === "keyword" ? { ...t, rows: await this.keywordRows(model, t.value, sinceDay, untilDay) } : { ...t });
+    }
+    const followsCategories = stored.some((t) => t.kind === "category");
+    const inferred = !followsCategories && saved.length >= INFER_TOPICS_MIN_SAVES ? topicsFromSaves(model, saved) : [];
+    return { topics: [...topics, ...inferred], inferred: inferred.map((t) => t.value) };
+  }
+
+  /** The page's items with their papers, reasons and seen marks. */
+  private async explain(
+    page: RankedCandidate[],
+    ctx: { model: TfidfModel; topics: TopicPreference[]; saved: number[]; svm?: LinearSvm; pinned: Set<number>; untilDay: number; since: string; seen: Map<number, string> },
+  ): Promise<FeedItem[]> {
+    const { model } = ctx;
     const coSources = page.map((item) => (item.coZ >= CO_SAVED_MIN_Z ? item.coSource() : -1));
-    page.forEach((item, i) => {
-      if (item.bestSaved >= 0) titleRows.add(item.bestSaved);
-      if (coSources[i] >= 0) titleRows.add(coSources[i]);
-    });
-    const pageIds = page.map((item) => model.ids[item.row]);
-    const titleIds = [...titleRows].map((r) => model.ids[r]);
-    const records2 = await this.deps.store.getRecords(this.deps.papers.name, [...pageIds, ...titleIds]);
+    const named = new Set<number>();
+    for (const item of page) if (item.bestSaved >= 0) named.add(item.bestSaved);
+    for (const row of coSources) if (row >= 0) named.add(row);
+    for (const row of ctx.saved) named.add(row); // svm reasons name saved papers
+    const namedRows = [...named];
+    const records = await this.deps.store.getRecords(this.deps.papers.name, [...page.map((item) => model.ids[item.row]), ...namedRows.map((r) => model.ids[r])]);
     const titles = new Map<number, string>();
-    [...titleRows].forEach((r, i) => {
-      const rec = records2[pageIds.length + i];
+    namedRows.forEach((r, i) => {
+      const rec = records[page.length + i];
       titles.set(r, rec && typeof rec.title === "string" ? rec.title : model.ids[r]);
     });
     const items: FeedItem[] = [];
     page.forEach((item, i) => {
-      const paper = records2[i];
+      const paper = records[i];
       if (!paper) return;
-      items.push({
-        paper: paper as unknown as Paper,
-        score: Math.round(item.score * 10_000) / 10_000,
-        reasons: reasonsFor(item, coSources[i], model, topics, titles, pinned.has(item.row), untilDay, window.since),
-      });
+      const text = `${String(paper.title ?? "")}\n${String(paper.abstract ?? "")}`;
+      const reasons = reasonsFor(item, { model, topics: ctx.topics, titles, text, saved: ctx.saved, svm: ctx.svm, pinned: ctx.pinned.has(item.row), coSource: coSources[i], untilDay: ctx.untilDay, since: ctx.since });
+      const out: FeedItem = { paper: paper as unknown as Paper, score: Math.round(item.score * 10_000) / 10_000, reasons };
+      const seen = ctx.seen.get(item.row);
+      if (seen) out.seen = seen;
+      items.push(out);
     });
-    const result: FeedResult = { items, total: candidates.length, offset, limit, window };
-    if (lastVisit) result.lastVisit = lastVisit;
-    return result;
+    return items;
   }
 
   /** Papers co-saved with `paperId` by readers (empty until enough readers have saves), most similar first. */
@@ -334,37 +425,3 @@ function rowsInWindow(model: TfidfModel, sinceDay: number, untilDay: number): nu
   for (let r = 0; r < model.size; r++) if (model.days[r] >= sinceDay && model.days[r] <= untilDay) rows.push(r);
   return rows;
 }
-
-/** Thresholds above which a scorer's contribution is named as a reason. */
-const SIMILAR_MIN_COSINE = 0.1;
-const CO_SAVED_MIN_Z = 0.5;
-const SVM_MIN_Z = 1;
-
-function reasonsFor(
-  item: RankedCandidate,
-  coSource: number,
-  model: TfidfModel,
-  topics: readonly TopicPreference[],
-  titles: ReadonlyMap<number, string>,
-  pinned: boolean,
-  untilDay: number,
-  since: string,
-): FeedReason[] {
-  const reasons: FeedReason[] = [];
-  if (pinned) reasons.push({ kind: "pinned", text: "pinned by the editors" });
-  if (item.bestSaved >= 0 && item.bestSimilarity >= SIMILAR_MIN_COSINE) {
-    const paperId = model.ids[item.bestSaved];
-    reasons.push({ kind: "similar-to-saved", text: `similar to ${quote(titles.get(item.bestSaved) ?? paperId)} you saved`, paperId });
-  }
-  if (coSource >= 0) {
-    const paperId = model.ids[coSource];
-    reasons.push({ kind: "co-saved", text: `saved by readers who saved ${quote(titles.get(coSource) ?? paperId)}`, paperId });
-  }
-  for (const t of item.likedTopics) reasons.push({ kind: "topic", text: `matches topic ${topics[t].value}`, topic: topics[t].value });
-  if (item.svmZ >= SVM_MIN_Z) reasons.push({ kind: "svm", text: "close to the papers you save (your personal model)" });
-  const day = model.days[item.row];
-  if (day > untilDay - 7) reasons.push({ kind: "recent", text: "new this week" });
-  else if (reasons.length === 0) reasons.push({ kind: "recent", text: `new since ${since}` });
-  return reasons;
-}
-

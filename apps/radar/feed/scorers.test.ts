@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mmrOrder } from "./diversify.js";
 import { svmScores, trainLinearSvm } from "./linear-svm.js";
 import { rankCandidates } from "./ranker.js";
-import { contentScores, topicScores } from "./scorers.js";
+import { contentScores, topicScores, zScores } from "./scorers.js";
 import { TfidfModel, type TfidfPaper } from "./tfidf.js";
 
 function paper(id: string, text: string, categories: string[] = ["cs.IR"], date = "2026-06-01"): TfidfPaper {
@@ -139,6 +139,12 @@ describe("MMR", () => {
 });
 
 describe("combination", () => {
+  test("z-scores are centred and scaled; constants give zeros", () => {
+    const z = zScores(Float32Array.of(1, 2, 3));
+    assert.ok(Math.abs(z[0] + z[2]) < 1e-6 && Math.abs(z[1]) < 1e-6 && z[2] > 1);
+    assert.deepEqual([...zScores(Float32Array.of(5, 5))], [0, 0]);
+  });
+
   test("cold start (no saves, no topics) ranks by recency", async () => {
     const fresh = model.extend([paper("n1", "a new paper on retrieval", ["cs.IR"], "2026-06-20")]);
     const candidates = Int32Array.from({ length: fresh.size }, (_, r) => r);

@@ -13,6 +13,7 @@
  * - `recencyScores`: minus the age in days at the window's end;
  * - collaborative signals come from collaborative.ts.
  */
+import { ARXIV_CATEGORY } from "../papers.js";
 import type { TfidfModel } from "./tfidf.js";
 
 export interface ContentSignal {
@@ -57,6 +58,8 @@ export interface TopicPreference {
   level: "like" | "neutral" | "dislike";
   /** Keyword topics: the rows of the papers matching the keyword. */
   rows?: ReadonlySet<number>;
+  /** Set when the topic was inferred from the reader's saves: `count` of their `of` saved papers are in it. */
+  support?: { count: number; of: number };
 }
 
 export interface TopicSignal {
@@ -98,7 +101,49 @@ export function topicScores(model: TfidfModel, candidates: Int32Array, topics: r
   return { scores, liked, disliked };
 }
 
+/**
+ * The categories a reader's saves suggest: arXiv categories of at least half
+ * of the saved papers, liked, each with its support ("6 of 8"). The
+ * evaluation gives every reader these as topics; the live feed uses them for
+ * readers who follow no category themselves.
+ */
+export function topicsFromSaves(model: TfidfModel, saved: readonly number[]): TopicPreference[] {
+  const counts = new Map<string, number>();
+  for (const r of saved) for (const c of model.categoriesOf(r)) if (ARXIV_CATEGORY.test(c)) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return [...counts.entries()]
+    .filter(([, n]) => n * 2 >= saved.length)
+    .map(([value, count]) => ({ kind: "category", value, level: "like", support: { count, of: saved.length } }));
+}
+
+/** The largest similarity of each candidate to any of `rows` (0 without rows): how close it is to papers the reader wants less of. */
+export function maxSimilarity(model: TfidfModel, candidates: Int32Array, rows: readonly number[]): Float32Array {
+  const out = new Float32Array(candidates.length);
+  for (const r of rows) {
+    for (let k = 0; k < candidates.length; k++) {
+      const sim = candidates[k] === r ? 1 : model.dot(candidates[k], r);
+      if (sim > out[k]) out[k] = sim;
+    }
+  }
+  return out;
+}
+
 /** Minus the age in days of each candidate at day `untilDay`. */
 export function recencyScores(model: TfidfModel, candidates: Int32Array, untilDay: number): Float32Array {
   return Float32Array.from(candidates, (r) => model.days[r] - untilDay);
+}
+
+/** Scores standardized to mean 0 and standard deviation 1 (all zeros when constant). */
+export function zScores(scores: Float32Array): Float32Array {
+  const n = scores.length;
+  const out = new Float32Array(n);
+  if (n === 0) return out;
+  let mean = 0;
+  for (let k = 0; k < n; k++) mean += scores[k];
+  mean /= n;
+  let variance = 0;
+  for (let k = 0; k < n; k++) variance += (scores[k] - mean) ** 2;
+  const sd = Math.sqrt(variance / n);
+  if (!(sd > 1e-12)) return out;
+  for (let k = 0; k < n; k++) out[k] = (scores[k] - mean) / sd;
+  return out;
 }

@@ -4,12 +4,13 @@
  * timestamp in epoch seconds), one record each in the `interactions`
  * collection:
  *
- *   { id, user: <reader id>, item: <paper id>, kind: "save" | "like" | "hide" | "view",
+ *   { id, user: <reader id>, item: <paper id>, kind: "save" | "like" | "hide" | "less" | "view",
  *     value: 1, timestamp: <epoch seconds>, at: <ISO time>, note?: <reader's note> }
  *
- * save, like and hide are states: one record per (reader, kind, paper), so
- * posting one twice changes nothing, and deleting it undoes it. Views are
- * events: each is its own record (sequence models want repeats).
+ * save, like, hide and less ("less like this") are states: one record per
+ * (reader, kind, paper), so posting one twice changes nothing, and deleting
+ * it undoes it. Views are events: each is its own record (sequence models
+ * want repeats); a paper the reader opened is "seen".
  *
  * The collection has a small lexical index (keyword fields user, item, kind)
  * so that a reader's feedback is found without scanning everyone's; the
@@ -24,12 +25,36 @@ import type { QueryNode } from "../../../src/lexical/query-ast.js";
 import type { PageRequest } from "../../../src/server/pagination.js";
 import type { Store } from "../../../src/store/store.js";
 import { ensureCollection } from "../../../src/store/ensure-collection.js";
-import { MATCH_ALL, allOf } from "../search/query-nodes.js";
+import { MATCH_ALL, allOf, anyOf } from "../search/query-nodes.js";
 
 export const INTERACTIONS_COLLECTION = "interactions";
-export const FEEDBACK_KINDS = ["save", "like", "hide", "view"] as const;
+export const FEEDBACK_KINDS = ["save", "like", "hide", "less", "view"] as const;
 export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
-const STATE_KINDS: ReadonlySet<string> = new Set(["save", "like", "hide"]);
+export const STATE_KINDS = ["save", "like", "hide", "less"] as const;
+export type StateKind = (typeof STATE_KINDS)[number];
+const STATES: ReadonlySet<string> = new Set(STATE_KINDS);
+
+/** A reader's state on one paper: the ids of their save/like/hide/less records, and when they last opened it. */
+export interface PaperState {
+  save?: string;
+  like?: string;
+  hide?: string;
+  less?: string;
+  /** The last time the reader opened the paper (ISO). */
+  seen?: string;
+}
+
+/** One paper of a reading history. */
+export interface HistoryEntry {
+  item: string;
+  /** The last time the reader opened it (ISO). */
+  lastSeen: string;
+  /** How often they opened it. */
+  views: number;
+}
+
+/** Views looked at for a reading history (the newest ones). */
+const HISTORY_VIEWS = 20_000;
 
 export const INTERACTIONS_SCHEMA: CollectionSchema = {
   fields: {
@@ -107,7 +132,7 @@ export class Feedback {
   add(user: string, item: string, kind: FeedbackKind, note?: string): Promise<{ feedback: FeedbackRecord; created: boolean }> {
     return this.serialized(async () => {
       const store = this.collection.store;
-      const state = STATE_KINDS.has(kind);
+      const state = STATES.has(kind);
       const id = state
         ? `fb_${createHash("sha256").update(`${user}\n${kind}\n${item}`).digest("hex").slice(0, 32)}`
         : `fb_${randomBytes(16).toString("hex")}`;
@@ -147,6 +172,38 @@ export class Feedback {
     const { hits } = await this.collection.search(MATCH_ALL, { k: end - start, offset: start, filter, exactTotalHits: true });
     const records = hits.map((h) => h.record).reverse();
     return { items: records.filter((r): r is StoredRecord => r !== undefined).map(toFeedback), total };
+  }
+
+  /** The reader's state on each of `paperIds` (at most a few hundred: a page of papers). */
+  async states(user: string, paperIds: readonly string[]): Promise<Map<string, PaperState>> {
+    const out = new Map<string, PaperState>();
+    const ids = [...new Set(paperIds)];
+    if (ids.length === 0) return out;
+    const filter = allOf([{ kind: "term", field: "user", text: user }, anyOf("item", ids)])!;
+    const { hits } = await this.collection.search(MATCH_ALL, { k: 100_000, filter });
+    for (const hit of hits) {
+      if (!hit.record) continue;
+      const record = toFeedback(hit.record);
+      const state = out.get(record.item) ?? {};
+      if (record.kind === "view") {
+        if (!state.seen || record.at > state.seen) state.seen = record.at;
+      } else state[record.kind] = record.id;
+      out.set(record.item, state);
+    }
+    return out;
+  }
+
+  /** The papers the reader opened, the most recently opened first, each once. */
+  async history(user: string, page: PageRequest): Promise<{ items: HistoryEntry[]; total: number }> {
+    const { items: views } = await this.list(user, { kind: "view" }, { offset: 0, limit: HISTORY_VIEWS });
+    const byPaper = new Map<string, HistoryEntry>();
+    for (const view of views) {
+      const entry = byPaper.get(view.item);
+      if (entry) entry.views++;
+      else byPaper.set(view.item, { item: view.item, lastSeen: view.at, views: 1 });
+    }
+    const all = [...byPaper.values()];
+    return { items: all.slice(page.offset, page.offset + page.limit), total: all.length };
   }
 
   /** Closes the index (waits for a background merge). */

@@ -20,6 +20,7 @@ import { clientOf } from "../../../src/server/client-info.js";
 import { forbidden, notFound, unauthenticated } from "../../../src/server/problem.js";
 import { crossOriginProblem, isSafeMethod } from "../../../src/server/same-origin.js";
 import type { Accounts, Reader } from "../accounts/accounts.js";
+import { isLocalToken } from "../server-info.js";
 
 export const SESSION_COOKIE = "radar_session";
 
@@ -31,16 +32,29 @@ export interface AuthVariables {
 
 export type RadarEnv = { Variables: AuthVariables };
 
+/**
+ * Who the server's local admin token (server-info.ts: for `trove radar
+ * import|fetch` on the same machine) acts as. It passes `requireAdmin`; it
+ * is nobody's account, so reader routes see a reader with no data.
+ */
+export const LOCAL_ADMIN: Reader = Object.freeze({ id: "local-admin", email: "local admin (data directory)", role: "admin", createdAt: "1970-01-01T00:00:00.000Z" });
+
 export interface AuthenticateOptions {
   cookieName?: string;
   /** Origins besides the server's own whose pages may write with the session cookie (e.g. "https://radar.example.org" behind a proxy that rewrites Host). */
   allowedOrigins?: readonly string[];
+  /** The server's local admin token (server-info.ts), accepted as an admin's API key. */
+  localToken?: string;
 }
 
-/** Resolves the caller from an API key or the session cookie and stores it in the context; refuses cross-site writes. */
+/**
+ * Resolves the caller from an API key (or the server's local admin token)
+ * or the session cookie and stores it in the context; refuses cross-site writes.
+ */
 export function authenticate(accounts: Accounts, options: AuthenticateOptions = {}): MiddlewareHandler<RadarEnv> {
   const cookieName = options.cookieName ?? SESSION_COOKIE;
   const allowed = options.allowedOrigins ?? [];
+  const localToken = options.localToken;
   return async (c, next) => {
     c.set("reader", null);
     c.set("authMethod", null);
@@ -49,7 +63,7 @@ export function authenticate(accounts: Accounts, options: AuthenticateOptions = 
     if (header !== undefined) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
       if (!m) throw unauthenticated("the Authorization header must be 'Bearer <API key>'");
-      const reader = await accounts.resolveApiKey(m[1]);
+      const reader = isLocalToken(m[1], localToken) ? LOCAL_ADMIN : await accounts.resolveApiKey(m[1]);
       if (!reader) throw unauthenticated("the API key is not valid (mistyped or revoked)");
       c.set("reader", reader);
       c.set("authMethod", "apiKey");

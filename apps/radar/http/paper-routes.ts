@@ -5,7 +5,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonResponse } from "../../../src/server/openapi.js";
 import { pageOf, pageSchema, paginationQuery } from "../../../src/server/pagination.js";
-import { asPaper, paperFilterQuery, paperIdParam, paperSchema, searchHitSchema } from "./schemas.js";
+import { asPaper, paperFilterQuery, paperIdParam, paperSchema, searchPageSchema } from "./schemas.js";
 import type { PaperFilters } from "../search/paper-search.js";
 import { relatedWithCoSaves } from "../feed/related.js";
 import type { RadarRouter, RadarServices } from "./radar-services.js";
@@ -76,7 +76,9 @@ export function registerPaperRoutes(router: RadarRouter, services: RadarServices
       description:
         "Full-text search with Trove's query language (words, \"phrases\", field:value, AND/OR/NOT, prefix*), " +
         "filters, and relevance (BM25) or date order. Each hit carries its title and an abstract passage as HTML " +
-        "with the matched words in <mark> and everything else escaped.",
+        "with the matched words in <mark> and everything else escaped. Forgiving: text that is not valid query syntax " +
+        "is searched as its words and a name that is not a field is a word (readAs and notice say so); an arXiv id, " +
+        "arXiv URL or DOI of a stored paper answers that paper (match).",
       request: {
         query: z.strictObject({
           q: z
@@ -90,12 +92,12 @@ export function registerPaperRoutes(router: RadarRouter, services: RadarServices
           ...paginationQuery,
         }),
       },
-      responses: { 200: jsonResponse("a page of hits", pageSchema(searchHitSchema, "SearchPage")), ...errorResponses(400) },
+      responses: { 200: jsonResponse("a page of hits", searchPageSchema), ...errorResponses(400) },
     }),
     async (c) => {
       const query = c.req.valid("query");
-      const { items, total } = await search.search(query.q, filtersOf(query), query.sort, query);
-      return c.json(pageOf(items.map((hit) => ({ ...hit, paper: asPaper(hit.paper) })), total, query), 200);
+      const { items, total, ...reading } = await search.search(query.q, filtersOf(query), query.sort, query);
+      return c.json({ ...pageOf(items.map((hit) => ({ ...hit, paper: asPaper(hit.paper) })), total, query), ...reading }, 200);
     },
   );
 }

@@ -10,21 +10,24 @@ import { registerAuthRoutes } from "./auth-routes.js";
 import { SESSION_COOKIE, authenticate, type RadarEnv } from "./authorization.js";
 import { registerDigestRoutes } from "./digest-routes.js";
 import { registerFeedRoutes } from "./feed-routes.js";
+import { registerJobRoutes } from "./job-routes.js";
 import { registerPaperRoutes } from "./paper-routes.js";
 import { registerPipelineRoutes } from "./pipeline-routes.js";
 import type { RadarRouter, RadarServices } from "./radar-services.js";
 import { registerReaderRoutes } from "./reader-routes.js";
 import { registerTrendingRoutes } from "./trending-routes.js";
 
-export function radarRoutes(services: RadarServices): RadarRouter {
+/** `localToken`: the server's local admin token (server-info.ts), accepted as an admin's API key. */
+export function radarRoutes(services: RadarServices, localToken?: string): RadarRouter {
   const router = createRouter<RadarEnv>();
   registerAuthSchemes(router, SESSION_COOKIE);
-  router.use("/api/*", authenticate(services.accounts, { cookieName: SESSION_COOKIE, allowedOrigins: services.allowedOrigins }));
+  router.use("/api/*", authenticate(services.accounts, { cookieName: SESSION_COOKIE, allowedOrigins: services.allowedOrigins, localToken }));
   registerAuthRoutes(router, services);
   registerPaperRoutes(router, services);
   registerPipelineRoutes(router, services);
   registerReaderRoutes(router, services);
   registerAdminRoutes(router, services);
+  registerJobRoutes(router, services);
   registerFeedRoutes(router, services);
   registerTrendingRoutes(router, services.trending);
   registerDigestRoutes(router, { accounts: services.accounts, builder: services.digest.builder, mailer: services.digest.mailer });

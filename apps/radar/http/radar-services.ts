@@ -11,6 +11,7 @@ import type { DigestBuilder } from "../digest/digest-builder.js";
 import type { DigestMailer } from "../digest/digest-mailer.js";
 import type { FeedService } from "../feed/feed-service.js";
 import type { Feedback } from "../feedback/feedback.js";
+import type { PaperIntake } from "../jobs/paper-intake.js";
 import type { Pins } from "../pins/pins.js";
 import type { PaperSearch } from "../search/paper-search.js";
 import type { PipelineSearch } from "../search/pipeline-search.js";
@@ -29,6 +30,8 @@ export interface RadarServices {
   /** The personalized feed (apps/radar/feed). */
   feed: FeedService;
   trending: Trending;
+  /** New papers while the server runs: the scheduled arXiv fetch, imports of uploads, their jobs. */
+  intake: PaperIntake;
   /** The weekly digest: the builder, and the mailer when SMTP is configured. */
   digest: { builder: DigestBuilder; mailer?: DigestMailer };
   cookie: CookieOptions;

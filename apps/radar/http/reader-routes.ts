@@ -1,6 +1,7 @@
 /**
- * A reader's own data over HTTP: feedback on papers (save, like, hide, view)
- * and topics. Every route needs a signed-in reader and touches only that
+ * A reader's own data over HTTP: feedback on papers (save, like, hide, less
+ * like this, view), the state of a page of papers, the reading history and
+ * topics. Every route needs a signed-in reader and touches only that
  * reader's records: another reader's feedback answers 404, as a missing one.
  */
 import { createRoute, z } from "@hono/zod-openapi";
@@ -8,7 +9,8 @@ import { errorResponses, jsonBody, jsonResponse, signedIn } from "../../../src/s
 import { pageOf, pageSchema, paginationQuery } from "../../../src/server/pagination.js";
 import { notFound } from "../../../src/server/problem.js";
 import { assertOwner, currentReader, requireReader } from "./authorization.js";
-import { feedbackBody, feedbackIdParam, feedbackKind, feedbackSchema, topicsBody, topicsSchema } from "./schemas.js";
+import { asPaper, feedbackBody, feedbackIdParam, feedbackKind, feedbackSchema, historyEntrySchema, paperStateSchema, topicsBody, topicsSchema } from "./schemas.js";
+import { queryList } from "../../../src/server/validation.js";
 import type { RadarRouter, RadarServices } from "./radar-services.js";
 
 export function registerReaderRoutes(router: RadarRouter, services: RadarServices): void {
@@ -103,6 +105,49 @@ export function registerReaderRoutes(router: RadarRouter, services: RadarService
       assertOwner(reader, record?.user, `feedback "${id}" of yours`);
       await feedback.remove(id);
       return c.body(null, 204);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/feedback-states",
+      tags: ["feedback"],
+      summary: "Your state on some papers: saved, liked, hidden, less like this, last opened",
+      description: "For a page of papers (search results, a listing): each paper's save/like/hide/less record ids and when you last opened it. Papers you never touched are absent.",
+      security: signedIn,
+      middleware: [requireReader] as const,
+      request: { query: z.strictObject({ paperId: queryList(z.string().min(1).max(512), { max: 200, description: "the papers (repeat the parameter)" }) }) },
+      responses: { 200: jsonResponse("your state per paper id", z.object({ states: z.record(z.string(), paperStateSchema) })), ...errorResponses(400, 401) },
+    }),
+    async (c) => {
+      const reader = currentReader(c);
+      const states = await feedback.states(reader.id, c.req.valid("query").paperId ?? []);
+      return c.json({ states: Object.fromEntries(states) }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/history",
+      tags: ["feedback"],
+      summary: "Your reading history: the papers you opened, the most recent first",
+      security: signedIn,
+      middleware: [requireReader] as const,
+      request: { query: z.strictObject(paginationQuery) },
+      responses: { 200: jsonResponse("a page of your reading history", pageSchema(historyEntrySchema, "HistoryPage")), ...errorResponses(400, 401) },
+    }),
+    async (c) => {
+      const reader = currentReader(c);
+      const query = c.req.valid("query");
+      const { items, total } = await feedback.history(reader.id, query);
+      const papers = await search.papers.store.getRecords(
+        search.papers.name,
+        items.map((e) => e.item),
+      );
+      const entries = items.flatMap((entry, i) => (papers[i] ? [{ paper: asPaper(papers[i]!), lastSeen: entry.lastSeen, views: entry.views }] : []));
+      return c.json(pageOf(entries, total, query), 200);
     },
   );
 

@@ -5,6 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { StoredRecord } from "../../../src/core/schema.js";
+import { pageSchema } from "../../../src/server/pagination.js";
 import { isoDay, queryList } from "../../../src/server/validation.js";
 import { MAX_PASSWORD_LENGTH } from "../accounts/password-policy.js";
 import { FEEDBACK_KINDS } from "../feedback/feedback.js";
@@ -109,6 +110,17 @@ export const searchHitSchema = z
   })
   .openapi("SearchHit");
 
+export const searchPageSchema = pageSchema(searchHitSchema, "SearchPage")
+  .extend({
+    readAs: z.enum(["query", "words"]).openapi({ description: "query: read in the query language; words: the text was not valid query syntax and its plain words were searched" }),
+    notice: z.string().optional().openapi({ description: "for people: how the text was searched when not as written (a name that is not a field, syntax that did not parse, an id not in the collection)" }),
+    match: z
+      .object({ paperId: z.string(), by: z.enum(["arxiv-id", "doi"]) })
+      .optional()
+      .openapi({ description: "the text named one stored paper (arXiv id, arXiv URL or DOI): items holds just that paper" }),
+  })
+  .openapi("SearchPage");
+
 // ---------------------------------------------------------------------------
 // feedback
 
@@ -130,10 +142,28 @@ export const feedbackSchema = z
 export const feedbackBody = z
   .strictObject({
     paperId: z.string().min(1, { error: "must not be empty" }).max(512),
-    kind: feedbackKind.openapi({ description: "save, like and hide are states (posting twice changes nothing); each view is an event" }),
+    kind: feedbackKind.openapi({ description: "save, like, hide and less (less like this) are states (posting twice changes nothing); each view is an event" }),
     note: z.string().max(1000, { error: "must be at most 1000 characters" }).optional(),
   })
   .openapi("FeedbackInput");
+
+export const paperStateSchema = z
+  .object({
+    save: z.string().optional().openapi({ description: "id of your save record (delete it to unsave)" }),
+    like: z.string().optional(),
+    hide: z.string().optional(),
+    less: z.string().optional().openapi({ description: "id of your less-like-this record" }),
+    seen: z.string().optional().openapi({ format: "date-time", description: "when you last opened the paper" }),
+  })
+  .openapi("PaperState");
+
+export const historyEntrySchema = z
+  .object({
+    paper: paperSchema,
+    lastSeen: z.string().openapi({ format: "date-time" }),
+    views: z.number().int().openapi({ description: "how often you opened it" }),
+  })
+  .openapi("HistoryEntry");
 
 export const feedbackIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 

@@ -4,57 +4,16 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { InvalidArgumentError } from "../../../src/core/errors.js";
 import { openPapers, type RadarPapers } from "../papers.js";
+import { ARXIV_FIXTURE_PAGES, fixtureServer, recordedArxiv, type FixtureServer, type Handler } from "../test-support/arxiv-fixture-server.js";
 import { ArxivApiError, ArxivClient, ArxivUnavailableError, buildArxivQueryUrl, fetchArxivPapers, parseArxivFeed, resolveFetchOptions } from "./arxiv-fetch.js";
 
-// compiled to dist/apps/radar/ingest; the fixtures stay in the sources
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "apps", "radar", "ingest", "fixtures");
-const PAGE_1 = readFileSync(join(FIXTURES, "arxiv-cs-ir-page-1.xml"), "utf8");
-const PAGE_2 = readFileSync(join(FIXTURES, "arxiv-cs-ir-page-2.xml"), "utf8");
-const ERROR_FEED = readFileSync(join(FIXTURES, "arxiv-error.xml"), "utf8");
-
-type Handler = (url: URL, req: IncomingMessage, res: ServerResponse) => void;
-
-/** The arXiv API as recorded: start=0 -> page 1, start=3 -> page 2, anything else -> an empty page. */
-const recorded: Handler = (url, _req, res) => {
-  const start = url.searchParams.get("start");
-  const body = start === "0" ? PAGE_1 : start === "3" ? PAGE_2 : PAGE_2.replace(/<entry>[\s\S]*<\/entry>/, "");
-  res.writeHead(200, { "Content-Type": "application/atom+xml; charset=utf-8" }).end(body);
-};
-
-interface FixtureServer {
-  baseUrl: string;
-  requests: URL[];
-  close(): Promise<void>;
-}
-
-/** Serves `handlers[i]` for the i-th request (the last one for the rest). */
-async function fixtureServer(...handlers: Handler[]): Promise<FixtureServer> {
-  const requests: URL[] = [];
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    requests.push(url);
-    handlers[Math.min(requests.length, handlers.length) - 1](url, req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}/api/query`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+const { PAGE_1, ERROR_FEED } = ARXIV_FIXTURE_PAGES;
+const recorded = recordedArxiv;
 
 async function withFixture(handlers: Handler[], fn: (server: FixtureServer, radar: RadarPapers) => Promise<void>): Promise<void> {
   const server = await fixtureServer(...handlers);

@@ -34,6 +34,8 @@ export interface ImportOptions {
   progress?: boolean;
   /** Aborting stops the import at the next batch boundary; nothing is stored (InterruptedError). */
   signal?: AbortSignal;
+  /** Told the number of records read so far, every 256 records (the server's import job shows it to admins). */
+  onProgress?: (read: number) => void;
 }
 
 /** A record left out by `skipInvalid`. */
@@ -239,7 +241,10 @@ export async function importPapers(papers: Collection, file: string, options: Im
   async function* valid(): AsyncGenerator<{ paper: Paper; line: number }> {
     for await (const { raw, line } of readRawPapers(file, format!, skipInvalid ? rejected : undefined)) {
       read++;
-      if ((read & 255) === 0) progress.update(read);
+      if ((read & 255) === 0) {
+        progress.update(read);
+        options.onProgress?.(read);
+      }
       let paper: Paper;
       try {
         paper = normalizePaper(raw, { recordNumber: read });

@@ -7,35 +7,30 @@
  */
 import { parseDateValue } from "../../../src/core/schema.js";
 import type { Store } from "../../../src/store/store.js";
+import { ChangeFollower } from "./change-follower.js";
 
 export class DateOrder {
-  private seq = 0;
   private readonly dates = new Map<string, number>();
+  private readonly follower: ChangeFollower;
   private dirty = true;
   private sortedIds: string[] = [];
   private sortedDates = new Float64Array(0);
   private ranks = new Map<string, number>();
   private dated = 0;
 
-  constructor(
-    private readonly store: Store,
-    private readonly collection: string,
-    private readonly dateField: string,
-  ) {}
+  constructor(store: Store, collection: string, dateField: string) {
+    this.follower = new ChangeFollower(store, collection, (changes) => {
+      for (const change of changes) {
+        if (change.op === "put" && change.record) this.dates.set(change.id, parseDateValue(change.record[dateField]));
+        else this.dates.delete(change.id);
+      }
+      this.dirty = true;
+    });
+  }
 
   /** Applies the store's changes since the last call. */
   async sync(): Promise<void> {
-    if ((await this.store.latestSeq(this.collection)) <= this.seq) return;
-    for (;;) {
-      const changes = await this.store.changesSince(this.collection, this.seq, 5000);
-      if (changes.length === 0) break;
-      for (const change of changes) {
-        if (change.op === "put" && change.record) this.dates.set(change.id, parseDateValue(change.record[this.dateField]));
-        else this.dates.delete(change.id);
-      }
-      this.seq = changes[changes.length - 1].seq;
-      this.dirty = true;
-    }
+    await this.follower.sync();
   }
 
   private sort(): void {

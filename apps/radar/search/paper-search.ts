@@ -22,8 +22,8 @@ import type { StoredRecord } from "../../../src/core/schema.js";
 import { TroveError } from "../../../src/core/errors.js";
 import type { Collection } from "../../../src/engine/collection.js";
 import type { QueryNode } from "../../../src/lexical/query-ast.js";
-import { parseQuery } from "../../../src/lexical/query-parser.js";
-import { DEFAULT_QUERY_LIMITS, type QueryLimits } from "../../../src/lexical/query-limits.js";
+import { DEFAULT_QUERY_LIMITS, QueryLimitError, type QueryLimits } from "../../../src/lexical/query-limits.js";
+import { QueryDeadline, QueryTimeBudgetError } from "../../../src/engine/collectors/query-deadline.js";
 import type { Analyzer } from "../../../src/text/analyzer.js";
 import { StandardTokenizer } from "../../../src/text/standard-tokenizer.js";
 import { badRequest, notFound } from "../../../src/server/problem.js";
@@ -33,9 +33,12 @@ import { collectionContext } from "../../../src/pipeline/pipeline-target.js";
 import { vectorFieldNames } from "../../../src/segment/index-config.js";
 import { DateOrder } from "./date-order.js";
 import { relatedPipelineConfig, relatedRegistry } from "./related-pipeline.js";
+import { DoiIndex } from "./doi-index.js";
 import { highlight, queryTermsFor, snippet } from "./highlight.js";
 import { fieldAnalyzer } from "./index-statistics.js";
+import { paperReference } from "./paper-reference.js";
 import { MATCH_ALL, allOf, anyOf } from "./query-nodes.js";
+import { readQuery, wordsQuery, type ReadQuery } from "./query-reading.js";
 
 export interface PaperFilters {
   /** Any of these categories. */
@@ -54,6 +57,18 @@ export interface SearchHitView {
   highlights: { title: string; abstract: string };
 }
 
+/** A page of search results, with how the text was read. */
+export interface SearchPage {
+  items: SearchHitView[];
+  total: number;
+  /** "query": read in the query language; "words": searched as plain words (see `notice`). */
+  readAs: "query" | "words";
+  /** For the reader, when the text was not searched as written. */
+  notice?: string;
+  /** The text named one stored paper (an arXiv id or URL, a DOI): `items` holds just that paper. */
+  match?: { paperId: string; by: "arxiv-id" | "doi" };
+}
+
 export interface PaperSearchOptions {
   /** Field names in the papers schema (defaults: title, abstract, categories, authors, date). */
   fields?: { title?: string; abstract?: string; categories?: string; authors?: string; date?: string };
@@ -63,16 +78,29 @@ export interface PaperSearchOptions {
   snippetChars?: number;
   /** Query cost limits (default DEFAULT_QUERY_LIMITS: 1024 clauses, 32 prefixes): an over-limit query is a 400 naming the limit. */
   limits?: QueryLimits;
+  /** Each search request's time budget in ms (default 2000): past it the request is a 400 naming the limit. */
+  timeBudgetMs?: number;
+  /** The clock of the time budget (tests pass their own). */
+  clock?: () => number;
 }
+
+/** Each search request's time budget unless configured (the slowest plain searches take tens of ms). */
+export const DEFAULT_TIME_BUDGET_MS = 2000;
 
 /** The engine's largest k. */
 const MAX_K = 100_000;
 
 export class PaperSearch {
   readonly order: DateOrder;
+  /** Papers by DOI (also for the library import). */
+  readonly dois: DoiIndex;
+  /** The papers' field names: a `name:` in search text that is not one of them is a word. */
+  private readonly fields: ReadonlySet<string>;
   private readonly f: Required<NonNullable<PaperSearchOptions["fields"]>>;
   private readonly relatedTerms: number;
   private readonly limits: QueryLimits;
+  private readonly timeBudgetMs: number;
+  private readonly clock: (() => number) | undefined;
   private readonly snippetChars: number;
   private readonly tokenizer = new StandardTokenizer();
   private relatedPipeline: Pipeline | undefined;
@@ -83,9 +111,13 @@ export class PaperSearch {
   ) {
     this.f = { title: "title", abstract: "abstract", categories: "categories", authors: "authors", date: "date", ...options.fields };
     this.order = new DateOrder(papers.store, papers.name, this.f.date);
+    this.dois = new DoiIndex(papers.store, papers.name);
+    this.fields = new Set(Object.keys(papers.info.schema.fields));
     this.relatedTerms = options.relatedAbstractTerms ?? 20;
     this.snippetChars = options.snippetChars ?? 300;
     this.limits = options.limits ?? DEFAULT_QUERY_LIMITS;
+    this.timeBudgetMs = options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
+    this.clock = options.clock;
   }
 
   private analyzerOf(field: string): Analyzer {
@@ -104,15 +136,6 @@ export class PaperSearch {
     return allOf(parts);
   }
 
-  /** Parses the query text; 400 naming `query.q` when it is not valid. */
-  parse(q: string): QueryNode {
-    try {
-      return parseQuery(q, { limits: this.limits });
-    } catch (error) {
-      throw asQueryError(error);
-    }
-  }
-
   async get(id: string): Promise<StoredRecord> {
     const record = await this.papers.store.getRecord(this.papers.name, id);
     if (!record) throw notFound(`no paper with id "${id}"`, "path.id");
@@ -125,50 +148,91 @@ export class PaperSearch {
     return { items: await this.records(ids), total };
   }
 
-  /** Searches with `q`; relevance (BM25) or newest first; each hit with highlights. */
-  async search(q: string, filters: PaperFilters, sort: "relevance" | "date", page: PageRequest): Promise<{ items: SearchHitView[]; total: number }> {
-    const query = this.parse(q);
+  /**
+   * Searches with `q`; relevance (BM25) or newest first; each hit with
+   * highlights. Forgiving (query-reading.ts): text that is not valid query
+   * syntax is searched as words, a name that is not a field is a word, and
+   * the answer says so in `notice`. An arXiv id, arXiv URL or DOI of a stored
+   * paper answers that paper alone, with `match`.
+   */
+  async search(q: string, filters: PaperFilters, sort: "relevance" | "date", page: PageRequest): Promise<SearchPage> {
+    const notices: string[] = [];
+    const reference = paperReference(q);
+    if (reference) {
+      const id = reference.kind === "arxiv" ? reference.id : await this.dois.lookup(reference.doi);
+      const paper = id === undefined ? undefined : await this.papers.store.getRecord(this.papers.name, id);
+      if (paper) {
+        const items = page.offset === 0 && page.limit > 0 ? [this.hitView(paper, 0, MATCH_ALL)] : [];
+        return { items, total: 1, readAs: "query", match: { paperId: String(paper.id), by: reference.kind === "arxiv" ? "arxiv-id" : "doi" } };
+      }
+      notices.push(`No paper with ${reference.kind === "arxiv" ? `arXiv id ${reference.id}` : `DOI ${reference.doi}`} is in Paper Radar yet; these are the papers that mention it.`);
+    }
     const filter = this.filterNode(filters);
+    let read: ReadQuery;
+    try {
+      read = readQuery(q, this.fields, this.limits);
+    } catch (error) {
+      if (error instanceof QueryLimitError) throw badRequest("query.q", error.message);
+      throw error;
+    }
+    const deadline = new QueryDeadline(this.timeBudgetMs, this.clock);
+    for (;;) {
+      try {
+        const found = await this.run(read.query, filter, sort, page, deadline);
+        const notice = [...notices, read.notice].filter(Boolean).join(" ");
+        return { ...found, readAs: read.readAs, ...(notice ? { notice } : {}) };
+      } catch (error) {
+        if (error instanceof QueryTimeBudgetError) throw badRequest("query.q", error.message);
+        // the engine refused what parsed (a range on a text field, a malformed date): the words then
+        if (read.readAs === "words" || !(error instanceof TroveError && error.code.startsWith("INVALID_"))) throw error;
+        read = wordsQuery(q, `the engine could not run it as a query (${error.message})`);
+      }
+    }
+  }
+
+  /** One page of `query` within `filter`, as hits with highlights. */
+  private async run(query: QueryNode, filter: QueryNode | undefined, sort: "relevance" | "date", page: PageRequest, deadline: QueryDeadline): Promise<{ items: SearchHitView[]; total: number }> {
+    if (query.kind === "bool" && query.must.length === 0 && query.should.length === 0) return { items: [], total: 0 };
     let ids: string[];
     let scores: Map<string, number>;
     let total: number;
     let records: Array<StoredRecord | undefined>;
-    try {
-      if (sort === "date") {
-        const result = await this.newestFirst(query, filter, page);
-        ids = result.ids;
-        scores = result.scores;
-        total = result.total;
-        records = await this.papers.store.getRecords(this.papers.name, ids);
-      } else {
-        const result = await this.papers.search(query, { k: page.limit, offset: page.offset, filter, exactTotalHits: true });
-        ids = result.hits.map((h) => h.id);
-        scores = new Map(result.hits.map((h) => [h.id, h.score]));
-        records = result.hits.map((h) => h.record);
-        // past the last match the engine reports offset + hits as the total: count instead
-        total = ids.length === 0 && page.offset > 0 ? await this.count(query, filter) : result.totalHits;
-      }
-    } catch (error) {
-      throw asQueryError(error);
+    if (sort === "date") {
+      const result = await this.newestFirst(query, filter, page, deadline);
+      ids = result.ids;
+      scores = result.scores;
+      total = result.total;
+      records = await this.papers.store.getRecords(this.papers.name, ids);
+    } else {
+      const result = await this.papers.search(query, { k: page.limit, offset: page.offset, filter, exactTotalHits: true, deadline });
+      ids = result.hits.map((h) => h.id);
+      scores = new Map(result.hits.map((h) => [h.id, h.score]));
+      records = result.hits.map((h) => h.record);
+      // past the last match the engine reports offset + hits as the total: count instead
+      total = ids.length === 0 && page.offset > 0 ? await this.count(query, filter, deadline) : result.totalHits;
     }
-    const titleTerms = queryTermsFor(query, this.f.title, this.analyzerOf(this.f.title));
-    const abstractTerms = queryTermsFor(query, this.f.abstract, this.analyzerOf(this.f.abstract));
     const items: SearchHitView[] = [];
     ids.forEach((id, i) => {
       const paper = records[i];
-      if (!paper) return;
-      const title = typeof paper[this.f.title] === "string" ? (paper[this.f.title] as string) : "";
-      const abstract = typeof paper[this.f.abstract] === "string" ? (paper[this.f.abstract] as string) : "";
-      items.push({
-        paper,
-        score: scores.get(id) ?? 0,
-        highlights: {
-          title: highlight(title, this.analyzerOf(this.f.title), titleTerms).html,
-          abstract: snippet(abstract, this.analyzerOf(this.f.abstract), abstractTerms, this.snippetChars).html,
-        },
-      });
+      if (paper) items.push(this.hitView(paper, scores.get(id) ?? 0, query));
     });
     return { items, total };
+  }
+
+  /** A hit with its title and an abstract passage, the words `query` searched for marked. */
+  private hitView(paper: StoredRecord, score: number, query: QueryNode): SearchHitView {
+    const titleAnalyzer = this.analyzerOf(this.f.title);
+    const abstractAnalyzer = this.analyzerOf(this.f.abstract);
+    const title = typeof paper[this.f.title] === "string" ? (paper[this.f.title] as string) : "";
+    const abstract = typeof paper[this.f.abstract] === "string" ? (paper[this.f.abstract] as string) : "";
+    return {
+      paper,
+      score,
+      highlights: {
+        title: highlight(title, titleAnalyzer, queryTermsFor(query, this.f.title, titleAnalyzer)).html,
+        abstract: snippet(abstract, abstractAnalyzer, queryTermsFor(query, this.f.abstract, abstractAnalyzer), this.snippetChars).html,
+      },
+    };
   }
 
   /**
@@ -241,22 +305,22 @@ export class PaperSearch {
     return records.filter((r): r is StoredRecord => r !== undefined);
   }
 
-  private async count(query: QueryNode, filter: QueryNode | undefined): Promise<number> {
-    return (await this.papers.search(query, { k: 0, filter, exactTotalHits: true })).totalHits;
+  private async count(query: QueryNode, filter: QueryNode | undefined, deadline?: QueryDeadline): Promise<number> {
+    return (await this.papers.search(query, { k: 0, filter, exactTotalHits: true, deadline })).totalHits;
   }
 
   /**
    * Ids of the page of matches of `query` and `filter`, newest first (ties by
-   * id), with the total number of matches.
+   * id), with the total number of matches. Every search it runs spends `deadline`.
    */
-  async newestFirst(query: QueryNode, filter: QueryNode | undefined, page: PageRequest): Promise<{ ids: string[]; total: number; scores: Map<string, number> }> {
+  async newestFirst(query: QueryNode, filter: QueryNode | undefined, page: PageRequest, deadline?: QueryDeadline): Promise<{ ids: string[]; total: number; scores: Map<string, number> }> {
     await this.order.sync();
     const order = this.order;
     const scores = new Map<string, number>();
     if (query.kind === "matchAll" && filter === undefined) {
       return { ids: order.slice(page.offset, page.limit), total: order.size, scores };
     }
-    const total = await this.count(query, filter);
+    const total = await this.count(query, filter, deadline);
     const n = order.size;
     const want = page.offset + page.limit;
     const ids: string[] = [];
@@ -276,6 +340,7 @@ export class PaperSearch {
         k: Math.min(MAX_K, end - pos),
         filter: allOf(filter ? [window, filter] : [window]),
         exactTotalHits: true,
+        deadline,
       });
       const matched = result.totalHits;
       if (seen + matched > page.offset) {
@@ -300,10 +365,4 @@ export class PaperSearch {
     const bound = (ms: number): string => new Date(ms).toISOString();
     return { kind: "range", field: this.f.date, lower: bound(low), upper: bound(high), includeLower: true, includeUpper: true };
   }
-}
-
-/** A query the engine refused, as a 400 naming `query.q`. */
-function asQueryError(error: unknown): unknown {
-  if (error instanceof TroveError && error.code.startsWith("INVALID_")) return badRequest("query.q", error.message);
-  return error;
 }

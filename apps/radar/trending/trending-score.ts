@@ -20,10 +20,12 @@ export interface TrendingWeights {
   save: number;
   like: number;
   hide: number;
+  /** "less like this" is about the reader's taste, not the paper's standing: 0 by default. */
+  less: number;
   view: number;
 }
 
-export const DEFAULT_TRENDING_WEIGHTS: Readonly<TrendingWeights> = Object.freeze({ save: 2, like: 1, hide: -1, view: 0 });
+export const DEFAULT_TRENDING_WEIGHTS: Readonly<TrendingWeights> = Object.freeze({ save: 2, like: 1, hide: -1, less: 0, view: 0 });
 /** A signal loses half its weight every this many days. */
 export const DEFAULT_HALF_LIFE_DAYS = 2;
 

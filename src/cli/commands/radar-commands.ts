@@ -3,6 +3,9 @@
  * a JSONL or CSV file (all-or-nothing unless --skip-invalid); `fetch` pulls a
  * category's newest papers from the arXiv API. Both write to the papers
  * collection under --data (default .trove/radar) and leave it searchable.
+ * When a Paper Radar server holds that data directory (it is then the
+ * papers' one writer), or --server names one, they hand the work to it
+ * (POST /api/admin/import, /api/admin/fetch) and follow the job instead.
  */
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
@@ -14,9 +17,47 @@ import { DEFAULT_RADAR_DATA_DIR, openPapers } from "../../../apps/radar/papers.j
 import { runEvalCommand } from "../../../apps/radar/eval/eval-command.js";
 import { resolveStoreLocation } from "../../store/open-store.js";
 import { parseNumberOption } from "../output.js";
+import { Progress } from "../../core/progress.js";
+import { TroveError } from "../../core/errors.js";
+import { RadarClient, errorCode } from "../../../apps/radar/client/radar-client.js";
+import { findRunningServer } from "../../../apps/radar/server-info.js";
+import type { ImportResult } from "../../../apps/radar/ingest/import.js";
+import type { ArxivFetchJobResult } from "../../../apps/radar/jobs/arxiv-fetch-job.js";
+import type { JobRun } from "../../../apps/radar/jobs/job.js";
 
 const DATA_OPTION = ["--data <dir>", "Paper Radar's data directory (indexes, and the store unless --store names another)", DEFAULT_RADAR_DATA_DIR] as const;
 const STORE_OPTION = ["--store <url>", "a postgres:// store shared by several nodes (env TROVE_STORE_URL; default: the SQLite file in --data)"] as const;
+const SERVER_OPTION = ["--server <url>", "hand the work to this running Paper Radar (default: the server holding --data, if one runs)"] as const;
+const API_KEY_OPTION = ["--api-key <key>", "an admin's API key for --server (default: env RADAR_API_KEY)"] as const;
+
+interface RemoteOptions {
+  data: string;
+  server?: string;
+  apiKey?: string;
+}
+
+/** The server to hand work to: --server, else the one running on --data; undefined to open the data directory here. */
+function remoteServer(opts: RemoteOptions): { client: RadarClient; url: string } | undefined {
+  if (opts.server !== undefined) {
+    const key = opts.apiKey ?? process.env.RADAR_API_KEY;
+    if (!key) throw new InvalidArgumentError("--server needs an admin's API key: --api-key <key> or env RADAR_API_KEY (create one on the Account page)");
+    return { client: new RadarClient(opts.server, key), url: opts.server };
+  }
+  const running = findRunningServer(opts.data);
+  return running ? { client: new RadarClient(running.url, running.token), url: running.url } : undefined;
+}
+
+/** Follows a server job to its end with progress lines; its result, or its error as a TroveError. */
+async function followJob<T>(client: RadarClient, name: string, run: JobRun, label: string): Promise<T> {
+  const progress = new Progress(label);
+  const finished = await client.waitFor(name, run.startedAt, (p) => progress.update(p.done, p.message ?? ""));
+  if (finished.outcome !== "succeeded") {
+    progress.done("failed");
+    throw new TroveError(errorCode(finished.errorCode), finished.error ?? `the ${name} job ${finished.outcome ?? "failed"}`);
+  }
+  progress.done();
+  return finished.result as T;
+}
 
 /** The store named by --store or TROVE_STORE_URL, or undefined for the SQLite file in --data. */
 function storeOf(opts: { data: string; store?: string }): string | undefined {
@@ -73,8 +114,10 @@ export function registerRadarCommands(program: Command, output: RadarOutput = PR
     .option(...STORE_OPTION)
     .option("--format <format>", `input format: ${IMPORT_FORMATS.join(" or ")} (default: from the file name)`)
     .option("--skip-invalid", "import the valid records and report the invalid ones")
+    .option(...SERVER_OPTION)
+    .option(...API_KEY_OPTION)
     .option("--json", "print the result as JSON")
-    .action(async (file: string, opts: { data: string; store?: string; format?: string; skipInvalid?: boolean; json?: boolean }) => {
+    .action(async (file: string, opts: { data: string; store?: string; format?: string; skipInvalid?: boolean; json?: boolean; server?: string; apiKey?: string }) => {
       if (opts.format !== undefined && !IMPORT_FORMATS.includes(opts.format as ImportFormat)) {
         throw new InvalidArgumentError(`--format must be ${IMPORT_FORMATS.join(" or ")}, got "${opts.format}"`);
       }
@@ -85,6 +128,21 @@ export function registerRadarCommands(program: Command, output: RadarOutput = PR
       }
       if (!existsSync(file)) throw new NotFoundError(`file not found: ${file}`);
       const started = performance.now();
+      const remote = remoteServer(opts);
+      if (remote) {
+        output.stderr(`handing the import to the Paper Radar server at ${remote.url}\n`);
+        const run = await remote.client.startImport(file, { format, skipInvalid: opts.skipInvalid });
+        const result = await followJob<ImportResult>(remote.client, "import", run, `importing ${file} on the server`);
+        if (opts.json) return printJson(result);
+        output.stdout(
+          `${file} (${result.format}): ${result.read} read, ${result.inserted} inserted, ${result.updated} updated, ` +
+            `${result.unchanged} unchanged, ${result.rejected.length} rejected; ` +
+            `${result.searchable} papers searchable on ${remote.url} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+        );
+        for (const r of result.rejected.slice(0, SHOWN_REJECTS)) output.stderr(`  rejected ${file}:${r.line}: ${place(r)}${r.reason}\n`);
+        if (result.rejected.length > SHOWN_REJECTS) output.stderr(`  ... and ${result.rejected.length - SHOWN_REJECTS} more rejected\n`);
+        return;
+      }
       const radarPapers = await openPapers(opts.data, { store: storeOf(opts) });
       const interrupt = interruptible();
       try {
@@ -116,6 +174,7 @@ export function registerRadarCommands(program: Command, output: RadarOutput = PR
     .option("--limit-readers <n>", "readers evaluated at most (seeded sample)", "400")
     .option("--seed <n>", "seed of the reader sample and the random baseline", "1")
     .option("--split <split>", "test (default) or validation (an earlier cut, for tuning)", "test")
+    .option("--protocol <readers>", "all (default: authors with 2+ earlier papers) or small-history (3 to 10 earlier papers)", "all")
     .option("--cut <date>", "test cut day YYYY-MM-DD (default: 75th percentile of paper dates)")
     .option("--validation-cut <date>", "validation cut day (default: 55th percentile)")
     .option("--weights <list>", "weights of the trove pipeline, e.g. content=1,svm=1,collaborative=0.5,topic=0.5,recency=0.1")
@@ -123,7 +182,7 @@ export function registerRadarCommands(program: Command, output: RadarOutput = PR
     .option("--tune", "also rank with each weight (and lambda) changed one at a time: for the validation split")
     .option("--json", "print one JSON object")
     .action(
-      async (opts: { corpus?: string; data?: string; limitReaders: string; seed: string; split: string; cut?: string; validationCut?: string; weights?: string; mmrLambda?: string; tune?: boolean; json?: boolean }) => {
+      async (opts: { corpus?: string; data?: string; limitReaders: string; seed: string; split: string; protocol: string; cut?: string; validationCut?: string; weights?: string; mmrLambda?: string; tune?: boolean; json?: boolean }) => {
         await runEvalCommand(
           {
             corpus: opts.corpus,
@@ -131,6 +190,7 @@ export function registerRadarCommands(program: Command, output: RadarOutput = PR
             limitReaders: parseNumberOption("limit-readers", opts.limitReaders, { integer: true, min: 1 }),
             seed: parseNumberOption("seed", opts.seed, { integer: true, min: 0 }),
             split: opts.split,
+            protocol: opts.protocol,
             cut: opts.cut,
             validationCut: opts.validationCut,
             weights: opts.weights,
@@ -156,6 +216,8 @@ export function registerRadarCommands(program: Command, output: RadarOutput = PR
     .option("--base-url <url>", "arXiv API endpoint", ARXIV_API_URL)
     .option(...DATA_OPTION)
     .option(...STORE_OPTION)
+    .option(...SERVER_OPTION)
+    .option(...API_KEY_OPTION)
     .option("--json", "print the result as JSON")
     .action(
       async (opts: {
@@ -170,6 +232,8 @@ export function registerRadarCommands(program: Command, output: RadarOutput = PR
         data: string;
         store?: string;
         json?: boolean;
+        server?: string;
+        apiKey?: string;
       }) => {
         const options = {
           category: opts.category,
@@ -185,6 +249,21 @@ export function registerRadarCommands(program: Command, output: RadarOutput = PR
         resolveFetchOptions(options);
         new ArxivClient({ baseUrl: options.baseUrl });
         const started = performance.now();
+        const remote = remoteServer(opts);
+        if (remote) {
+          output.stderr(`handing the fetch to the Paper Radar server at ${remote.url} (it fetches with its own arXiv settings)\n`);
+          const run = await remote.client.startFetch({ categories: [options.category], since: options.since, max: options.max });
+          const result = await followJob<ArxivFetchJobResult>(remote.client, "arxiv-fetch", run, `fetching ${options.category} on the server`);
+          if (opts.json) return printJson(result.categories[0]);
+          const one = result.categories[0];
+          const why = { since: `reached papers older than ${one.since}`, max: "reached --max", end: "end of the results" }[one.stoppedBy];
+          output.stdout(
+            `arXiv ${one.category}: ${one.received} papers${one.newest ? ` (${one.oldest} .. ${one.newest})` : ""} in ${one.requests} requests, ` +
+              `${one.inserted} inserted, ${one.updated} updated, ${one.unchanged} unchanged, ${one.rejected.length} rejected; ` +
+              `stopped: ${why}; ${one.searchable} papers searchable on ${remote.url} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+          );
+          return;
+        }
         const radarPapers = await openPapers(opts.data, { store: storeOf(opts) });
         const interrupt = interruptible();
         const log = (line: string) => {

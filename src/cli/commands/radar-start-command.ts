@@ -13,7 +13,10 @@
  * RADAR_SECURE_COOKIES (true to always mark the session cookie Secure),
  * RADAR_ALLOWED_ORIGINS, RADAR_PASSWORD_MIN_LENGTH, RADAR_PASSWORD_BLOCKLIST
  * (a file of more passwords to refuse), TROVE_MAX_QUERY_CLAUSES and
- * TROVE_MAX_QUERY_PREFIXES (query cost limits, default 1024 and 32), and the digest's RADAR_SMTP_URL, RADAR_MAIL_FROM,
+ * TROVE_MAX_QUERY_PREFIXES (query cost limits, default 1024 and 32),
+ * TROVE_QUERY_TIME_BUDGET_MS (each search request's time budget, default 2000), the
+ * scheduled arXiv fetch's RADAR_FETCH_CATEGORIES, RADAR_FETCH_EVERY_HOURS and
+ * RADAR_ARXIV_URL (see docs/radar-ingest.md), and the digest's RADAR_SMTP_URL, RADAR_MAIL_FROM,
  * RADAR_LLM_URL, RADAR_LLM_MODEL, RADAR_LLM_API_KEY (see docs/radar-digest.md).
  */
 import type { Command } from "commander";
@@ -26,6 +29,7 @@ import type { TrustProxy } from "../../server/client-info.js";
 import { redactUrl, resolveStoreLocation } from "../../store/open-store.js";
 import { importPapers } from "../../../apps/radar/ingest/import.js";
 import { startRadarServer, type RadarApiOptions } from "../../../apps/radar/index.js";
+import { parseCategories } from "../../../apps/radar/jobs/arxiv-fetch-job.js";
 import { DEFAULT_RADAR_DATA_DIR, openPapers } from "../../../apps/radar/papers.js";
 import { parseNumberOption } from "../output.js";
 
@@ -34,6 +38,12 @@ export function bundledPapersFile(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   // dist/src/cli/commands -> repository root
   return join(here, "..", "..", "..", "..", "data", "arxiv-sample.jsonl.gz");
+}
+
+function positiveHours(text: string): number {
+  const hours = Number(text);
+  if (!Number.isFinite(hours) || hours <= 0) throw new InvalidArgumentError(`RADAR_FETCH_EVERY_HOURS must be a positive number of hours, got "${text}"`);
+  return hours;
 }
 
 /** Paper Radar options a deployment sets in the environment. */
@@ -45,6 +55,9 @@ export function radarOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Radar
   const value = (name: string): string | undefined => env[name]?.trim() || undefined;
   const llmUrl = value("RADAR_LLM_URL");
   const llmModel = value("RADAR_LLM_MODEL");
+  const categories = value("RADAR_FETCH_CATEGORIES");
+  const everyHours = value("RADAR_FETCH_EVERY_HOURS");
+  const arxivUrl = value("RADAR_ARXIV_URL");
   const signup = value("RADAR_SIGNUP") ?? "open";
   if (signup !== "open" && signup !== "invite" && signup !== "closed") throw new InvalidArgumentError(`RADAR_SIGNUP must be open, invite or closed, got ${JSON.stringify(signup)}`);
   const secure = value("RADAR_SECURE_COOKIES");
@@ -59,12 +72,20 @@ export function radarOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Radar
         extraBlocklistFile: value("RADAR_PASSWORD_BLOCKLIST"),
       },
     },
+    fetch: categories
+      ? {
+          categories: parseCategories(categories),
+          everyHours: everyHours === undefined ? undefined : positiveHours(everyHours),
+          client: arxivUrl ? { baseUrl: arxivUrl } : undefined,
+        }
+      : undefined,
     secureCookies: secure === undefined ? undefined : secure === "true",
     search: {
       limits: {
         maxClauses: parseNumberOption("TROVE_MAX_QUERY_CLAUSES", value("TROVE_MAX_QUERY_CLAUSES"), { integer: true, min: 1, max: 100_000 }),
         maxPrefixes: parseNumberOption("TROVE_MAX_QUERY_PREFIXES", value("TROVE_MAX_QUERY_PREFIXES"), { integer: true, min: 1, max: 100_000 }),
       },
+      timeBudgetMs: parseNumberOption("TROVE_QUERY_TIME_BUDGET_MS", value("TROVE_QUERY_TIME_BUDGET_MS"), { integer: true, min: 1, max: 600_000 }),
     },
     allowedOrigins: (env.RADAR_ALLOWED_ORIGINS ?? "")
       .split(",")

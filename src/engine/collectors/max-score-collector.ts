@@ -28,7 +28,7 @@ export function collectMaxScore(clauses: TermScorer[], groupOf: Int32Array, grou
     prefix[i] = acc * (1 + 1e-6) + 1e-7;
   }
   const groupSums = new Float64Array(groupCount);
-  const { base, accept } = options;
+  const { base, accept, deadline } = options;
   let scored = 0;
   let threshold = heap.threshold();
   let firstEssential = 0;
@@ -41,6 +41,7 @@ export function collectMaxScore(clauses: TermScorer[], groupOf: Int32Array, grou
     let doc = NO_MORE_DOCS;
     for (let i = firstEssential; i < n; i++) if (scorers[i].doc < doc) doc = scorers[i].doc;
     if (doc === NO_MORE_DOCS) break;
+    deadline?.tick();
     if (accept && !accept(doc)) {
       for (let i = firstEssential; i < n; i++) if (scorers[i].doc === doc) scorers[i].nextDoc();
       continue;

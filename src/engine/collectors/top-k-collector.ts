@@ -5,6 +5,7 @@
  * numeric doc value instead. The pruning path for term disjunctions is
  * max-score-collector.ts.
  */
+import type { QueryDeadline } from "./query-deadline.js";
 import { NO_MORE_DOCS, type Scorer } from "../../lexical/scorer.js";
 
 export class TopKHeap {
@@ -87,13 +88,16 @@ export interface SegmentCollectOptions {
   /** Returns false for docs that must be skipped (deleted, filtered out). */
   accept: ((doc: number) => boolean) | null;
   onMatch?: (doc: number) => void;
+  /** The request's time budget: ticked once per visited document. */
+  deadline?: QueryDeadline;
 }
 
 /** Exhaustive collection: every match is scored (also used for facets and exact hit counts). */
 export function collectAll(scorer: Scorer, heap: TopKHeap, options: SegmentCollectOptions): number {
   let matches = 0;
-  const { base, accept, onMatch } = options;
+  const { base, accept, onMatch, deadline } = options;
   for (let doc = scorer.nextDoc(); doc !== NO_MORE_DOCS; doc = scorer.nextDoc()) {
+    deadline?.tick();
     if (accept && !accept(doc)) continue;
     matches++;
     if (onMatch) onMatch(doc);
@@ -118,8 +122,9 @@ export function collectSorted(
   options: SegmentCollectOptions,
 ): number {
   let matches = 0;
-  const { base, accept, onMatch } = options;
+  const { base, accept, onMatch, deadline } = options;
   for (let doc = scorer.nextDoc(); doc !== NO_MORE_DOCS; doc = scorer.nextDoc()) {
+    deadline?.tick();
     if (accept && !accept(doc)) continue;
     matches++;
     if (onMatch) onMatch(doc);

@@ -1,0 +1,147 @@
+/**
+ * How new papers reach a running Paper Radar: the scheduled arXiv fetch and
+ * uploads an admin imports, both as jobs of the server's JobRunner (the
+ * server is the papers' one writer). The HTTP routes (POST /api/admin/fetch,
+ * POST /api/admin/import, GET /api/admin/jobs) and `trove radar fetch|import`
+ * against a running server come through here.
+ */
+import { createWriteStream, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { basename, join } from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { InvalidArgumentError } from "../../../src/core/errors.js";
+import { ConflictError } from "../../../src/store/errors.js";
+import type { Collection } from "../../../src/engine/collection.js";
+import type { ArxivClientOptions } from "../ingest/arxiv-fetch.js";
+import { IMPORT_FORMATS, detectFormat, type ImportFormat } from "../ingest/import.js";
+import { ARXIV_FETCH_JOB, ArxivFetchJob, scheduledSince, type ArxivFetchInput, type ArxivFetchJobResult } from "./arxiv-fetch-job.js";
+import { IMPORT_JOB, ImportJob } from "./import-job.js";
+import type { JobRun, JobStatus } from "./job.js";
+import type { JobRunner } from "./job-runner.js";
+
+export interface FetchSchedule {
+  /** arXiv categories fetched on the schedule (none: the schedule is off). */
+  categories: string[];
+  /** Hours between runs (default 6). */
+  everyHours?: number;
+  /** Delay before the first run after start, in ms (default one minute). */
+  firstDelayMs?: number;
+  /** Most papers per category and run (default 500). */
+  maxPerCategory?: number;
+  /** Days looked back on the first run (default 7; later runs: three days before the last successful one). */
+  lookbackDays?: number;
+  /** arXiv client settings (tests: a local fixture server and no pauses). */
+  client?: Omit<ArxivClientOptions, "signal">;
+}
+
+export interface ImportUpload {
+  /** The request body. */
+  body: WebReadableStream<Uint8Array> | ReadableStream<Uint8Array> | null;
+  /** The uploaded file's name (decides the format when `format` is not given; ".gz" is detected from the content). */
+  name?: string;
+  format?: string;
+  skipInvalid?: boolean;
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+export class PaperIntake {
+  private readonly schedule?: FetchSchedule;
+
+  constructor(
+    private readonly runner: JobRunner,
+    papers: Collection,
+    private readonly uploadsDir: string,
+    schedule?: FetchSchedule,
+  ) {
+    runner.register(new ArxivFetchJob(papers, schedule?.client));
+    runner.register(new ImportJob(papers));
+    if (schedule && schedule.categories.length > 0) {
+      this.schedule = schedule;
+      runner.schedule<ArxivFetchInput>(ARXIV_FETCH_JOB, {
+        everyMs: (schedule.everyHours ?? 6) * 3_600_000,
+        firstDelayMs: schedule.firstDelayMs,
+        input: async () => {
+          const last = (await runner.status(ARXIV_FETCH_JOB)).lastRun;
+          const lastSuccess = last?.outcome === "succeeded" ? last.startedAt : undefined;
+          return { categories: schedule.categories, since: scheduledSince(lastSuccess, Date.now(), schedule.lookbackDays), maxPerCategory: schedule.maxPerCategory };
+        },
+      });
+    } else {
+      runner.setOff(
+        ARXIV_FETCH_JOB,
+        "not scheduled: set RADAR_FETCH_CATEGORIES (e.g. cs.IR,cs.CL) and optionally RADAR_FETCH_EVERY_HOURS (default 6) to fetch new arXiv papers while the server runs",
+      );
+    }
+  }
+
+  /** Categories of the schedule (empty when it is off). */
+  get scheduledCategories(): string[] {
+    return this.schedule?.categories ?? [];
+  }
+
+  /** Starts a fetch now: the given categories, else the scheduled ones. */
+  async startFetch(request: { categories?: string[]; since?: string; max?: number }): Promise<JobRun> {
+    const categories = request.categories?.length ? request.categories : this.scheduledCategories;
+    if (categories.length === 0) throw new InvalidArgumentError("body.categories: no categories given and none scheduled (RADAR_FETCH_CATEGORIES)");
+    const input: ArxivFetchInput = { categories, since: request.since, maxPerCategory: request.max ?? this.schedule?.maxPerCategory };
+    return this.runner.start(ARXIV_FETCH_JOB, input);
+  }
+
+  /**
+   * Saves an upload under the data directory (streamed, never held in
+   * memory) and starts importing it; ConflictError when an import runs
+   * already (checked before the upload is read).
+   */
+  async startImport(upload: ImportUpload): Promise<JobRun> {
+    const name = safeName(upload.name);
+    const format = (upload.format as ImportFormat | undefined) ?? detectFormat(name);
+    if (format === undefined || !IMPORT_FORMATS.includes(format)) {
+      throw new InvalidArgumentError(`query.format: give the format (${IMPORT_FORMATS.join(" or ")}), or a file name ending in .jsonl or .csv (optionally .gz)`);
+    }
+    if ((await this.runner.status(IMPORT_JOB)).state === "running") {
+      throw new ConflictError("an import is running already; wait for it to finish (see GET /api/admin/jobs)");
+    }
+    if (!upload.body) throw new InvalidArgumentError("body: the file to import is missing (send it as the request body)");
+    mkdirSync(this.uploadsDir, { recursive: true });
+    const dir = mkdtempSync(join(this.uploadsDir, "import-"));
+    let path = join(dir, name);
+    try {
+      let head: number[] | undefined;
+      const sniff = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          head ??= [...chunk.subarray(0, 2)];
+          done(null, chunk);
+        },
+      });
+      await pipeline(Readable.fromWeb(upload.body as WebReadableStream<Uint8Array>), sniff, createWriteStream(path));
+      const gzip = head !== undefined && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+      if (gzip !== path.endsWith(".gz")) {
+        const renamed = gzip ? `${path}.gz` : path.replace(/\.gz$/, "");
+        renameSync(path, renamed);
+        path = renamed;
+      }
+      return await this.runner.start(IMPORT_JOB, { path, name, format, skipInvalid: upload.skipInvalid });
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  statuses(): Promise<JobStatus[]> {
+    return this.runner.statuses();
+  }
+
+  status(name: string): Promise<JobStatus> {
+    return this.runner.status(name);
+  }
+}
+
+/** The base name of an uploaded file, limited to safe characters (default "upload.jsonl"). */
+function safeName(name: string | undefined): string {
+  const base = basename((name ?? "").replace(/\\/g, "/")).replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\.+/, "");
+  return base.slice(-120) || "upload.jsonl";
+}
+
+export type { ArxivFetchJobResult };
