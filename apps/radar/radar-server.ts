@@ -20,7 +20,12 @@ import type { Store } from "../../src/store/store.js";
 import { Accounts, type AccountsOptions } from "./accounts/accounts.js";
 import { DEFAULT_ACCOUNT_FAILURE_LIMIT, SignInThrottle } from "./accounts/sign-in-throttle.js";
 import { Arrivals } from "./arrivals/arrivals.js";
+import { Library } from "./collections/library.js";
+import { PaperNotes } from "./collections/paper-notes.js";
+import { ReaderCollections } from "./collections/reader-collections.js";
 import { createDigest, type DigestOptions } from "./digest/digest-setup.js";
+import { DigestIssuer } from "./digest/digest-issuer.js";
+import { DigestSubscriptions } from "./digest/digest-subscriptions.js";
 import { digestSourceFromFeed } from "./digest/digest-types.js";
 import { FeedService } from "./feed/feed-service.js";
 import { Feedback } from "./feedback/feedback.js";
@@ -111,6 +116,7 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
         opened.push(jobs);
         const intake = new PaperIntake(jobs, papers, join(dataDir, "uploads"), options.fetch);
         const digestSource = digestSourceFromFeed(feed);
+        const digest = createDigest({ search, pins, topics, feedback, source: () => digestSource }, options.digest);
         const services: RadarServices = {
           accounts,
           search,
@@ -120,8 +126,9 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
           pins,
           feed,
           trending: new Trending(feedback, papers),
+          library: new Library(await ReaderCollections.open(store), await PaperNotes.open(store), feedback, search),
           intake,
-          digest: createDigest({ search, pins, topics, feedback, source: () => digestSource }, options.digest),
+          digest: { ...digest, issuer: new DigestIssuer(await DigestSubscriptions.open(store), digest.builder, arrivals, options.digest?.now) },
           cookie: { cookieName: SESSION_COOKIE, secure: options.secureCookies },
           allowedOrigins: options.allowedOrigins ?? [],
           limits: {

@@ -19,7 +19,7 @@ import type { Pins } from "../pins/pins.js";
 import type { Topics } from "../topics/topics.js";
 import type { Paper } from "../papers.js";
 import { bestFor } from "./best-for.js";
-import type { Digest, DigestItem, DigestSource } from "./digest-types.js";
+import type { Digest, DigestItem, DigestSource, DigestWindow } from "./digest-types.js";
 import { isoWeekOf, parseIsoWeek, type IsoWeek } from "./iso-week.js";
 import { LlmError, writeWithLlm, type LlmConfig } from "./llm-writer.js";
 import { summarize } from "./summarizer.js";
@@ -64,7 +64,24 @@ export class DigestBuilder {
 
   async build(readerId: string, weekText?: string): Promise<Digest> {
     const { week, note } = await this.resolveWeek(weekText);
-    const notes: string[] = note ? [note] : [];
+    return this.compose(readerId, { week: week.week, from: week.from, to: week.to }, { since: week.from, until: week.to }, note ? [note] : [], new Set());
+  }
+
+  /**
+   * The digest of the papers that arrived after `after` up to `until` (ISO
+   * times), none of `exclude` (papers earlier digests showed), editor's picks
+   * first as in the weekly digest.
+   */
+  async buildSince(readerId: string, period: { cadence: "daily" | "weekly"; after: string; until: string }, exclude: ReadonlySet<string>): Promise<Digest> {
+    const week = isoWeekOf(period.until.slice(0, 10));
+    const header = { week: week.week, from: period.after.slice(0, 10), to: period.until.slice(0, 10) };
+    const digest = await this.compose(readerId, header, { since: header.from, until: header.to, arrivedAfter: period.after, arrivedUntil: period.until }, [], exclude);
+    if (digest.items.length === 0) digest.notes = [`No new papers for you arrived since ${period.after.slice(0, 16).replace("T", " ")} UTC.`];
+    return { ...digest, period: { cadence: period.cadence, arrivedAfter: period.after, arrivedUntil: period.until } };
+  }
+
+  private async compose(readerId: string, header: { week: string; from: string; to: string }, window: DigestWindow, notes: string[], exclude: ReadonlySet<string>): Promise<Digest> {
+    const week = header;
     const today = new Date(this.now()).toISOString().slice(0, 10);
     const pins = (await this.deps.pins.activePins(today)).slice(0, DIGEST_SIZE);
     const pinned = await this.deps.search.papers.store.getRecords(
@@ -72,7 +89,7 @@ export class DigestBuilder {
       pins.map((p) => p.paperId),
     );
     const chosen: Array<{ paper: Paper; reasons: string[]; pinned: boolean }> = [];
-    const seen = new Set<string>();
+    const seen = new Set<string>(exclude);
     pins.forEach((pin, i) => {
       const paper = pinned[i] as unknown as Paper | undefined;
       if (!paper || seen.has(paper.id)) return;
@@ -80,7 +97,7 @@ export class DigestBuilder {
       chosen.push({ paper, pinned: true, reasons: [pin.note ? `Editor's pick: ${pin.note}` : "Editor's pick"] });
     });
     if (chosen.length < DIGEST_SIZE) {
-      const { items } = await this.deps.source()(readerId, { since: week.from, until: week.to }, DIGEST_SIZE + chosen.length);
+      const { items } = await this.deps.source()(readerId, window, DIGEST_SIZE + chosen.length + Math.min(exclude.size, 200));
       for (const item of items) {
         if (chosen.length >= DIGEST_SIZE) break;
         if (seen.has(item.paper.id)) continue;

@@ -14,6 +14,9 @@ import type { Paper } from "../papers.js";
 export interface DigestWindow {
   since: string;
   until: string;
+  /** Instead of the days: the papers that arrived after this time, up to `arrivedUntil` (ISO; a daily or weekly digest). */
+  arrivedAfter?: string;
+  arrivedUntil?: string;
 }
 
 export interface DigestSourceItem {
@@ -59,14 +62,19 @@ export interface Digest {
   generatedBy: "extractive" | "llm";
   /** Anything the reader should know: the week was chosen for them, the LLM failed, ... */
   notes: string[];
+  /** A digest of the papers that arrived since the reader's last one (digest-issuer.ts); absent for a week's digest. */
+  period?: { cadence: "daily" | "weekly"; arrivedAfter: string; arrivedUntil: string };
 }
 
 /** What the digest needs of a feed: FeedService (apps/radar/feed) has this shape; it is not imported here. */
 export interface FeedLike {
-  feed(readerId: string, options: { since?: string; until?: string; limit?: number }): Promise<{ items: readonly DigestSourceItem[] }>;
+  feed(readerId: string, options: { since?: string; until?: string; arrivedAfter?: string; arrivedUntil?: string; limit?: number }): Promise<{ items: readonly DigestSourceItem[] }>;
 }
 
 /** The digest's source from a feed (the wiring, radar-server.ts, plugs the FeedService in with it). */
 export function digestSourceFromFeed(feed: FeedLike): DigestSource {
-  return (readerId, window, limit) => feed.feed(readerId, { since: window.since, until: window.until, limit });
+  return (readerId, window, limit) =>
+    window.arrivedAfter !== undefined
+      ? feed.feed(readerId, { arrivedAfter: window.arrivedAfter, arrivedUntil: window.arrivedUntil, limit })
+      : feed.feed(readerId, { since: window.since, until: window.until, limit });
 }

@@ -37,7 +37,7 @@ export function xmlSafe(text: string): string {
 }
 
 /** RFC 822 date of a YYYY-MM-DD day (noon UTC), as RSS 2.0 wants. */
-function rfc822Day(day: string): string | undefined {
+export function rfc822Day(day: string): string | undefined {
   const ms = Date.parse(`${day}T12:00:00Z`);
   return Number.isFinite(ms) ? new Date(ms).toUTCString() : undefined;
 }

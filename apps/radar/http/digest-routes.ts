@@ -10,16 +10,19 @@
  *   503 naming the missing configuration when SMTP is not set up.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { UnavailableError } from "../../../src/core/errors.js";
-import { errorResponses, jsonResponse, problemSchema, signedIn } from "../../../src/server/openapi.js";
+import { errorResponses, jsonBody, jsonResponse, problemSchema, signedIn } from "../../../src/server/openapi.js";
 import { unauthenticated } from "../../../src/server/problem.js";
 import type { Accounts } from "../accounts/accounts.js";
 import { currentReader, requireReader, type RadarEnv } from "./authorization.js";
 import { paperSchema } from "./schemas.js";
 import type { RadarRouter } from "./radar-services.js";
 import type { DigestBuilder } from "../digest/digest-builder.js";
+import type { DigestIssuer } from "../digest/digest-issuer.js";
 import type { DigestMailer } from "../digest/digest-mailer.js";
+import { DIGEST_CADENCES } from "../digest/digest-subscriptions.js";
+import type { Digest } from "../digest/digest-types.js";
 import { parseIsoWeek } from "../digest/iso-week.js";
 import { renderDigestHtml } from "../digest/render-html.js";
 import { renderDigestMarkdown } from "../digest/render-markdown.js";
@@ -73,6 +76,10 @@ export const digestSchema = z
     takeaway: z.string().openapi({ description: "the week's key takeaway" }),
     themes: z.array(z.string()).openapi({ description: "terms most of the week's papers share" }),
     generatedBy: z.enum(["extractive", "llm"]),
+    period: z
+      .object({ cadence: z.enum(DIGEST_CADENCES), arrivedAfter: z.string(), arrivedUntil: z.string() })
+      .optional()
+      .openapi({ description: "for a daily or weekly digest: the papers that arrived in this period" }),
     notes: z.array(z.string()).openapi({ description: "e.g. which week was chosen, or why the LLM was not used" }),
   })
   .openapi("Digest");
@@ -107,10 +114,12 @@ export interface DigestRouteDeps {
   builder: DigestBuilder;
   /** Undefined when SMTP is not configured. */
   mailer?: DigestMailer;
+  /** Daily or weekly digests of the papers arrived since the last one. */
+  issuer: DigestIssuer;
 }
 
 export function registerDigestRoutes(router: RadarRouter, deps: DigestRouteDeps): void {
-  const { builder, mailer } = deps;
+  const { builder, mailer, issuer } = deps;
   router.openAPIRegistry.registerComponent("securitySchemes", QUERY_KEY_SCHEME, {
     type: "apiKey",
     in: "query",
@@ -193,5 +202,76 @@ export function registerDigestRoutes(router: RadarRouter, deps: DigestRouteDeps)
       }
       return c.json({ sent: true as const, to: reader.email, week: digest.week, messageId: sent.messageId, accepted: sent.accepted }, 200);
     },
+  );
+
+  const settingsSchema = z
+    .object({ cadence: z.enum(DIGEST_CADENCES), lastIssuedAt: z.string().optional().openapi({ format: "date-time" }) })
+    .openapi("DigestSettings");
+
+  router.openapi(
+    createRoute({ method: "get", path: "/api/digest/settings", tags: ["digest"], summary: "How often you get a digest: daily or weekly", security: signedIn, middleware: [requireReader] as const, responses: { 200: jsonResponse("your settings", settingsSchema), ...errorResponses(401) } }),
+    async (c) => {
+      const sub = await issuer.subscriptions.get(currentReader(c).id);
+      return c.json({ cadence: sub.cadence, ...(sub.lastIssuedAt ? { lastIssuedAt: sub.lastIssuedAt } : {}) }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "put",
+      path: "/api/digest/settings",
+      tags: ["digest"],
+      summary: "Choose a daily or a weekly digest",
+      security: signedIn,
+      middleware: [requireReader] as const,
+      request: { body: jsonBody(z.strictObject({ cadence: z.enum(DIGEST_CADENCES) }).openapi("DigestSettingsInput")) },
+      responses: { 200: jsonResponse("your settings", settingsSchema), ...errorResponses(400, 401, 413, 415) },
+    }),
+    async (c) => {
+      const sub = await issuer.subscriptions.setCadence(currentReader(c).id, c.req.valid("json").cadence);
+      return c.json({ cadence: sub.cadence, ...(sub.lastIssuedAt ? { lastIssuedAt: sub.lastIssuedAt } : {}) }, 200);
+    },
+  );
+
+  const periodFormats = z.strictObject({ format: z.enum(DIGEST_FORMATS).default("json").openapi({ description: "json (default), html, markdown or rss" }) });
+  const periodResponses = {
+    200: {
+      description: "the digest",
+      content: { "application/json": { schema: digestSchema }, "text/html": { schema: z.string() }, "text/markdown": { schema: z.string() }, "application/rss+xml": { schema: z.string() } },
+    },
+    ...errorResponses(400, 401),
+  };
+  const rendered = (c: Context<RadarEnv>, digest: Digest, format: (typeof DIGEST_FORMATS)[number]) => {
+    if (format === "json") return c.json(digest, 200);
+    const text = format === "html" ? renderDigestHtml(digest) : format === "markdown" ? renderDigestMarkdown(digest) : renderDigestRss(digest, { link: new URL("/", c.req.url).toString() });
+    return c.body(text, 200, { "content-type": CONTENT_TYPES[format] });
+  };
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/digest/next",
+      tags: ["digest"],
+      summary: "Preview your next daily or weekly digest: papers arrived since your last one, none shown before",
+      security: signedIn,
+      middleware: [requireReader] as const,
+      request: { query: periodFormats },
+      responses: periodResponses,
+    }),
+    async (c) => rendered(c, await issuer.preview(currentReader(c).id), c.req.valid("query").format),
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/api/digest/issue",
+      tags: ["digest"],
+      summary: "Take your next digest: its papers will not be in a later one, and the next starts from now",
+      security: signedIn,
+      middleware: [requireReader] as const,
+      request: { query: periodFormats },
+      responses: periodResponses,
+    }),
+    async (c) => rendered(c, await issuer.issue(currentReader(c).id), c.req.valid("query").format),
   );
 }

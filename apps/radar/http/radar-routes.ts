@@ -14,6 +14,7 @@ import { registerJobRoutes } from "./job-routes.js";
 import { registerPaperRoutes } from "./paper-routes.js";
 import { registerPipelineRoutes } from "./pipeline-routes.js";
 import type { RadarRouter, RadarServices } from "./radar-services.js";
+import { registerCollectionRoutes } from "./collection-routes.js";
 import { registerReaderRoutes } from "./reader-routes.js";
 import { registerTrendingRoutes } from "./trending-routes.js";
 
@@ -26,10 +27,11 @@ export function radarRoutes(services: RadarServices, localToken?: string): Radar
   registerPaperRoutes(router, services);
   registerPipelineRoutes(router, services);
   registerReaderRoutes(router, services);
+  registerCollectionRoutes(router, services);
   registerAdminRoutes(router, services);
   registerJobRoutes(router, services);
   registerFeedRoutes(router, services);
   registerTrendingRoutes(router, services.trending);
-  registerDigestRoutes(router, { accounts: services.accounts, builder: services.digest.builder, mailer: services.digest.mailer });
+  registerDigestRoutes(router, { accounts: services.accounts, builder: services.digest.builder, mailer: services.digest.mailer, issuer: services.digest.issuer });
   return router;
 }

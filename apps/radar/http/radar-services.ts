@@ -7,7 +7,9 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { RateLimiter } from "../../../src/server/rate-limiter.js";
 import type { Accounts } from "../accounts/accounts.js";
 import type { SignInThrottle } from "../accounts/sign-in-throttle.js";
+import type { Library } from "../collections/library.js";
 import type { DigestBuilder } from "../digest/digest-builder.js";
+import type { DigestIssuer } from "../digest/digest-issuer.js";
 import type { DigestMailer } from "../digest/digest-mailer.js";
 import type { FeedService } from "../feed/feed-service.js";
 import type { Feedback } from "../feedback/feedback.js";
@@ -30,10 +32,12 @@ export interface RadarServices {
   /** The personalized feed (apps/radar/feed). */
   feed: FeedService;
   trending: Trending;
+  /** Collections, notes, export and library import (apps/radar/collections). */
+  library: Library;
   /** New papers while the server runs: the scheduled arXiv fetch, imports of uploads, their jobs. */
   intake: PaperIntake;
   /** The weekly digest: the builder, and the mailer when SMTP is configured. */
-  digest: { builder: DigestBuilder; mailer?: DigestMailer };
+  digest: { builder: DigestBuilder; mailer?: DigestMailer; issuer: DigestIssuer };
   cookie: CookieOptions;
   /** Origins besides the server's own whose pages may write with the session cookie. */
   allowedOrigins: readonly string[];

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { startRadarServer, type StartRadarServerOptions } from "../radar-server.js";
 import type { RunningServer } from "../../../src/server/start-server.js";
 import { readRawPapers } from "../ingest/import.js";
@@ -106,4 +106,35 @@ export async function launchChromium(): Promise<Browser> {
   }
   const { chromium } = await import("playwright-core");
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** A browser test's setup: a sample server, Chromium and one desktop-sized page that records page errors. */
+export interface BrowserSession {
+  radar: SampleServer;
+  browser: Browser;
+  page: Page;
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+export async function openBrowserSession(options: Parameters<typeof startSampleServer>[0]): Promise<BrowserSession> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium is missing at ${CHROMIUM_PATH}: install Debian's chromium (apt-get install -y --no-install-recommends chromium; CI does it in .ci/run), or set TROVE_SKIP_BROWSER=1 to skip these tests`);
+  }
+  const radar = await startSampleServer(options);
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  page.setDefaultTimeout(10_000);
+  const pageErrors: string[] = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  return {
+    radar,
+    browser,
+    page,
+    pageErrors,
+    async close() {
+      await browser.close();
+      await radar.close();
+    },
+  };
 }

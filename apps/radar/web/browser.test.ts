@@ -10,10 +10,9 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import type { Paper } from "../papers.js";
-import { CHROMIUM_PATH, launchChromium, startSampleServer, type SampleServer } from "../test-support/sample-server.js";
+import { openBrowserSession, type BrowserSession, type SampleServer } from "../test-support/sample-server.js";
 
 const SKIP = process.env.TROVE_SKIP_BROWSER === "1";
 const skipReason = SKIP ? "TROVE_SKIP_BROWSER=1: browser tests skipped (they need Debian's chromium at /usr/bin/chromium)" : false;
@@ -30,9 +29,9 @@ const HOSTILE: Paper = {
 };
 
 let radar: SampleServer;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
+let session: BrowserSession;
 
 async function heading(): Promise<string> {
   return (await page.getByRole("heading", { level: 1 }).innerText()).trim();
@@ -49,19 +48,12 @@ async function noHorizontalScroll(): Promise<boolean> {
 
 describe("Paper Radar in the browser", { skip: skipReason }, () => {
   before(async () => {
-    if (!existsSync(CHROMIUM_PATH)) {
-      throw new Error(`Chromium is missing at ${CHROMIUM_PATH}: install Debian's chromium (apt-get install -y --no-install-recommends chromium; CI does it in .ci/run), or set TROVE_SKIP_BROWSER=1 to skip these tests`);
-    }
-    radar = await startSampleServer({ every: 8, extraPapers: [HOSTILE], radar: { accounts: { scrypt: { N: 1024, r: 8, p: 1 } } } });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    page.setDefaultTimeout(10_000);
-    page.on("pageerror", (error) => pageErrors.push(error.message));
+    session = await openBrowserSession({ every: 8, extraPapers: [HOSTILE], radar: { accounts: { scrypt: { N: 1024, r: 8, p: 1 } } } });
+    ({ radar, page, pageErrors } = session);
   });
 
   after(async () => {
-    await browser?.close();
-    await radar?.close();
+    await session?.close();
   });
 
   const url = (path: string) => `${radar.server.url}${path}`;
@@ -175,10 +167,10 @@ describe("Paper Radar in the browser", { skip: skipReason }, () => {
     await page.locator(".related article.card").first().waitFor();
     assert.ok(!(await cardIds()).includes(id), "related papers leave the paper itself out");
 
-    const save = page.locator(".paper").getByRole("button", { name: "Save" });
+    const save = page.locator(".paper").getByRole("button", { name: "Save", exact: true });
     await save.click();
-    await page.locator(".paper").getByRole("button", { name: "Saved" }).waitFor();
-    assert.equal(await page.locator(".paper").getByRole("button", { name: "Saved" }).getAttribute("aria-pressed"), "true");
+    await page.locator(".paper").getByRole("button", { name: "Saved", exact: true }).waitFor();
+    assert.equal(await page.locator(".paper").getByRole("button", { name: "Saved", exact: true }).getAttribute("aria-pressed"), "true");
     saved.push({ id, title });
   });
 

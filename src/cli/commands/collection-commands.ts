@@ -92,9 +92,11 @@ export function registerCollectionCommands(program: Command): void {
       await withStore(opts.data, async (store) => {
         const c = await Collection.open(store, name, join(opts.data, "indexes"));
         try {
-          const result = await c.search(query, { k: parseNumberOption("k", opts.k, { integer: true, min: 0 }), filter: opts.filter });
+          // exact totals, as Paper Radar's search page shows them
+          const result = await c.search(query, { k: parseNumberOption("k", opts.k, { integer: true, min: 0 }), filter: opts.filter, exactTotalHits: true });
           if (opts.json) return printJson(result);
           const show = opts.show.split(",").filter(Boolean);
+          process.stdout.write(`${result.totalHits.toLocaleString("en")} records match; the first ${result.hits.length}:\n`);
           process.stdout.write(
             `${formatTable(
               ["rank", "id", "score", ...show],

@@ -8,11 +8,13 @@ import { loadSession, session } from "./session.js";
 import * as account from "./pages/account.js";
 import * as admin from "./pages/admin.js";
 import * as auth from "./pages/auth.js";
+import * as collections from "./pages/collections.js";
 import * as digest from "./pages/digest.js";
 import * as feed from "./pages/feed.js";
 import * as paper from "./pages/paper.js";
 import * as saved from "./pages/saved.js";
 import * as search from "./pages/search.js";
+import * as shared from "./pages/shared.js";
 import * as topics from "./pages/topics.js";
 import * as trending from "./pages/trending.js";
 
@@ -24,6 +26,8 @@ const ROUTES = [
   { path: /^\/trending$/, page: trending },
   { path: /^\/topics$/, page: topics },
   { path: /^\/saved$/, page: saved },
+  { path: /^\/collections(?:\/([^/]+))?$/, page: collections },
+  { path: /^\/shared\/(.+)$/, page: shared },
   { path: /^\/digest$/, page: digest },
   { path: /^\/signin$/, page: { render: (view, ctx) => auth.render(view, ctx, "signin") } },
   { path: /^\/signup$/, page: { render: (view, ctx) => auth.render(view, ctx, "signup") } },
@@ -37,6 +41,7 @@ const NAV = [
   ["/trending", "Trending"],
   ["/topics", "Topics", "reader"],
   ["/saved", "Saved", "reader"],
+  ["/collections", "Collections", "reader"],
   ["/digest", "Digest", "reader"],
   ["/admin", "Admin", "admin"],
   ["/account", "Account", "reader"],
@@ -77,7 +82,7 @@ async function route({ focus = false } = {}) {
   renderNav();
   const match = ROUTES.map((r) => ({ r, m: r.path.exec(location.pathname) })).find((x) => x.m);
   const context = {
-    params: match ? match.m.slice(1).map((p) => decodeURIComponent(p)) : [],
+    params: match ? match.m.slice(1).map((p) => (p === undefined ? undefined : decodeURIComponent(p))) : [],
     query: new URLSearchParams(location.search),
     navigate,
     refreshSession: async () => {

@@ -18,7 +18,8 @@ const ACTIONS = [
  * `onChange(kind, isSet)` runs after the API accepted a change.
  */
 export function feedbackButtons(paper, onChange) {
-  if (!session.reader) return h("p", { className: "actions muted" }, h("a", { href: "/signin" }, "Sign in"), " to save, like or hide papers.");
+  // signed out: no buttons (the page says once how to sign in, not under every paper)
+  if (!session.reader) return null;
   const group = h("div", { className: "actions", role: "group", "aria-label": `Actions for ${paper.title}` });
   for (const action of ACTIONS) {
     const button = h("button", { type: "button", className: `toggle toggle-${action.kind}` });
@@ -114,8 +115,33 @@ export function errorNotice(error, what = "This") {
     if (error.status === 404 && /^no route/i.test(error.message)) {
       return notice("unavailable", `${what} is not available on this server yet.`);
     }
-    if (error.status === 403) return notice("error", `Not allowed: ${error.message}`);
-    return notice("error", error.message);
+    if (error.status === 403) return notice("error", `Not allowed: ${humanMessage(error)}`);
+    if (error.status === 0) return notice("error", error.message);
+    return notice("error", humanMessage(error));
   }
   return notice("error", `Something went wrong: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/** Words for the API's field paths ("query.q" is "the search text"). */
+const FIELD_WORDS = {
+  "query.q": "The search text",
+  "query.limit": "The page size",
+  "query.offset": "The page",
+  "query.from": "The first day",
+  "query.to": "The last day",
+  "query.category": "The category",
+  "body.email": "The email address",
+  "body.password": "The password",
+  "body.name": "The name",
+  "body.text": "The text",
+};
+
+/** The API's message for people: "query.from: must be a day" becomes "The first day must be a day". */
+export function humanMessage(error) {
+  const message = String(error.message ?? "");
+  const m = /^((?:query|body|path|header)\.[\w.[\]]+):\s*(.*)$/s.exec(message);
+  if (!m) return message;
+  const words = FIELD_WORDS[m[1]] ?? `The ${m[1].split(".").pop()}`;
+  const rest = m[2];
+  return /^(must|is|has|should|cannot|needs)\b/i.test(rest) ? `${words} ${rest}` : `${words}: ${rest}`;
 }

@@ -1,7 +1,7 @@
 // The weekly digest preview: a week picker, the digest as the HTML the
 // server renders (in a sandboxed frame), links to its Markdown and RSS, and
 // a button that emails it when the server can send mail.
-import { ApiError, get, post, url } from "../api.js";
+import { ApiError, get, post, put, url } from "../api.js";
 import { announce, field, formatDay, h, notice, pageTitle, replace } from "../dom.js";
 import { errorNotice, signInNotice } from "../papers.js";
 import { session } from "../session.js";
@@ -31,7 +31,7 @@ export async function render(view, ctx) {
     ctx.navigate(url("/digest", { week: weekInput.value }));
   });
   const body = h("div", {}, h("p", { className: "muted" }, "Loading…"));
-  replace(view, pageTitle("Weekly digest"), h("p", { className: "lead" }, "The ten papers of the week picked for you, with short summaries and the week's takeaway."), form, body);
+  replace(view, pageTitle("Weekly digest"), h("p", { className: "lead" }, "The ten papers of the week picked for you, with short summaries and the week's takeaway."), scheduleSection(), form, body);
 
   let digest;
   let send;
@@ -90,4 +90,32 @@ export async function render(view, ctx) {
       ? h("iframe", { className: "digest-frame", src: format("html"), title: `Digest preview for week ${digest.week}`, sandbox: "allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation", loading: "lazy" })
       : notice("info", "No papers for this week. Pick another week, or save papers and topics so the digest knows what you like."),
   );
+}
+
+/** The reader's own schedule: daily or weekly digests of the papers arrived since the last one. */
+function scheduleSection() {
+  const section = h("section", { className: "stack", "aria-label": "Your digest schedule" });
+  const select = h("select", { name: "cadence" }, h("option", { value: "weekly" }, "Weekly"), h("option", { value: "daily" }, "Daily"));
+  const status = h("span", { className: "muted", "aria-live": "polite" });
+  select.addEventListener("change", async () => {
+    try {
+      const settings = await put("/api/digest/settings", { cadence: select.value });
+      status.textContent = `You get a ${settings.cadence} digest.`;
+      announce(status.textContent);
+    } catch (error) {
+      section.append(errorNotice(error));
+    }
+  });
+  get("/api/digest/settings")
+    .then((settings) => {
+      select.value = settings.cadence;
+      status.textContent = settings.lastIssuedAt ? `Last one: ${formatDay(settings.lastIssuedAt)}.` : "";
+    })
+    .catch(() => undefined);
+  replace(
+    section,
+    h("div", { className: "inline-form" }, field("Your digest of new papers", select), status),
+    h("p", { className: "muted" }, "It holds the papers that arrived since your last one, each paper once. ", h("a", { href: url("/api/digest/next", { format: "html" }), target: "_blank", rel: "noopener" }, "Preview the next one"), "."),
+  );
+  return section;
 }

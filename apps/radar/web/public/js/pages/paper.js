@@ -5,6 +5,7 @@ import { formatDay, h, notice, pageTitle, replace } from "../dom.js";
 import { httpHref } from "../links.js";
 import { errorNotice, feedbackButtons, paperCard } from "../papers.js";
 import { loadFeedback, recordView, session } from "../session.js";
+import { organiseSection } from "../organise.js";
 
 function arxivLinks(paper) {
   const links = paper.links ?? {};
@@ -46,6 +47,7 @@ export async function render(view, ctx) {
       h("p", { className: "tags" }, (paper.categories ?? []).map((c) => h("a", { className: "tag", href: `/search?category=${encodeURIComponent(c)}` }, c))),
       arxivLinks(paper),
       feedbackButtons(paper),
+      session.reader ? organiseSection(paper) : null,
       h("h2", {}, "Abstract"),
       paper.abstract ? h("p", { className: "abstract full" }, paper.abstract) : notice("info", "No abstract."),
       paper.comment ? h("p", { className: "muted" }, `Comment: ${paper.comment}`) : null,

@@ -3,7 +3,8 @@
 // With no query it lists the newest papers matching the filters.
 import { get, url } from "../api.js";
 import { field, h, notice, pageTitle, replace } from "../dom.js";
-import { errorNotice, pager, paperCard } from "../papers.js";
+import { errorNotice, pager, paperCard, paperHref } from "../papers.js";
+import { loadFeedback, session } from "../session.js";
 
 const LIMIT = 20;
 const FILTERS = ["q", "category", "author", "from", "to", "sort"];
@@ -15,22 +16,37 @@ export async function render(view, ctx) {
 
   const form = searchForm(values, ctx);
   const results = h("section", { "aria-labelledby": "results-heading", className: "results" });
-  replace(view, pageTitle(q ? `Search: ${q}` : "Search papers"), form, results);
+  const intro =
+    !session.reader && !q
+      ? h(
+          "section",
+          { className: "intro", "aria-label": "About Paper Radar" },
+          h("p", {}, "Paper Radar keeps you up to date with new research papers: search them, save the ones you care about, and get a daily feed and digest of the new papers most like them, each with the reason it is there."),
+          h("p", {}, h("a", { href: "/signup", className: "button-link" }, "Create a free account"), " or ", h("a", { href: "/signin" }, "sign in"), " to save papers and get your feed."),
+        )
+      : null;
+  replace(view, pageTitle(q ? `Search: ${q}` : "Search papers"), intro, form, results);
   if (!q) replace(results, h("h2", { id: "results-heading", className: "visually-hidden" }, "Newest papers"));
 
   const params = { category: values.category, author: values.author, from: values.from, to: values.to, limit: LIMIT, offset };
   let page;
   try {
-    page = q ? await get("/api/search", { ...params, q, sort: values.sort || "relevance" }) : await get("/api/papers", params);
+    // the reader's saved/liked/hidden states first, so the buttons show them (also right after a reload)
+    [page] = await Promise.all([q ? get("/api/search", { ...params, q, sort: values.sort || "relevance" }) : get("/api/papers", params), loadFeedback()]);
   } catch (error) {
     results.append(errorNotice(error, "Search"));
     return;
   }
   if (!ctx.isCurrent()) return;
+  if (page.match && offset === 0) {
+    // an arXiv id, arXiv URL or DOI of a paper Paper Radar holds: open it
+    ctx.navigate(paperHref(page.match.paperId), { replaceState: true });
+    return;
+  }
   const hrefFor = (o) => url("/search", { ...values, offset: o || undefined });
   const heading = h("h2", { id: "results-heading" }, q ? `${page.total.toLocaleString("en")} papers match` : "Newest papers");
   if (page.items.length === 0) {
-    replace(results, heading, notice("info", q ? "No papers match. Try fewer words, or remove a filter." : "No papers match these filters."));
+    replace(results, heading, page.notice ? notice("info", page.notice) : null, notice("info", q ? "No papers match. Try fewer words, or remove a filter." : "No papers match these filters."));
     return;
   }
   const list = h(
@@ -38,7 +54,7 @@ export async function render(view, ctx) {
     { className: "cards", start: offset + 1 },
     page.items.map((item) => h("li", {}, q ? paperCard(item.paper, { highlights: item.highlights, headingLevel: 3 }) : paperCard(item, { headingLevel: 3 }))),
   );
-  replace(results, heading, list, pager(page, hrefFor));
+  replace(results, heading, page.notice ? notice("info", page.notice) : null, list, pager(page, hrefFor));
 }
 
 function searchForm(values, ctx) {
