@@ -16,6 +16,7 @@ import { registerRecCommands } from "./commands/rec-commands.js";
 import { registerRadarStartCommand } from "./commands/radar-start-command.js";
 import { registerEncodeCommand } from "./commands/encode-command.js";
 import { registerEncoderCommands } from "./commands/encoder-commands.js";
+import { registerLtrCommands } from "./commands/ltr-commands.js";
 
 export const VERSION = "0.1.0";
 
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerRecCommands(program);
   registerEncodeCommand(program);
   registerEncoderCommands(program);
+  registerLtrCommands(program);
   registerDemoCommand(program);
   registerRadarCommands(program);
   const radar = program.commands.find((command) => command.name() === "radar");

@@ -11,10 +11,12 @@ import { InvalidArgumentError } from "../core/errors.js";
 import { encodeUtf8 } from "../core/utf8.js";
 import type { Analyzer } from "../text/analyzer.js";
 import { validateBm25, type Bm25Params } from "../lexical/bm25.js";
+import { isAnalyzedQuery, type AnalyzedQuery } from "../lexical/analyzed-query.js";
 import { validateQueryNode, type QueryNode } from "../lexical/query-ast.js";
 import { parseQuery } from "../lexical/query-parser.js";
 import { QueryPlanner, type PlanNode } from "../lexical/query-plan.js";
 import { TermScorer, type Explanation } from "../lexical/scorer.js";
+import { LENGTH_TABLE } from "../lexical/small-float.js";
 import { buildScorer, filterBits, flattenTermDisjunction } from "../lexical/segment-scorers.js";
 import { textFieldNames, vectorFieldNames } from "../segment/index-config.js";
 import type { SegmentReader } from "../segment/segment-reader.js";
@@ -25,6 +27,12 @@ import type { IndexSnapshot } from "./index-snapshot.js";
 import { searchSparseSnapshot, sparseVectorOfSnapshot, type SparseSearchOptions, type SparseSearchResult } from "./sparse-search.js";
 
 export type { FacetCount } from "./collectors/facet-collector.js";
+
+/** What search, explain and scoreDocuments accept: the query language, its AST, or already-analyzed clauses. */
+export type SearchQuery = string | QueryNode | AnalyzedQuery;
+
+/** Options that decide how a query scores (not which hits are returned). */
+export type ScoringOptions = Pick<SearchOptions, "syntax" | "defaultOperator" | "fields" | "bm25">;
 
 export interface SearchOptions {
   /** Number of hits to return (default 10). */
@@ -119,11 +127,11 @@ export class IndexSearcher {
   }
 
   /** Plans a query without running it (for explain and tests). */
-  plan(query: string | QueryNode, options: SearchOptions = {}): PlanNode {
+  plan(query: SearchQuery, options: SearchOptions = {}): PlanNode {
     return planWith(this.plannerFor(options), query, options);
   }
 
-  search(query: string | QueryNode, options: SearchOptions = {}): SearchResult {
+  search(query: SearchQuery, options: SearchOptions = {}): SearchResult {
     const started = performance.now();
     const k = options.k ?? 10;
     const offset = options.offset ?? 0;
@@ -201,7 +209,7 @@ export class IndexSearcher {
   }
 
   /** Explains how `id` scores for `query` (null when the document does not match or does not exist). */
-  explain(query: string | QueryNode, id: string, options: SearchOptions = {}): Explanation | null {
+  explain(query: SearchQuery, id: string, options: SearchOptions = {}): Explanation | null {
     const plan = this.plan(query, options);
     for (let s = 0; s < this.snapshot.segments.length; s++) {
       const doc = this.snapshot.segments[s].findDoc(id);
@@ -284,6 +292,84 @@ export class IndexSearcher {
   docFreq(field: string, term: string): number {
     return this.snapshot.docFreq(field, encodeUtf8(term));
   }
+
+  /**
+   * The score each document gets for `query`, exactly as `search` would rank
+   * it, in the order of `ids`; 0 for a document that does not match or does
+   * not exist. Rerankers and learned rankers compute features with it for
+   * candidates another retriever found.
+   */
+  scoreDocuments(query: SearchQuery, ids: readonly string[], options: ScoringOptions = {}): Float64Array {
+    const plan = this.plan(query, options);
+    const out = new Float64Array(ids.length);
+    this.forEachDocument(ids, (segment, docs, slots) => {
+      const scorer = buildScorer(plan, segment);
+      for (let j = 0; j < docs.length; j++) if (scorer.advance(docs[j]) === docs[j]) out[slots[j]] = scorer.score();
+    });
+    return out;
+  }
+
+  /**
+   * Each document's length in text field `field` (its number of terms) as BM25
+   * sees it: Lucene's one-byte norm decoded, exact up to 23 terms and to four
+   * significant bits above. 0 for a missing document or an empty field.
+   */
+  fieldLengths(ids: readonly string[], field: string): Float64Array {
+    const config = this.snapshot.config.fields[field];
+    if (!config || config.type !== "text") throw new InvalidArgumentError(`"${field}" is not a text field of this index (text fields: ${textFieldNames(this.snapshot.config).join(", ")})`);
+    const out = new Float64Array(ids.length);
+    this.forEachDocument(ids, (segment, docs, slots) => {
+      const norms = segment.text.get(field)?.norms;
+      if (norms) for (let j = 0; j < docs.length; j++) out[slots[j]] = LENGTH_TABLE[norms[docs[j]]];
+    });
+    return out;
+  }
+
+  /** Each document's value of number or date field `field` (dates as epoch ms); NaN where there is none. */
+  numericValues(ids: readonly string[], field: string): Float64Array {
+    const type = this.snapshot.config.fields[field]?.type;
+    if (type !== "number" && type !== "date") throw new InvalidArgumentError(`"${field}" must be a number or date field${type ? `, not ${type}` : " of the index"}`);
+    const out = new Float64Array(ids.length).fill(Number.NaN);
+    this.forEachDocument(ids, (segment, docs, slots) => {
+      const values = segment.numerics.get(field);
+      if (values) for (let j = 0; j < docs.length; j++) out[slots[j]] = values[docs[j]];
+    });
+    return out;
+  }
+
+  /** The terms (with positions) that text field `field`'s analyzer makes of `text`, as the index and queries see them. */
+  analyze(field: string, text: string): Array<{ term: string; position: number }> {
+    const config = this.snapshot.config.fields[field];
+    if (!config || config.type !== "text") throw new InvalidArgumentError(`"${field}" is not a text field of this index (text fields: ${textFieldNames(this.snapshot.config).join(", ")})`);
+    const out: Array<{ term: string; position: number }> = [];
+    this.analyzerFor(config.analyzer).analyze(text, (term, position) => {
+      out.push({ term, position });
+    });
+    return out;
+  }
+
+  /**
+   * Finds the live documents with these ids and calls `visit` once per
+   * segment holding some, with their local doc numbers in increasing order
+   * and, for each, its position in `ids`.
+   */
+  private forEachDocument(ids: readonly string[], visit: (segment: SegmentReader, docs: Int32Array, slots: Int32Array) => void): void {
+    const bySegment: Array<Array<[number, number]>> = this.snapshot.segments.map(() => []);
+    ids.forEach((id, slot) => {
+      for (let s = 0; s < this.snapshot.segments.length; s++) {
+        const doc = this.snapshot.segments[s].findDoc(id);
+        if (doc >= 0) {
+          bySegment[s].push([doc, slot]);
+          break;
+        }
+      }
+    });
+    bySegment.forEach((found, s) => {
+      if (found.length === 0) return;
+      found.sort((a, b) => a[0] - b[0]);
+      visit(this.snapshot.segments[s], Int32Array.from(found, (f) => f[0]), Int32Array.from(found, (f) => f[1]));
+    });
+  }
 }
 
 function toQueryVector(vector: ArrayLike<number>, dimensions: number, field: string): Float32Array {
@@ -303,7 +389,8 @@ function vectorFieldList(snapshot: IndexSnapshot): string {
   return names.length ? ` (vector fields: ${names.join(", ")})` : " (it has no vector fields)";
 }
 
-function planWith(planner: QueryPlanner, query: string | QueryNode, options: SearchOptions): PlanNode {
+function planWith(planner: QueryPlanner, query: SearchQuery, options: SearchOptions): PlanNode {
+  if (isAnalyzedQuery(query)) return planner.planAnalyzed(query);
   if (typeof query !== "string") return planner.plan(validateQueryNode(query));
   if (options.syntax === "plain") return planner.planBagOfWords(query);
   return planner.plan(parseQuery(query, { defaultOperator: options.defaultOperator }));

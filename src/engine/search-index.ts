@@ -12,17 +12,16 @@ import { TroveError } from "../core/errors.js";
 import { lockDirectory } from "../core/dir-lock.js";
 import type { Analyzer } from "../text/analyzer.js";
 import { getAnalyzer } from "../text/registry.js";
-import type { QueryNode } from "../lexical/query-ast.js";
 import type { PlanNode } from "../lexical/query-plan.js";
 import type { Explanation } from "../lexical/scorer.js";
 import { toIndexConfig, textFieldNames, type IndexConfig, type IndexOptions } from "../segment/index-config.js";
 import { MANIFEST_FORMAT, MANIFEST_VERSION, readManifest, removeUnreferencedFiles, writeManifest, type Manifest } from "../segment/manifest.js";
-import { IndexSearcher, type SearchOptions, type SearchResult, type VectorSearchOptions } from "./index-searcher.js";
+import { IndexSearcher, type ScoringOptions, type SearchOptions, type SearchQuery, type SearchResult, type VectorSearchOptions } from "./index-searcher.js";
 import { IndexWriter, type WriterOptions } from "./index-writer.js";
 import type { SparseSearchOptions, SparseSearchResult } from "./sparse-search.js";
 import { SmallestRunMergePolicy } from "./merge-policy.js";
 
-export type { SearchOptions, SearchResult, SearchHit, FacetCount, VectorSearchOptions } from "./index-searcher.js";
+export type { SearchOptions, SearchResult, SearchHit, FacetCount, VectorSearchOptions, SearchQuery, ScoringOptions } from "./index-searcher.js";
 export type { WriterOptions } from "./index-writer.js";
 export type { SparseSearchOptions, SparseSearchResult } from "./sparse-search.js";
 
@@ -152,12 +151,12 @@ export class SearchIndex {
   }
 
   /** Plans a query without running it (for explain and tests). */
-  plan(query: string | QueryNode, options: SearchOptions = {}): PlanNode {
+  plan(query: SearchQuery, options: SearchOptions = {}): PlanNode {
     return this.currentSearcher().plan(query, options);
   }
 
   /** Searches the committed documents. */
-  search(query: string | QueryNode, options: SearchOptions = {}): SearchResult {
+  search(query: SearchQuery, options: SearchOptions = {}): SearchResult {
     return this.currentSearcher().search(query, options);
   }
 
@@ -182,7 +181,7 @@ export class SearchIndex {
   }
 
   /** Explains how `id` scores for `query` (null when the document does not match or does not exist). */
-  explain(query: string | QueryNode, id: string, options: SearchOptions = {}): Explanation | null {
+  explain(query: SearchQuery, id: string, options: SearchOptions = {}): Explanation | null {
     return this.currentSearcher().explain(query, id, options);
   }
 
@@ -194,6 +193,26 @@ export class SearchIndex {
   /** Documents whose `field` holds the (already analyzed) term, over committed segments, as BM25's idf counts them. */
   docFreq(field: string, term: string): number {
     return this.currentSearcher().docFreq(field, term);
+  }
+
+  /** Each document's score for `query` as search ranks it (0 where it does not match); see IndexSearcher.scoreDocuments. */
+  scoreDocuments(query: SearchQuery, ids: readonly string[], options: ScoringOptions = {}): Float64Array {
+    return this.currentSearcher().scoreDocuments(query, ids, options);
+  }
+
+  /** Each document's length in a text field as BM25 sees it (decoded norm). */
+  fieldLengths(ids: readonly string[], field: string): Float64Array {
+    return this.currentSearcher().fieldLengths(ids, field);
+  }
+
+  /** Each document's value of a number or date field; NaN where there is none. */
+  numericValues(ids: readonly string[], field: string): Float64Array {
+    return this.currentSearcher().numericValues(ids, field);
+  }
+
+  /** The terms a text field's analyzer makes of `text` (with positions). */
+  analyze(field: string, text: string): Array<{ term: string; position: number }> {
+    return this.currentSearcher().analyze(field, text);
   }
 
   stats(): IndexStats {

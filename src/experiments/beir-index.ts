@@ -4,6 +4,10 @@
  * and, when vectors are wanted, each vector field's encoder: "flat" indexes
  * title and text as one field `contents`; "multifield" as `title` and `text`.
  * Vector fields hold the encoder's document embeddings of title + text.
+ * A flat index may also hold `title` and `text` as fields of their own
+ * (`sourceFields`, for pipelines that read them by name, e.g. per-field
+ * features): their schema boost is 0, so unfielded queries still search
+ * `contents` alone and the flat figures do not move.
  * k1 and b are query-time parameters and do not need a rebuild.
  */
 import { createHash } from "node:crypto";
@@ -29,6 +33,8 @@ export interface BeirIndexOptions {
   rebuild?: boolean;
   /** Vector fields to fill, each with the encoder that embeds the documents. */
   vectors?: ReadonlyArray<{ field: string; encoder: Encoder }>;
+  /** Flat mode: also index `title` and `text` as fields of their own (boost 0). */
+  sourceFields?: boolean;
   /** Sparse vector fields to fill, each with the sparse encoder (e.g. SPLADE) of the documents. */
   sparse?: ReadonlyArray<{ field: string; encoder: SparseEncoder }>;
 }
@@ -47,14 +53,16 @@ export async function openBeirIndex(dataset: BeirDataset, options: BeirIndexOpti
   const { mode, analyzer } = options;
   if (mode !== "flat" && mode !== "multifield") throw new InvalidArgumentError(`--fields must be flat or multifield, got "${mode}"`);
   const vectors = options.vectors ?? [];
+  const sourceFields = mode === "flat" && options.sourceFields === true;
   const sparse = options.sparse ?? [];
   const corpusStat = statSync(dataset.corpusPath);
   const keyParts: unknown[] = [resolve(dataset.corpusPath), corpusStat.size, corpusStat.mtimeMs, mode, analyzer, 1];
   if (vectors.length) keyParts.push(vectors.map((v) => [v.field, v.encoder.id, v.encoder.dimensions]));
   if (sparse.length) keyParts.push(sparse.map((v) => [v.field, v.encoder.id, "sparse"]));
+  if (sourceFields) keyParts.push("title+text");
   const key = createHash("sha1").update(JSON.stringify(keyParts)).digest("hex").slice(0, 12);
   const label = dataset.dir.split(/[\\/]/).filter(Boolean).pop();
-  const path = join(options.cacheDir, `${label}-${mode}${vectors.length ? "-vectors" : ""}${sparse.length ? "-sparse" : ""}-${key}`);
+  const path = join(options.cacheDir, `${label}-${mode}${sourceFields ? "+fields" : ""}${vectors.length ? "-vectors" : ""}${sparse.length ? "-sparse" : ""}-${key}`);
   if (options.rebuild) rmSync(path, { recursive: true, force: true });
   if (SearchIndex.exists(path)) {
     const index = await SearchIndex.open(path);
@@ -65,6 +73,7 @@ export async function openBeirIndex(dataset: BeirDataset, options: BeirIndexOpti
   const started = performance.now();
   const fields: Record<string, FieldSpec> =
     mode === "flat" ? { contents: { type: "text", analyzer } } : { title: { type: "text", analyzer }, text: { type: "text", analyzer } };
+  if (sourceFields) Object.assign(fields, { title: { type: "text", analyzer, boost: 0 }, text: { type: "text", analyzer, boost: 0 } });
   for (const { field, encoder } of vectors) {
     fields[field] = { type: "vector", dimensions: encoder.dimensions, metric: encoder.normalized ? "cosine" : "dot" };
   }
@@ -76,9 +85,7 @@ export async function openBeirIndex(dataset: BeirDataset, options: BeirIndexOpti
     let batch: Array<{ id: string; title: string; text: string }> = [];
     let count = 0;
     const flush = async () => {
-      const records: Record<string, unknown>[] = batch.map((doc) =>
-        mode === "flat" ? { id: doc.id, contents: doc.title ? `${doc.title} ${doc.text}` : doc.text } : { id: doc.id, title: doc.title, text: doc.text },
-      );
+      const records = batch.map((doc) => beirRecord(doc, mode, sourceFields));
       for (const { field, encoder } of vectors) {
         const embedded = await encoder.encode(
           batch.map((doc) => (doc.title ? `${doc.title} ${doc.text}` : doc.text)),
@@ -115,4 +122,11 @@ export async function openBeirIndex(dataset: BeirDataset, options: BeirIndexOpti
     interrupt.dispose();
   }
   return { index, path, reused: false, seconds: (performance.now() - started) / 1000 };
+}
+
+/** A BEIR document as the index (and a pipeline reading records) sees it: `contents` = title + text in flat mode. */
+export function beirRecord(doc: { id: string; title: string; text: string }, mode: BeirFieldMode, sourceFields = true): Record<string, unknown> {
+  if (mode === "multifield") return { id: doc.id, title: doc.title, text: doc.text };
+  const contents = doc.title ? `${doc.title} ${doc.text}` : doc.text;
+  return sourceFields ? { id: doc.id, contents, title: doc.title, text: doc.text } : { id: doc.id, contents };
 }

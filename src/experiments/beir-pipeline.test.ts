@@ -1,36 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createGunzip } from "node:zlib";
-import { createInterface } from "node:readline";
 import { InvalidArgumentError } from "../core/errors.js";
+import { reservedQueries } from "../eval/held-out-splits.js";
 import { runBeirPipeline } from "./beir-pipeline.js";
-
-const SCIFACT = join(process.cwd(), "..", "shared", "datasets", "scifact");
-
-/** A small BEIR directory: the documents judged for 40 test and 120 train queries, plus 300 others. */
-async function sliceScifact(dir: string): Promise<void> {
-  const qrels = (split: string) => readFileSync(join(SCIFACT, "qrels", `${split}.tsv`), "utf8").trim().split("\n").slice(1).map((l) => l.split("\t"));
-  const test = qrels("test").slice(0, 40);
-  const train = qrels("train").slice(0, 120);
-  const wanted = new Set([...test, ...train].map((r) => r[1]));
-  const queries = new Set([...test, ...train].map((r) => r[0]));
-  const docs: string[] = [];
-  let others = 0;
-  const lines = createInterface({ input: createReadStream(join(SCIFACT, "corpus.jsonl.gz")).pipe(createGunzip()) });
-  for await (const line of lines) {
-    const id = (JSON.parse(line) as { _id: string })._id;
-    if (wanted.has(id) || others++ < 300) docs.push(line);
-  }
-  mkdirSync(join(dir, "qrels"), { recursive: true });
-  writeFileSync(join(dir, "corpus.jsonl"), `${docs.join("\n")}\n`);
-  writeFileSync(join(dir, "queries.jsonl"), readFileSync(join(SCIFACT, "queries.jsonl"), "utf8").split("\n").filter((l) => l && queries.has((JSON.parse(l) as { _id: string })._id)).join("\n") + "\n");
-  for (const [split, rows] of [["test", test], ["train", train]] as const) {
-    writeFileSync(join(dir, "qrels", `${split}.tsv`), `query-id\tcorpus-id\tscore\n${rows.map((r) => r.join("\t")).join("\n")}\n`);
-  }
-}
+import { SCIFACT, sliceScifact } from "./scifact-slice.js";
 
 test("hybrid-rrf on a fresh machine: Trove trains its own encoder on the corpus and train judgments, then reuses it", { skip: !existsSync(SCIFACT) && "../shared/datasets/scifact is missing" }, async () => {
   const root = mkdtempSync(join(tmpdir(), "trove-beir-pipe-"));
@@ -58,6 +34,14 @@ test("hybrid-rrf on a fresh machine: Trove trains its own encoder on the corpus 
     // fusing dense retrieval into BM25 changes the ranking
     assert.notDeepEqual(bm25.perQuery, hybrid.perQuery);
     await assert.rejects(runBeirPipeline({ ...options, pipeline: "hybrid-rrf", split: "train" }), (e: unknown) => e instanceof InvalidArgumentError && /memorization/.test(e.message));
+    // the train split's reserved queries are exactly the ones the encoder held out, so pipelines can be compared on them
+    const trainIds = readFileSync(join(dataset, "qrels", "train.tsv"), "utf8").trim().split("\n").slice(1).map((l) => l.split("\t")[0]);
+    const reserved = reservedQueries(trainIds);
+    const held = (JSON.parse(readFileSync(join(hybrid.encoders[0].path!, "config.json"), "utf8")) as { training: { report: { validationQueryIds: string[] } } }).training.report.validationQueryIds;
+    assert.deepEqual([...held].sort(), [...reserved].sort());
+    const chosen = await runBeirPipeline({ ...options, pipeline: "hybrid-rrf", split: "train", reserved: true });
+    assert.deepEqual(Object.keys(chosen.perQuery).sort(), [...reserved].sort());
+    await assert.rejects(runBeirPipeline({ ...options, pipeline: "bm25", reserved: true }), /refusing to train on the "test" judgments/);
     await assert.rejects(runBeirPipeline({ ...options, pipeline: "no-such-pipeline" }), /not a preset \(bm25, dense, hybrid-rrf, hybrid-convex\) and no such file/);
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -14,6 +14,7 @@ import type { Analyzer } from "../text/analyzer.js";
 import { Bm25TermWeight, type Bm25Params } from "./bm25.js";
 import type { IndexedFieldConfig, IndexConfig } from "../segment/index-config.js";
 import type { QueryNode } from "./query-ast.js";
+import { checkAnalyzedQuery, type AnalyzedQuery } from "./analyzed-query.js";
 import { encodeUtf8 } from "../core/utf8.js";
 import { bm25NormInverseCache, bm25AvgFieldLength } from "./bm25.js";
 
@@ -60,6 +61,34 @@ export class QueryPlanner {
   /** Plain text as one bag of words over the default fields (Anserini's query generator). */
   planBagOfWords(text: string): PlanNode {
     return simplify(this.bagOfWords([{ text, boost: 1 }]));
+  }
+
+  /**
+   * Already-analyzed clauses (query expansion, proximity models) as one
+   * disjunction: term clauses score as boosted term queries, multi-term
+   * clauses as phrases over consecutive positions with their slop. Clauses
+   * repeating the same field, terms and slop are merged, their weights summed.
+   */
+  planAnalyzed(query: AnalyzedQuery): PlanNode {
+    checkAnalyzedQuery(query);
+    const merged = new Map<string, { field: string; terms: readonly string[]; slop: number; weight: number }>();
+    for (const c of query.clauses) {
+      const config = this.fieldConfig(c.field);
+      if (config.type !== "text") throw new InvalidQueryError(`analyzed query: "${c.field}" is a ${config.type} field; analyzed clauses need a text field`);
+      if (c.weight === 0) continue;
+      const slop = c.terms.length > 1 ? (c.slop ?? 0) : 0;
+      const key = `${c.field}\u0000${c.terms.join("\u0001")}\u0000${slop}`;
+      const m = merged.get(key);
+      if (m) m.weight += c.weight;
+      else merged.set(key, { field: c.field, terms: c.terms, slop, weight: c.weight });
+    }
+    const should: PlanNode[] = [];
+    for (const c of merged.values()) {
+      const boost = Math.fround(c.weight);
+      if (c.terms.length === 1) should.push(this.termNode(c.field, c.terms[0], boost));
+      else should.push(this.phraseOfTerms(c.field, c.terms.join(" "), c.terms.map((term, position) => ({ term, position })), c.slop, boost));
+    }
+    return simplify({ kind: "bool", must: [], should, mustNot: [] });
   }
 
   private fieldConfig(field: string): IndexedFieldConfig {
@@ -182,10 +211,15 @@ export class QueryPlanner {
     const config = this.fieldConfig(field);
     if (config.type === "keyword") return { kind: "filter", spec: { kind: "keywordEquals", field, value: text }, boost: 0 };
     if (config.type !== "text") throw new InvalidQueryError(`phrase queries need a text or keyword field; "${field}" is a ${config.type} field`);
-    const terms = this.analyze(field, text);
+    return this.phraseOfTerms(field, text, this.analyze(field, text), slop, boost);
+  }
+
+  /** A phrase of analyzed terms at their query positions in text field `field`. */
+  private phraseOfTerms(field: string, text: string, terms: Array<{ term: string; position: number }>, slop: number, boost: number): PlanNode {
     if (terms.length === 0) return { kind: "none" };
     if (terms.length === 1) return this.termNode(field, terms[0].term, boost);
-    if (!config.positions) throw new InvalidQueryError(`field "${field}" was indexed without positions, so phrase queries are not possible`);
+    const config = this.fieldConfig(field);
+    if (config.type === "text" && !config.positions) throw new InvalidQueryError(`field "${field}" was indexed without positions, so phrase queries are not possible`);
     const termBytes = terms.map((t) => encodeUtf8(t.term));
     const stats = this.ctx.snapshot.stats(field);
     // Lucene sums the terms' idf for a phrase weight

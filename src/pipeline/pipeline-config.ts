@@ -1,10 +1,11 @@
 /**
- * A pipeline is data: a JSON object naming its retrievers, how their lists
- * are fused, and the stages that follow (filters, scorers, rerankers,
- * diversifiers), each with its settings. This file holds the shape of that
- * object and its validation; every error names the path of the bad value
- * ("pipeline.json: retrievers[1].depth: ..."). Stage and retriever types are
- * open: applications register their own (see pipeline-registry.ts).
+ * A pipeline is data: a JSON object naming its rewriters (query expansion),
+ * its retrievers, how their lists are fused, and the stages that follow
+ * (filters, scorers, rerankers, diversifiers), each with its settings. This
+ * file holds the shape of that object and its validation; every error names
+ * the path of the bad value ("pipeline.json: retrievers[1].depth: ...").
+ * Rewriter, retriever and stage types are open: applications register their
+ * own (see pipeline-registry.ts).
  */
 import { z } from "zod";
 
@@ -42,6 +43,8 @@ export const pipelineSchema = z.strictObject({
   /** A label for listings and explanations. */
   name: z.string().max(200).optional(),
   description: z.string().max(2000).optional(),
+  /** Run in order before the retrievers; each may rewrite the request (query expansion). */
+  rewriters: z.array(typedEntry).max(8).optional(),
   retrievers: z.array(typedEntry).min(1).max(16),
   fusion: fusionSchema.optional(),
   stages: z.array(typedEntry).max(64).optional(),

@@ -3,7 +3,20 @@
  * this"), a user (recommendation stages read it), or several at once, plus a
  * filter every retriever honours and ids never to return.
  */
+import type { AnalyzedQuery } from "../lexical/analyzed-query.js";
 import type { QueryNode } from "../lexical/query-ast.js";
+
+/**
+ * What rewriters made of the query (pseudo-relevance feedback): retrievers
+ * search these instead of the query text unless told otherwise
+ * (`"expanded": false`). `by` names the rewriter, for explanations.
+ */
+export interface QueryExpansion {
+  /** Weighted index terms for BM25 retrievers (RM3, Rocchio). */
+  terms?: { query: AnalyzedQuery; by: string };
+  /** A query vector per vector field (vector PRF). */
+  vectors?: Record<string, { vector: Float32Array; by: string }>;
+}
 
 export interface PipelineRequest {
   /** Text: the BM25 query and, through the field's encoder, the dense query. */
@@ -28,6 +41,8 @@ export interface PipelineRequest {
   explain?: boolean;
   /** Aborting stops at the next stage boundary. */
   signal?: AbortSignal;
+  /** Set by rewriters; see QueryExpansion. */
+  expansion?: QueryExpansion;
   /** Values applications attach for their own stages (e.g. a reader's profile). */
   attributes?: Record<string, unknown>;
 }

@@ -166,7 +166,7 @@ test("bad pipelines are refused with the path of the problem", async () => {
   bad({}, /^p\.json: retrievers: /);
   bad({ retrievers: [{ type: "bm25", deph: 10 }] }, /^p\.json: retrievers\[0\]: unknown setting "deph"/);
   bad({ retrievers: [{ type: "bm25", depth: 0 }] }, /retrievers\[0\]\.depth: /);
-  bad({ retrievers: [{ type: "bm42" }] }, /unknown retriever type "bm42" \(known: bm25, vector, /);
+  bad({ retrievers: [{ type: "bm42" }] }, /unknown retriever type "bm42" \(known: bm25, sdm, vector, sparse\)/);
   bad({ retrievers: [{ type: "bm25" }, { type: "vector", field: "emb" }] }, /need a "fusion"/);
   bad({ retrievers: [{ type: "bm25" }, { type: "bm25" }], fusion: { type: "rrf" } }, /two retrievers are named "bm25"/);
   bad({ retrievers: [{ type: "bm25" }, { type: "vector", field: "emb" }], fusion: { type: "rrf", weights: { dense: 1 } } }, /weights names "dense", which is not a retriever/);

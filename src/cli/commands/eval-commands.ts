@@ -26,6 +26,7 @@ export function registerEvalCommands(program: Command): void {
     .option("--keep-query-hits", "keep a hit whose id equals the query id (Anserini removes it)")
     .option("--pipeline <name|file>", "a preset (bm25, dense, hybrid-rrf, hybrid-convex) or a pipeline JSON file; dense parts use Trove's own encoder trained on the corpus and its train judgments unless --encoder is given")
     .option("--encoder <location>", "encoder for vector fields: an encoder spec .json, a folder from trove encoder train, or a model folder")
+    .option("--reserved", "with --pipeline and --split train: only the split's reserved queries, which learned rankers and Trove's encoder never learn from (to choose settings without test judgments)")
     .option("--json", "print one JSON object")
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const mode = opts.fields as string;
@@ -43,8 +44,9 @@ export function registerEvalCommands(program: Command): void {
         removeQuery: !opts.keepQueryHits,
       };
       if (opts.encoder && !opts.pipeline) throw new InvalidArgumentError("--encoder needs --pipeline (BM25 alone embeds nothing)");
+      if (opts.reserved && !opts.pipeline) throw new InvalidArgumentError("--reserved needs --pipeline (e.g. --pipeline bm25)");
       const pipeline = opts.pipeline
-        ? await runBeirPipeline({ ...common, pipeline: opts.pipeline as string, encoder: opts.encoder ? encoderSpecFromLocation(opts.encoder as string) : undefined })
+        ? await runBeirPipeline({ ...common, pipeline: opts.pipeline as string, encoder: opts.encoder ? encoderSpecFromLocation(opts.encoder as string) : undefined, reserved: Boolean(opts.reserved) })
         : null;
       const result = pipeline ?? (await runBeirBm25(common));
       const name = pipeline ? String(pipeline.pipeline.name) : `bm25-${result.fields}`;
@@ -56,7 +58,7 @@ export function registerEvalCommands(program: Command): void {
           fields: result.fields,
           bm25: result.bm25,
           analyzer: result.analyzer,
-          protocol: `BEIR, ${pipeline ? `pipeline ${name}` : "bag-of-words BM25"}, ${common.hits ?? 1000} hits, query id removed from its hits, trec_eval -c`,
+          protocol: `BEIR, ${pipeline ? `pipeline ${name}` : "bag-of-words BM25"},${opts.reserved ? " the split's reserved queries," : ""} ${common.hits ?? 1000} hits, query id removed from its hits, trec_eval -c`,
           queries: result.queries,
           documents: result.documents,
           metrics,

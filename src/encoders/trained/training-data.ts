@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { basename, resolve } from "node:path";
 import { InvalidArgumentError } from "../../core/errors.js";
 import { openBeirDataset, readBeirCorpus, readBeirQueries, readBeirSplitQrels } from "../../eval/beir.js";
+import { checkTrainingSplit } from "../../eval/held-out-splits.js";
 import type { Store } from "../../store/store.js";
 
 export interface TrainingDocument {
@@ -39,8 +40,6 @@ export interface TrainingData {
   judgments: TrainingJudgment[];
 }
 
-/** Splits whose judgments must never be learned from: they are what evaluations measure. */
-const HELD_OUT_SPLITS = new Set(["test", "dev", "validation"]);
 
 export async function loadTrainingData(source: TrainingSource): Promise<TrainingData> {
   if (source.type === "beir") return loadBeir(source.dir, source.split ?? "train");
@@ -53,9 +52,7 @@ export async function loadTrainingData(source: TrainingSource): Promise<Training
 }
 
 async function loadBeir(dir: string, split: string): Promise<TrainingData> {
-  if (HELD_OUT_SPLITS.has(split)) {
-    throw new InvalidArgumentError(`refusing to train on the "${split}" judgments of ${dir}: they are what evaluations measure; use --split train`);
-  }
+  checkTrainingSplit(split, dir);
   const dataset = openBeirDataset(dir);
   const documents: TrainingDocument[] = [];
   for await (const doc of readBeirCorpus(dataset.corpusPath)) documents.push(checkDocument(doc, documents.length + 1, dataset.corpusPath));

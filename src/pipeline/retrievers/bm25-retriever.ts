@@ -2,12 +2,16 @@
  * BM25 over the index's text fields: the request's query (in the query
  * language, or as plain words), or, for an item request ("more like this"),
  * the item's own text from the fields `itemFields` names as a bag of words.
+ * When a rewriter expanded the query (RM3, Rocchio), the expanded weighted
+ * terms are searched instead, unless the retriever says `"expanded": false`.
  */
 import { z } from "zod";
 import type { Candidate } from "../candidate.js";
 import { retrieverBase } from "../pipeline-config.js";
 import type { PipelineContext } from "../pipeline-context.js";
-import type { Retriever } from "../pipeline-registry.js";
+import type { FieldNeeds, Retriever } from "../pipeline-registry.js";
+import type { SearchResult } from "../../engine/search-index.js";
+import { namedFields } from "../text-fields.js";
 import type { PipelineRequest } from "../pipeline-request.js";
 
 export const bm25RetrieverSchema = z.strictObject({
@@ -22,6 +26,8 @@ export const bm25RetrieverSchema = z.strictObject({
   itemFields: z.array(z.string()).min(1).optional(),
   /** Item text is cut to this many characters before analysis (default 2000). */
   itemTextLimit: z.number().int().min(1).max(100_000).optional(),
+  /** Search the rewriters' expanded query when there is one (default true); false keeps the original query. */
+  expanded: z.boolean().optional(),
 });
 export type Bm25RetrieverConfig = z.infer<typeof bm25RetrieverSchema>;
 
@@ -38,7 +44,13 @@ export class Bm25Retriever implements Retriever {
     return { ...this.config, name: this.name, depth: this.depth };
   }
 
+  needs(): FieldNeeds {
+    return { text: [...namedFields(this.config.fields), ...(this.config.itemFields ?? [])] };
+  }
+
   async retrieve(request: PipelineRequest, ctx: PipelineContext): Promise<Candidate[]> {
+    const expanded = this.config.expanded !== false ? request.expansion?.terms : undefined;
+    if (expanded) return this.collect(await ctx.target.search(expanded.query, { k: this.depth, filter: request.filter, bm25: this.config.bm25 }), request);
     let query = request.query;
     let syntax = this.config.syntax ?? "query";
     if ((query === undefined || query.trim() === "") && request.item !== undefined && this.config.itemFields) {
@@ -53,7 +65,10 @@ export class Bm25Retriever implements Retriever {
     }
     if (query === undefined || query.trim() === "") return [];
     const skip = request.item !== undefined ? 1 : 0;
-    const result = await ctx.target.search(query, { k: this.depth + skip, syntax, fields: this.config.fields, filter: request.filter, bm25: this.config.bm25 });
+    return this.collect(await ctx.target.search(query, { k: this.depth + skip, syntax, fields: this.config.fields, filter: request.filter, bm25: this.config.bm25 }), request);
+  }
+
+  private collect(result: SearchResult, request: PipelineRequest): Candidate[] {
     const out: Candidate[] = [];
     for (const hit of result.hits) {
       if (hit.id === request.item) continue;

@@ -2,7 +2,9 @@
  * Nearest neighbours in a vector field. The query vector is, in this order:
  * the request's explicit vector, the stored vector of the request's item
  * ("more like this"; the item itself is left out), or the request's text
- * embedded by the field's encoder (kind "query").
+ * embedded by the field's encoder (kind "query"). A rewriter's vector for
+ * the field (vector PRF) comes first, unless the retriever says
+ * `"expanded": false`.
  */
 import { z } from "zod";
 import { parseEncoderSpec } from "../../encoders/encoder-spec.js";
@@ -10,7 +12,7 @@ import type { EncoderSpec } from "../../encoders/encoder.js";
 import type { Candidate } from "../candidate.js";
 import { retrieverBase } from "../pipeline-config.js";
 import type { PipelineContext } from "../pipeline-context.js";
-import type { Retriever } from "../pipeline-registry.js";
+import type { FieldNeeds, Retriever } from "../pipeline-registry.js";
 import type { PipelineRequest } from "../pipeline-request.js";
 
 export const vectorRetrieverSchema = z.strictObject({
@@ -23,6 +25,8 @@ export const vectorRetrieverSchema = z.strictObject({
   efSearch: z.number().int().min(1).max(100_000).optional(),
   rescore: z.number().min(0).max(1000).optional(),
   exact: z.boolean().optional(),
+  /** Search the rewriters' query vector for this field when there is one (default true). */
+  expanded: z.boolean().optional(),
 });
 export type VectorRetrieverConfig = z.infer<typeof vectorRetrieverSchema>;
 
@@ -44,20 +48,13 @@ export class VectorRetriever implements Retriever {
     return { ...this.config, name: this.name, depth: this.depth };
   }
 
-  /** The query vector this request asks for, or null when it gives none. */
-  async queryVector(request: PipelineRequest, ctx: PipelineContext): Promise<ArrayLike<number> | null> {
-    if (request.vector !== undefined) return request.vector;
-    if (request.item !== undefined) return ctx.target.vectorOf(request.item, this.config.field);
-    if (request.query !== undefined && request.query.trim() !== "") {
-      const encoder = await ctx.encoder(this.config.field, this.encoderSpec);
-      const [vector] = await encoder.encode([request.query], { kind: "query", signal: request.signal });
-      return vector;
-    }
-    return null;
+  needs(): FieldNeeds {
+    return { vectors: [this.encoderSpec ? { field: this.config.field, encoder: this.encoderSpec } : { field: this.config.field }] };
   }
 
   async retrieve(request: PipelineRequest, ctx: PipelineContext): Promise<Candidate[]> {
-    const vector = await this.queryVector(request, ctx);
+    const expanded = this.config.expanded !== false ? request.expansion?.vectors?.[this.config.field]?.vector : undefined;
+    const vector = expanded ?? (await queryVector(request, ctx, this.config.field, this.encoderSpec));
     if (!vector) return [];
     const skip = request.item !== undefined ? 1 : 0;
     const result = await ctx.target.searchVector({
@@ -77,4 +74,20 @@ export class VectorRetriever implements Retriever {
     }
     return out;
   }
+}
+
+/**
+ * The query vector a request asks for in `field`: its explicit vector, its
+ * item's stored vector, or its text embedded by the field's encoder; null
+ * when it gives none.
+ */
+export async function queryVector(request: PipelineRequest, ctx: PipelineContext, field: string, encoderSpec: EncoderSpec | undefined): Promise<ArrayLike<number> | null> {
+  if (request.vector !== undefined) return request.vector;
+  if (request.item !== undefined) return ctx.target.vectorOf(request.item, field);
+  if (request.query !== undefined && request.query.trim() !== "") {
+    const encoder = await ctx.encoder(field, encoderSpec);
+    const [vector] = await encoder.encode([request.query], { kind: "query", signal: request.signal });
+    return vector;
+  }
+  return null;
 }

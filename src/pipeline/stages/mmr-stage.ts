@@ -12,7 +12,8 @@ import { z } from "zod";
 import type { Candidate } from "../candidate.js";
 import { note } from "../candidate.js";
 import type { PipelineContext } from "../pipeline-context.js";
-import type { Stage } from "../pipeline-registry.js";
+import type { FieldNeeds, Stage } from "../pipeline-registry.js";
+import { unitVector } from "../vector-math.js";
 import { marginalRelevanceOrder } from "./marginal-relevance.js";
 
 export const mmrStageSchema = z.strictObject({
@@ -46,10 +47,14 @@ export class MmrStage implements Stage {
     return { ...this.config, lambda: this.lambda, depth: this.depth, pick: this.pick };
   }
 
+  needs(): FieldNeeds {
+    return { vectors: [{ field: this.config.field }] };
+  }
+
   async run(candidates: Candidate[], _request: unknown, ctx: PipelineContext): Promise<Candidate[]> {
     const head = candidates.slice(0, this.depth);
     const vectors = await Promise.all(head.map((c) => ctx.target.vectorOf(c.id, this.config.field)));
-    const units = vectors.map((v) => (v ? unit(v) : null));
+    const units = vectors.map((v) => (v ? unitVector(v) : null));
     const cosine = (a: number, b: number): number => {
       const u = units[a];
       const v = units[b];
@@ -69,11 +74,4 @@ export class MmrStage implements Stage {
     });
     return [...reordered, ...candidates.slice(this.depth)];
   }
-}
-
-function unit(v: Float32Array): Float32Array {
-  let n = 0;
-  for (let i = 0; i < v.length; i++) n += v[i] * v[i];
-  const s = n > 0 ? 1 / Math.sqrt(n) : 0;
-  return v.map((x) => x * s);
 }
