@@ -83,9 +83,9 @@ export function collectionContext(collection: Collection): PipelineContext {
   return { target: collectionTarget(collection), encoder: (field, spec) => collection.encoders.encoderFor(field, spec) };
 }
 
-/** A context over a bare index and the encoders of its vector fields. */
-export function indexContext(index: SearchIndex, encoders: FieldEncoders): PipelineContext {
-  return { target: indexTarget(index), encoder: (field, spec) => encoders.encoderFor(field, spec) };
+/** A context over a bare index and the encoders of its vector fields (and its records, when the caller has them). */
+export function indexContext(index: SearchIndex, encoders: FieldEncoders, records?: (ids: readonly string[]) => Promise<Array<StoredRecord | undefined>>): PipelineContext {
+  return { target: indexTarget(index, records), encoder: (field, spec) => encoders.encoderFor(field, spec) };
 }
 
 /**

@@ -5,6 +5,7 @@ import { InvalidArgumentError, InvalidFileError, InvalidRecordError } from "../.
 import { InterruptSignal } from "../../core/interrupt.js";
 import { Progress } from "../../core/progress.js";
 import { readJsonLines } from "../../io/lines.js";
+import type { StoredRecord } from "../../core/schema.js";
 import { SearchIndex } from "../../engine/search-index.js";
 import type { Explanation } from "../../lexical/scorer.js";
 import { FieldEncoders } from "../../engine/field-encoders.js";
@@ -157,10 +158,11 @@ export function registerIndexCommands(program: Command): void {
     .option("--encoder <location>", "with --pipeline: the encoder for query text (default: the vector field's own)")
     .option("--item <id>", "with --pipeline: items like this one (its vector and text) instead of, or besides, the query")
     .option("--vector <json>", "with --pipeline: an explicit query vector, a JSON list of numbers")
+    .option("--records <file>", "with --pipeline: the JSONL (or .gz) the index was built from, for stages that read text (RM3, Rocchio, rerankers)")
     .option("--json", "print JSON")
     .action(async (dir: string, query: string, opts: Record<string, string | boolean | string[] | undefined>) => {
       if (opts.pipeline) return searchWithPipeline(dir, query, opts);
-      for (const flag of ["encoder", "item", "vector"]) if (opts[flag] !== undefined) throw new InvalidArgumentError(`--${flag} needs --pipeline`);
+      for (const flag of ["encoder", "item", "vector", "records"]) if (opts[flag] !== undefined) throw new InvalidArgumentError(`--${flag} needs --pipeline`);
       const idx = await SearchIndex.open(dir);
       try {
         const result = idx.search(query, {
@@ -195,6 +197,20 @@ export function registerIndexCommands(program: Command): void {
     });
 }
 
+/**
+ * The records of a JSONL file by id, as a pipeline target's `records`: a bare
+ * index keeps no text, and feedback and reranking stages need it.
+ */
+async function recordsFrom(file: string, idField: string): Promise<(ids: readonly string[]) => Promise<Array<StoredRecord | undefined>>> {
+  const byId = new Map<string, StoredRecord>();
+  for await (const { record, lineNumber } of readJsonLines(file)) {
+    const id = record[idField];
+    if (typeof id !== "string" && typeof id !== "number") throw new InvalidFileError(file, `line ${lineNumber}: no "${idField}" field (string or number)`);
+    byId.set(String(id), record as StoredRecord);
+  }
+  return async (ids) => ids.map((id) => byId.get(id));
+}
+
 /** `trove search <dir> <query> --pipeline ...`: one request through a pipeline over the index. */
 async function searchWithPipeline(dir: string, query: string, opts: Record<string, string | boolean | string[] | undefined>): Promise<void> {
   for (const flag of ["facet", "sort", "fields", "plain", "k1", "b"]) {
@@ -224,7 +240,7 @@ async function searchWithPipeline(dir: string, query: string, opts: Record<strin
         offset: parseNumberOption("offset", opts.offset as string, { integer: true, min: 0 }),
         explain: Boolean(opts.explain),
       },
-      indexContext(idx, encoders),
+      indexContext(idx, encoders, opts.records ? await recordsFrom(opts.records as string, idx.config.idField) : undefined),
     );
     if (opts.json) {
       printJson({ pipeline: pipeline.describe(), ...result });

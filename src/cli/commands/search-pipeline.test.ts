@@ -59,3 +59,32 @@ test("an index whose vector field embeds its source text: index add fills vector
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("trove search --records gives a bare index's pipeline the text that feedback stages read", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "trove-cli-rm3-"));
+  try {
+    const schema = join(dir, "schema.json");
+    writeFileSync(schema, JSON.stringify({ fields: { title: { type: "text" }, topic: { type: "keyword" } } }));
+    const idx = join(dir, "idx");
+    assert.equal((await trove("index", "create", idx, "--schema", schema)).code, 0);
+    const file = join(dir, "docs.jsonl");
+    writeFileSync(file, docs.map((d) => JSON.stringify(d)).join("\n"));
+    assert.equal((await trove("index", "add", idx, file)).code, 0);
+    const rm3 = join(dir, "rm3.json");
+    writeFileSync(rm3, JSON.stringify({ rewriters: [{ type: "rm3", syntax: "plain" }], retrievers: [{ type: "bm25", syntax: "plain" }] }));
+
+    const without = await trove("search", idx, "contrastive", "--pipeline", rm3);
+    assert.notEqual(without.code, 0);
+    assert.match(without.stderr, /feedback needs the documents' text/);
+
+    const withRecords = await trove("search", idx, "contrastive", "--pipeline", rm3, "--records", file, "--json", "-k", "10");
+    assert.equal(withRecords.code, 0, withRecords.stderr);
+    const ids = (JSON.parse(withRecords.stdout) as { hits: Array<{ id: string }> }).hits.map((h) => h.id);
+    assert.equal(ids.length, 10);
+    assert.ok(ids.every((id) => Number(id.slice(1)) % 3 === 0), `expansion stays on the retrieval papers: ${ids}`);
+
+    assert.match((await trove("search", idx, "x", "--records", file)).stderr, /--records needs --pipeline/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
