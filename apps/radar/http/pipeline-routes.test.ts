@@ -9,11 +9,15 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { openStore } from "../../../src/store/open-store.js";
 import type { RunningServer } from "../../../src/server/start-server.js";
 import { PAPERS_COLLECTION, PAPER_SCHEMA } from "../papers.js";
 import { startRadarServer } from "../radar-server.js";
 import { TEST_PAPERS } from "../test-support/test-radar.js";
+import { closeSharedModels } from "../../../src/pipeline/rerankers/shared-models.js";
+
+const CROSS = fileURLToPath(new URL("../../../../src/rerank/fixtures/tiny-cross-encoder", import.meta.url));
 
 let dataDir: string;
 let server: RunningServer;
@@ -26,11 +30,18 @@ before(async () => {
   await store.close();
   mkdirSync(join(dataDir, "pipelines"));
   writeFileSync(join(dataDir, "pipelines", "titles.json"), JSON.stringify({ description: "titles only", retrievers: [{ type: "bm25", fields: { title: 1 }, syntax: "plain", depth: 50 }] }));
+  // second-stage kinds over HTTP: query expansion, and a cross-encoder from a local model folder (the tests' tiny one)
+  writeFileSync(join(dataDir, "pipelines", "rm3.json"), JSON.stringify({ rewriters: [{ type: "rm3", syntax: "plain", fbDocs: 3 }], retrievers: [{ type: "bm25", syntax: "plain" }] }));
+  writeFileSync(
+    join(dataDir, "pipelines", "rerank.json"),
+    JSON.stringify({ retrievers: [{ type: "bm25", syntax: "plain", depth: 20 }], stages: [{ type: "cross-encoder", path: CROSS, fields: ["title", "abstract"], depth: 5 }] }),
+  );
   server = await startRadarServer({ port: 0, host: "127.0.0.1", dataDir, radar: { accounts: { scrypt: { N: 1024, r: 8, p: 1 } } } });
 });
 
 after(async () => {
   await server.close();
+  await closeSharedModels();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -44,8 +55,8 @@ test("GET /api/pipelines lists the presets the fields allow and the operator's f
   const { status, body } = await get("/api/pipelines");
   assert.equal(status, 200);
   const names = body.items.map((p: { name: string }) => p.name);
-  assert.deepEqual(names, ["bm25", "titles"], "no vector field in the papers: no dense or hybrid preset");
-  assert.equal(body.items[1].pipeline.description, "titles only");
+  assert.deepEqual(names, ["bm25", "rerank", "rm3", "titles"], "no vector field in the papers: no dense or hybrid preset");
+  assert.equal(body.items[3].pipeline.description, "titles only");
 });
 
 test("the bm25 pipeline ranks as the search endpoint does; explanations and filters", async () => {
@@ -67,11 +78,25 @@ test("the bm25 pipeline ranks as the search endpoint does; explanations and filt
   assert.deepEqual(titles.body.items.map((h: { paper: { id: string } }) => h.paper.id), ["2606.10001"], "only the title matches");
 });
 
+test("stages beyond BM25 run over HTTP: RM3 expansion and a cross-encoder from a local model folder", async () => {
+  const expanded = await get("/api/pipelines/rm3/search?q=negatives&explain=true");
+  assert.equal(expanded.status, 200);
+  assert.ok(expanded.body.items.length > 0);
+  const reranked = await get("/api/pipelines/rerank/search?q=retrieval&explain=true&limit=10");
+  assert.equal(reranked.status, 200);
+  const top = reranked.body.items.slice(0, 5);
+  assert.ok(top.length > 1);
+  for (const hit of top) assert.equal(typeof hit.features["cross-encoder"], "number", "the top depth is scored by the model");
+  const scores = top.map((h: { features: Record<string, number> }) => h.features["cross-encoder"]);
+  assert.deepEqual(scores, [...scores].sort((a, b) => b - a), "ordered by the model's score");
+  assert.ok(top[0].explanation.some((e: { stage: string }) => e.stage === "cross-encoder"));
+});
+
 test("pasted text is words, unknown pipelines are 404, bad parameters 400", async () => {
   assert.equal((await get("/api/pipelines/bm25/search?q=" + encodeURIComponent("Scholar Inbox: (dense retrieval"))).status, 200);
   const unknown = await get("/api/pipelines/colbert/search?q=x");
   assert.equal(unknown.status, 404);
-  assert.match(unknown.body.error.message, /no pipeline named "colbert" \(known: bm25, titles\)/);
+  assert.match(unknown.body.error.message, /no pipeline named "colbert" \(known: bm25, rerank, rm3, titles\)/);
   assert.equal((await get("/api/pipelines/bm25/search?q=")).status, 400);
   assert.equal((await get("/api/pipelines/bm25/search?q=x&limit=1000")).status, 400);
 });
