@@ -1,8 +1,10 @@
 /**
  * Search with named engine pipelines over HTTP: the presets the papers'
  * fields allow and the operator's pipeline files, BM25 through the pipeline
- * equal to the search endpoint's relevance order, explanations, filters, and
- * 404/400 for unknown pipelines and bad parameters.
+ * equal to the search endpoint's relevance order, explanations, filters,
+ * second-stage kinds (RM3, a cross-encoder from a local model folder, a
+ * learned ranker from a model file), and 404/400 for unknown pipelines and
+ * bad parameters.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -32,6 +34,16 @@ before(async () => {
   writeFileSync(join(dataDir, "pipelines", "titles.json"), JSON.stringify({ description: "titles only", retrievers: [{ type: "bm25", fields: { title: 1 }, syntax: "plain", depth: 50 }] }));
   // second-stage kinds over HTTP: query expansion, and a cross-encoder from a local model folder (the tests' tiny one)
   writeFileSync(join(dataDir, "pipelines", "rm3.json"), JSON.stringify({ rewriters: [{ type: "rm3", syntax: "plain", fbDocs: 3 }], retrievers: [{ type: "bm25", syntax: "plain" }] }));
+  // a learned ranker from a model file: one tree that puts papers whose title matches the query below the others
+  const model = {
+    format: "trove-ltr-model",
+    version: 1,
+    featureNames: ["bm25:title"],
+    features: [{ type: "bm25", fields: ["title"], syntax: "plain" }],
+    trees: [{ feature: [0, -1, -1], threshold: [0, 0, 0], left: [1, -1, -1], right: [2, -1, -1], value: [0, 1, -1], gain: [1, 0, 0] }],
+  };
+  writeFileSync(join(dataDir, "title-last.json"), JSON.stringify(model));
+  writeFileSync(join(dataDir, "pipelines", "ltr.json"), JSON.stringify({ retrievers: [{ type: "bm25", syntax: "plain", depth: 20 }], stages: [{ type: "ltr", model: join(dataDir, "title-last.json"), depth: 20 }] }));
   writeFileSync(
     join(dataDir, "pipelines", "rerank.json"),
     JSON.stringify({ retrievers: [{ type: "bm25", syntax: "plain", depth: 20 }], stages: [{ type: "cross-encoder", path: CROSS, fields: ["title", "abstract"], depth: 5 }] }),
@@ -55,8 +67,8 @@ test("GET /api/pipelines lists the presets the fields allow and the operator's f
   const { status, body } = await get("/api/pipelines");
   assert.equal(status, 200);
   const names = body.items.map((p: { name: string }) => p.name);
-  assert.deepEqual(names, ["bm25", "rerank", "rm3", "titles"], "no vector field in the papers: no dense or hybrid preset");
-  assert.equal(body.items[3].pipeline.description, "titles only");
+  assert.deepEqual(names, ["bm25", "ltr", "rerank", "rm3", "titles"], "no vector field in the papers: no dense or hybrid preset");
+  assert.equal(body.items[4].pipeline.description, "titles only");
 });
 
 test("the bm25 pipeline ranks as the search endpoint does; explanations and filters", async () => {
@@ -90,13 +102,21 @@ test("stages beyond BM25 run over HTTP: RM3 expansion and a cross-encoder from a
   const scores = top.map((h: { features: Record<string, number> }) => h.features["cross-encoder"]);
   assert.deepEqual(scores, [...scores].sort((a, b) => b - a), "ordered by the model's score");
   assert.ok(top[0].explanation.some((e: { stage: string }) => e.stage === "cross-encoder"));
+
+  const plain = await get("/api/pipelines/bm25/search?q=negatives");
+  const learned = await get("/api/pipelines/ltr/search?q=negatives&explain=true");
+  assert.equal(learned.status, 200);
+  const ids = (page: { body: { items: Array<{ paper: { id: string } }> } }) => page.body.items.map((h) => h.paper.id);
+  assert.equal(ids(plain)[0], "2606.10001", "BM25 puts the paper with negatives in its title first");
+  assert.deepEqual([...ids(learned)].sort(), [...ids(plain)].sort(), "the same candidates");
+  assert.equal(ids(learned).at(-1), "2606.10001", "the model file's ranker puts title matches last");
 });
 
 test("pasted text is words, unknown pipelines are 404, bad parameters 400", async () => {
   assert.equal((await get("/api/pipelines/bm25/search?q=" + encodeURIComponent("Scholar Inbox: (dense retrieval"))).status, 200);
   const unknown = await get("/api/pipelines/colbert/search?q=x");
   assert.equal(unknown.status, 404);
-  assert.match(unknown.body.error.message, /no pipeline named "colbert" \(known: bm25, rerank, rm3, titles\)/);
+  assert.match(unknown.body.error.message, /no pipeline named "colbert" \(known: bm25, ltr, rerank, rm3, titles\)/);
   assert.equal((await get("/api/pipelines/bm25/search?q=")).status, 400);
   assert.equal((await get("/api/pipelines/bm25/search?q=x&limit=1000")).status, 400);
 });
