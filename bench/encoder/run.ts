@@ -31,21 +31,11 @@ import { trainEncoder, trainingConfig, type EncoderTrainingOverrides } from "../
 import type { TrainedModel } from "../../src/encoders/trained/trained-model.js";
 import { benchArxiv, type ArxivFigures } from "./arxiv.js";
 import { convexFusion, reciprocalRankFusion, restrictRun } from "./fusion.js";
+import { parseBenchArgs } from "../cli-args.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..", "..", ".."); // dist/bench/encoder -> project root
 const MEASURES = ["ndcg_cut.10", "recall.100"];
-
-function parseArgs(argv: string[]): Record<string, string> {
-  const opt: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    if (!argv[i].startsWith("--")) continue;
-    const next = argv[i + 1];
-    if (next === undefined || next.startsWith("--")) opt[argv[i].slice(2)] = "true";
-    else opt[argv[i++].slice(2)] = next;
-  }
-  return opt;
-}
 
 /** "training.epochs=8,features.tf=raw" -> overrides (numbers and booleans parsed). */
 function parseOverrides(text: string | undefined): EncoderTrainingOverrides {
@@ -200,7 +190,7 @@ function arxivLines(arxiv: ArxivFigures, load: string): string[] {
 }
 
 async function main(): Promise<void> {
-  const opt = parseArgs(process.argv.slice(2));
+  const opt = parseBenchArgs(process.argv.slice(2));
   const dataset = resolve(opt.dataset ?? join(root, "..", "shared", "datasets", "scifact"));
   const overrides = parseOverrides(opt.set);
   if (opt.seed) overrides.training = { ...overrides.training, seed: Number(opt.seed) };

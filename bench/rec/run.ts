@@ -28,6 +28,7 @@ import { loadInteractions } from "../../src/recommend/io/load.js";
 import { createRecommender } from "../../src/recommend/registry.js";
 import { buildExamples, leaveOneOut, readSequenceFile, type LossKind } from "../../src/recommend/sequence/index.js";
 import { checkPythonModules, measureTorch, measureTrove, median, pythonPath, type SasRecHyper, type SpeedRow } from "./sasrec-speed.js";
+import { parseBenchArgs } from "../cli-args.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..", "..", ".."); // dist/bench/rec -> project root
@@ -35,18 +36,7 @@ const datasets = resolve(root, "..", "shared", "datasets");
 const BEAUTY = join(datasets, "amazon-beauty", "Beauty.txt.gz");
 const ML100K = join(datasets, "movielens-100k", "u.data.gz");
 
-function parseArgs(argv: string[]): Record<string, string> {
-  const opt: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    if (!argv[i].startsWith("--")) continue;
-    const next = argv[i + 1];
-    if (next === undefined || next.startsWith("--")) opt[argv[i].slice(2)] = "true";
-    else opt[argv[i++].slice(2)] = next;
-  }
-  return opt;
-}
-
-const opt = parseArgs(process.argv.slice(2));
+const opt = parseBenchArgs(process.argv.slice(2));
 const quick = opt.quick !== undefined;
 const num = (k: string, d: number): number => {
   if (opt[k] === undefined) return d;

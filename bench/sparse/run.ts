@@ -29,6 +29,7 @@ import type { SparseIndexData } from "../../src/sparse/sparse-index-data.js";
 import { syntheticSparse, type SparseVectors } from "../../src/sparse/synthetic-sparse.js";
 import { median, percentile } from "../lexical/stats.js";
 import { encodedSparse } from "./encoded.js";
+import { parseBenchArgs } from "../cli-args.js";
 
 interface Mode {
   label: string;
@@ -52,17 +53,6 @@ interface Row {
   scoredPerQuery: number;
 }
 
-function parseArgs(argv: string[]): Record<string, string> {
-  const opt: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    if (!argv[i].startsWith("--")) continue;
-    const next = argv[i + 1];
-    if (next === undefined || next.startsWith("--")) opt[argv[i].slice(2)] = "true";
-    else opt[argv[i++].slice(2)] = next;
-  }
-  return opt;
-}
-
 function load(): string {
   return loadavg().map((x) => x.toFixed(2)).join(" ");
 }
@@ -84,7 +74,7 @@ function indexBytes(index: SparseIndexData): { total: number; summaries: number 
 }
 
 async function main(): Promise<void> {
-  const opt = parseArgs(process.argv.slice(2));
+  const opt = parseBenchArgs(process.argv.slice(2));
   const sizes = (opt.sizes ?? "100000,1000000").split(",").map(Number);
   const queryCount = Number(opt.queries ?? 500);
   const rounds = Number(opt.rounds ?? 3);

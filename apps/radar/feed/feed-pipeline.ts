@@ -190,8 +190,7 @@ class SvmStage extends FeedScorerStage {
     if (n === 0) return undefined;
     let scores = state.precomputed?.svm;
     if (!scores) {
-      state.svmModel ??= fitReaderSvm(state.model, state.svmTrainRows ?? allRows(state.model), state.saved, state.model.vocabularySize, this.svm);
-      scores = svmScores(state.svmModel, state.model, state.candidates);
+      scores = svmScores(readerSvm(state, this.svm), state.model, state.candidates);
     }
     const z = standardized(scores, this.standardize === "corpus" ? state.reference?.svm : undefined);
     state.signals.svmZ = z;
@@ -247,6 +246,12 @@ class LessStage extends FeedScorerStage {
   protected score(state: FeedRankState): Float32Array | undefined {
     return state.less?.length ? maxSimilarity(state.model, state.candidates, state.less) : undefined;
   }
+}
+
+/** The reader's SVM (saved = +1, the other training rows −1), fitted once per request and kept in the state. */
+export function readerSvm(state: Pick<FeedRankState, "model" | "saved" | "svmTrainRows" | "svmModel">, options?: LinearSvmOptions): LinearSvm {
+  state.svmModel ??= fitReaderSvm(state.model, state.svmTrainRows ?? allRows(state.model), state.saved, state.model.vocabularySize, options);
+  return state.svmModel;
 }
 
 function allRows(model: TfidfModel): Int32Array {

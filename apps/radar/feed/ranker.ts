@@ -21,8 +21,8 @@
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { emptyTarget } from "../../../src/pipeline/pipeline-target.js";
 import type { PipelineContext } from "../../../src/pipeline/pipeline-context.js";
-import { FEED_CONTRIBUTIONS, FEED_STATE, candidatePositions, feedPipelineConfig, feedRegistry, type FeedRankState } from "./feed-pipeline.js";
-import { fitReaderSvm, type LinearSvmOptions } from "./linear-svm.js";
+import { FEED_CONTRIBUTIONS, FEED_STATE, candidatePositions, feedPipelineConfig, feedRegistry, readerSvm, type FeedRankState } from "./feed-pipeline.js";
+import type { LinearSvmOptions } from "./linear-svm.js";
 import type { TopicScoreOptions } from "./scorers.js";
 import { referenceStats } from "./standardization.js";
 
@@ -148,9 +148,8 @@ export async function rankCandidates(input: RankInput, options: RankerOptions = 
     // the corpus statistics need the reader's SVM; the svm stage reuses it
     const useSvm = w.svm !== 0;
     const useCo = w.collaborative !== 0 && (input.precomputed?.collaborative !== undefined || input.coSaves !== undefined);
-    if (useSvm) state.svmModel ??= fitReaderSvm(input.model, input.svmTrainRows ?? Int32Array.from({ length: input.model.size }, (_, r) => r), saved, input.model.vocabularySize, options.svm);
     state.reference = referenceStats(input.model, saved, {
-      svm: useSvm ? state.svmModel : undefined,
+      svm: useSvm ? readerSvm(state, options.svm) : undefined,
       coSaves: useCo ? input.coSaves : undefined,
       contentMix: options.contentMix,
       coSaveExpansion: options.coSaveExpansion,

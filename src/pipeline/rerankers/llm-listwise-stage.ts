@@ -8,7 +8,7 @@
  *    "depth": 100, "window": 20, "step": 10, "budget": {"calls": 10}}
  */
 import { z } from "zod";
-import { ChatClient, chatEndpointSchema } from "../../rerank/llm/chat-client.js";
+import { ChatClient, chatEndpointSchema, describeEndpoint } from "../../rerank/llm/chat-client.js";
 import { rankListwise } from "../../rerank/llm/listwise.js";
 import { LlmSession } from "../../rerank/llm/llm-session.js";
 import type { Candidate } from "../candidate.js";
@@ -53,8 +53,7 @@ export class LlmListwiseStage implements Stage {
   }
 
   describe(): Record<string, unknown> {
-    const { apiKey, ...endpoint } = this.config.endpoint;
-    return { ...this.config, endpoint: apiKey ? { ...endpoint, apiKey: "(set)" } : endpoint, name: this.name, depth: this.depth, window: this.config.window ?? 20, step: this.config.step ?? 10 };
+    return { ...this.config, endpoint: describeEndpoint(this.config.endpoint), name: this.name, depth: this.depth, window: this.config.window ?? 20, step: this.config.step ?? 10 };
   }
 
   async run(candidates: Candidate[], request: PipelineRequest, ctx: PipelineContext): Promise<Candidate[]> {

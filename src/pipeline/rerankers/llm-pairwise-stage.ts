@@ -9,7 +9,7 @@
  *    "depth": 30, "method": "sliding", "passes": 10, "budget": {"calls": 600}}
  */
 import { z } from "zod";
-import { ChatClient, chatEndpointSchema } from "../../rerank/llm/chat-client.js";
+import { ChatClient, chatEndpointSchema, describeEndpoint } from "../../rerank/llm/chat-client.js";
 import { LlmSession } from "../../rerank/llm/llm-session.js";
 import { rankPairwise } from "../../rerank/llm/pairwise.js";
 import type { Candidate } from "../candidate.js";
@@ -49,8 +49,7 @@ export class LlmPairwiseStage implements Stage {
   }
 
   describe(): Record<string, unknown> {
-    const { apiKey, ...endpoint } = this.config.endpoint;
-    return { ...this.config, endpoint: apiKey ? { ...endpoint, apiKey: "(set)" } : endpoint, name: this.name, depth: this.depth, method: this.config.method ?? "sliding" };
+    return { ...this.config, endpoint: describeEndpoint(this.config.endpoint), name: this.name, depth: this.depth, method: this.config.method ?? "sliding" };
   }
 
   async run(candidates: Candidate[], request: PipelineRequest, ctx: PipelineContext): Promise<Candidate[]> {

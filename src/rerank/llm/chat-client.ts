@@ -29,6 +29,12 @@ export const chatEndpointSchema = z.strictObject({
 });
 export type ChatEndpoint = z.infer<typeof chatEndpointSchema>;
 
+/** The endpoint as a description may show it: an API key only as "(set)". */
+export function describeEndpoint(endpoint: ChatEndpoint): Record<string, unknown> {
+  const { apiKey, ...rest } = endpoint;
+  return apiKey ? { ...rest, apiKey: "(set)" } : rest;
+}
+
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
   content: string;
