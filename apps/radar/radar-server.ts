@@ -21,6 +21,8 @@ import { Accounts, type AccountsOptions } from "./accounts/accounts.js";
 import { DEFAULT_ACCOUNT_FAILURE_LIMIT, SignInThrottle } from "./accounts/sign-in-throttle.js";
 import { Arrivals } from "./arrivals/arrivals.js";
 import { Library } from "./collections/library.js";
+import { CorpusMaps } from "./corpus-map/corpus-maps.js";
+import { MapView } from "./corpus-map/map-view.js";
 import { PaperNotes } from "./collections/paper-notes.js";
 import { ReaderCollections } from "./collections/reader-collections.js";
 import { createDigest, type DigestOptions } from "./digest/digest-setup.js";
@@ -33,6 +35,7 @@ import { SESSION_COOKIE } from "./http/authorization.js";
 import { IMPORT_PATH, MAX_IMPORT_BYTES } from "./http/job-routes.js";
 import { radarRoutes } from "./http/radar-routes.js";
 import type { JobClaim } from "./jobs/job-claim.js";
+import { Onboarding } from "./onboarding/onboarding.js";
 import { JobRunner } from "./jobs/job-runner.js";
 import { PaperIntake, type FetchSchedule } from "./jobs/paper-intake.js";
 import type { RadarServices } from "./http/radar-services.js";
@@ -115,6 +118,8 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
         const jobs = new JobRunner({ store, claim: options.jobClaim });
         opened.push(jobs);
         const intake = new PaperIntake(jobs, papers, join(dataDir, "uploads"), options.fetch);
+        const maps = new CorpusMaps(store, papers.name, dataDir);
+        opened.push({ close: () => maps.settled() });
         const digestSource = digestSourceFromFeed(feed);
         const digest = createDigest({ search, pins, topics, feedback, source: () => digestSource }, options.digest);
         const services: RadarServices = {
@@ -128,6 +133,8 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
           trending: new Trending(feedback, papers),
           library: new Library(await ReaderCollections.open(store), await PaperNotes.open(store), feedback, search),
           intake,
+          onboarding: new Onboarding(maps, feedback, papers),
+          mapView: new MapView(maps, feedback, papers),
           digest: { ...digest, issuer: new DigestIssuer(await DigestSubscriptions.open(store), digest.builder, arrivals, options.digest?.now) },
           cookie: { cookieName: SESSION_COOKIE, secure: options.secureCookies },
           allowedOrigins: options.allowedOrigins ?? [],

@@ -11,6 +11,7 @@ import { SESSION_COOKIE, authenticate, type RadarEnv } from "./authorization.js"
 import { registerDigestRoutes } from "./digest-routes.js";
 import { registerFeedRoutes } from "./feed-routes.js";
 import { registerJobRoutes } from "./job-routes.js";
+import { registerOnboardingRoutes } from "./onboarding-routes.js";
 import { registerPaperRoutes } from "./paper-routes.js";
 import { registerPipelineRoutes } from "./pipeline-routes.js";
 import type { RadarRouter, RadarServices } from "./radar-services.js";
@@ -33,6 +34,7 @@ export function radarRoutes(services: RadarServices, localToken?: string): Radar
   registerAdminRoutes(router, services);
   registerJobRoutes(router, services);
   registerFeedRoutes(router, services);
+  registerOnboardingRoutes(router, services);
   registerTrendingRoutes(router, services.trending);
   registerDigestRoutes(router, { accounts: services.accounts, builder: services.digest.builder, mailer: services.digest.mailer, issuer: services.digest.issuer });
   return router;

@@ -8,12 +8,14 @@ import type { RateLimiter } from "../../../src/server/rate-limiter.js";
 import type { Accounts } from "../accounts/accounts.js";
 import type { SignInThrottle } from "../accounts/sign-in-throttle.js";
 import type { Library } from "../collections/library.js";
+import type { MapView } from "../corpus-map/map-view.js";
 import type { DigestBuilder } from "../digest/digest-builder.js";
 import type { DigestIssuer } from "../digest/digest-issuer.js";
 import type { DigestMailer } from "../digest/digest-mailer.js";
 import type { FeedService } from "../feed/feed-service.js";
 import type { Feedback } from "../feedback/feedback.js";
 import type { PaperIntake } from "../jobs/paper-intake.js";
+import type { Onboarding } from "../onboarding/onboarding.js";
 import type { Pins } from "../pins/pins.js";
 import type { PaperSearch } from "../search/paper-search.js";
 import type { PipelineSearch } from "../search/pipeline-search.js";
@@ -34,6 +36,10 @@ export interface RadarServices {
   trending: Trending;
   /** Collections, notes, export and library import (apps/radar/collections). */
   library: Library;
+  /** Onboarding by rating papers picked from the corpus map's clusters (apps/radar/onboarding). */
+  onboarding: Onboarding;
+  /** The corpus map with a reader's saves, and the papers of a cluster or region (apps/radar/corpus-map). */
+  mapView: MapView;
   /** New papers while the server runs: the scheduled arXiv fetch, imports of uploads, their jobs. */
   intake: PaperIntake;
   /** The weekly digest: the builder, and the mailer when SMTP is configured. */

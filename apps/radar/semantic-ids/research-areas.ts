@@ -45,6 +45,28 @@ export interface ResearchAreaOptions {
 
 export const RESEARCH_AREA_DEFAULTS: ResearchAreaOptions = { levels: 3, seed: 42 };
 
+/** The content fields the papers' embedding reads (the corpus map embeds papers the same way). */
+export const PAPER_EMBEDDING_FIELDS = "title,description,categories";
+
+/** Dimensions of the papers' tf-idf + SVD embedding for a corpus of `n` papers. */
+export function paperEmbeddingDims(n: number): number {
+  return Math.max(2, Math.min(32, n - 1));
+}
+
+/** A paper as the content embedders read it. */
+export function paperContent(p: AreaPaper): ItemContent {
+  return { id: p.id, title: p.title, description: p.abstract, categories: p.categories };
+}
+
+/** The category most of the lists carry (ties: the first by name); undefined when none has one. */
+export function mostCommonCategory(lists: Iterable<readonly string[]>): string | undefined {
+  const counts = new Map<string, number>();
+  for (const list of lists) for (const c of list) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let best: string | undefined;
+  for (const [c, n] of counts) if (best === undefined || n > counts.get(best)! || (n === counts.get(best)! && c < best)) best = c;
+  return best;
+}
+
 export class ResearchAreas {
   private readonly index: Map<string, number>;
 
@@ -59,13 +81,13 @@ export class ResearchAreas {
   /** Learns the papers' semantic IDs from their text. */
   static async fit(papers: readonly AreaPaper[], options: Partial<ResearchAreaOptions> = {}): Promise<ResearchAreas> {
     const o = { ...RESEARCH_AREA_DEFAULTS, ...options };
-    const items: ItemContent[] = papers.map((p) => ({ id: p.id, title: p.title, description: p.abstract, categories: p.categories }));
+    const items: ItemContent[] = papers.map(paperContent);
     const codebookSize = Math.min(64, Math.max(2, Math.round(Math.pow(Math.max(1, papers.length), 1 / o.levels))));
     const tokenizer = await fitSemanticIds(items, {
       levels: o.levels,
       codebookSize,
-      embeddingDims: Math.max(2, Math.min(32, papers.length - 1)),
-      embeddingFields: "title,description,categories",
+      embeddingDims: paperEmbeddingDims(papers.length),
+      embeddingFields: PAPER_EMBEDDING_FIELDS,
       sidSeed: o.seed,
     });
     return new ResearchAreas(papers, tokenizer.ids, o.levels);
@@ -94,17 +116,9 @@ export class ResearchAreas {
         .sort((a, b) => this.papers[b].date.localeCompare(this.papers[a].date) || this.papers[a].id.localeCompare(this.papers[b].id))
         .slice(0, perStep)
         .map((i) => ({ id: this.papers[i].id, title: this.papers[i].title, date: this.papers[i].date }));
-      steps.push({ depth, prefix, size: members.length, category: this.commonCategory(members), papers: others });
+      steps.push({ depth, prefix, size: members.length, category: mostCommonCategory(members.map((i) => this.papers[i].categories)), papers: others });
     }
     return steps;
-  }
-
-  private commonCategory(members: readonly number[]): string | undefined {
-    const counts = new Map<string, number>();
-    for (const i of members) for (const c of this.papers[i].categories) counts.set(c, (counts.get(c) ?? 0) + 1);
-    let best: string | undefined;
-    for (const [c, n] of counts) if (best === undefined || n > counts.get(best)! || (n === counts.get(best)! && c < best)) best = c;
-    return best;
   }
 
   private position(paperId: string): number {
