@@ -7,7 +7,7 @@
  * Starts a server on a free port with the whole bundled arXiv sample in a
  * temporary data directory, makes a demo reader with topics, saves and likes
  * (and two other readers whose saves make trending), then photographs search,
- * a paper, the feed, topics, trending and the digest preview in headless
+ * a paper, the feed, topics, trending, the digest preview, onboarding and the corpus map in headless
  * Chromium (/usr/bin/chromium), plus search at phone width.
  */
 import { mkdirSync } from "node:fs";
@@ -37,7 +37,8 @@ async function signUp(base: string, email: string): Promise<Client> {
     async call<T>(method: string, path: string, body?: unknown): Promise<T> {
       const r = await fetch(`${base}${path}`, {
         method,
-        headers: { cookie: `radar_session=${cookie}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        // the page's origin, as a browser sends on writes (the server refuses cookie-authenticated writes without it)
+        headers: { cookie: `radar_session=${cookie}`, origin: base, ...(body === undefined ? {} : { "content-type": "application/json" }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
@@ -56,9 +57,9 @@ async function topIds(client: Client, q: string, n: number, extra = ""): Promise
   return page.items.map((h) => h.paper.id);
 }
 
-async function shoot(page: Page, path: string, file: string, ready: string): Promise<void> {
+async function shoot(page: Page, path: string, file: string, ready: string, timeout = 20_000): Promise<void> {
   await page.goto(path);
-  await page.locator(ready).first().waitFor({ timeout: 20_000 });
+  await page.locator(ready).first().waitFor({ timeout });
   await page.evaluate("document.fonts.ready");
   await page.screenshot({ path: file });
   console.log(`wrote ${file}`);
@@ -110,6 +111,9 @@ async function main(): Promise<void> {
     await page.frameLocator("iframe.digest-frame").locator("body").waitFor({ timeout: 20_000 });
     await page.screenshot({ path: `${out}/digest.png` });
     console.log(`wrote ${out}/digest.png`);
+    // the first visit computes the corpus map (embeddings, clusters, UMAP): up to a minute on a busy machine
+    await shoot(page, at("/onboarding"), `${out}/onboarding.png`, "article.card[data-cluster]", 180_000);
+    await shoot(page, at("/map"), `${out}/map.png`, "button.map-cluster");
     await page.setViewportSize({ width: 390, height: 844 });
     await shoot(page, at("/search?q=dense+retrieval"), `${out}/search-phone.png`, "article.card mark");
     await context.close();

@@ -68,6 +68,8 @@ export interface RadarApiOptions {
   fetch?: FetchSchedule;
   /** Accept this token as an admin's API key (startRadarServer makes one for tools on this machine: server-info.ts). */
   localToken?: string;
+  /** Compute the corpus map (onboarding, the map page) in the background at start, if the papers changed since the saved one (`trove radar start` does; default: on first use). */
+  warmCorpusMap?: boolean;
   /** Job claims shared by the nodes of a deployment (default: this process only). */
   jobClaim?: JobClaim;
 }
@@ -119,7 +121,8 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
         opened.push(jobs);
         const intake = new PaperIntake(jobs, papers, join(dataDir, "uploads"), options.fetch);
         const maps = new CorpusMaps(store, papers.name, dataDir);
-        opened.push({ close: () => maps.settled() });
+        opened.push(maps);
+        if (options.warmCorpusMap) void maps.current().catch(() => undefined); // an empty corpus has no map yet: the routes say so
         const digestSource = digestSourceFromFeed(feed);
         const digest = createDigest({ search, pins, topics, feedback, source: () => digestSource }, options.digest);
         const services: RadarServices = {

@@ -8,7 +8,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { computeCorpusMap } from "./corpus-map.js";
 import { CorpusMaps, corpusMapFile } from "./corpus-maps.js";
 import { selectPoints } from "./map-view.js";
@@ -100,4 +100,36 @@ test("map selections: a cluster's papers, or a rectangle's nearest its centre fi
   assert.throws(() => selectPoints(map, { cluster: 99 }), /cluster: the map has no cluster 99/);
   assert.throws(() => selectPoints(map, { box: { x0: 1, y0: 0, x1: 0, y1: 1 } }), /x0 <= x1/);
   assert.deepEqual(TOPIC_NAMES.length, map.clusters.length);
+});
+
+test("map layout: the same corpus gives the same map, neighbours on the map share a topic, and a handful of papers still get a map", async () => {
+  const a = await computeCorpusMap(PAPERS, "v1", { clusters: 4 });
+  const b = await computeCorpusMap(PAPERS, "v1", { clusters: 4 });
+  assert.deepEqual([a.x, a.y, a.cluster], [b.x, b.y, b.cluster], "seeded");
+  let sameTopic = 0;
+  for (let i = 0; i < a.ids.length; i++) {
+    let best = -1;
+    let bestDistance = Infinity;
+    for (let j = 0; j < a.ids.length; j++) {
+      const dist = (a.x[i] - a.x[j]) ** 2 + (a.y[i] - a.y[j]) ** 2;
+      if (j !== i && dist < bestDistance) [best, bestDistance] = [j, dist];
+    }
+    if (topicOf(a.ids[best]) === topicOf(a.ids[i])) sameTopic++;
+  }
+  assert.ok(sameTopic >= 0.9 * a.ids.length, `${sameTopic} of ${a.ids.length} papers have a nearest neighbour on the map of their own topic`);
+
+  const few = await computeCorpusMap(PAPERS.slice(0, 5), "v1");
+  assert.equal(few.ids.length, 5);
+  assert.ok(few.x.every((v) => v >= -1 && v <= 1) && few.x.some((v) => v !== 0));
+});
+
+test("corpus maps: close() stops a running computation (its worker) and keeps the saved map", async () => {
+  const maps = new CorpusMaps(radar.store, radar.papers.name, radar.dataDir, { clusters: 4 });
+  const before = await maps.current();
+  await radar.papers.put([{ ...PAPERS[1], id: "cv-new", date: "2026-06-13" }]);
+  const running = maps.rebuild(await maps.version());
+  await maps.close();
+  await assert.rejects(running, /stopped/);
+  const saved = JSON.parse(readFileSync(corpusMapFile(radar.dataDir), "utf8")) as { map: { version: string } };
+  assert.equal(saved.map.version, before.version, "the saved map is the previous one");
 });

@@ -10,11 +10,10 @@
  * - Clusters: seeded k-means on those vectors (src/recommend/semantic-ids/kmeans.ts),
  *   k about √(n/2), between 2 and 12, so ten onboarding picks can come from
  *   ten different clusters of a real corpus.
- * - 2D: PCA of the embeddings (the top two eigenvectors of their covariance,
- *   src/recommend/content/truncated-svd.ts's Jacobi solver), scaled to [-1, 1].
- *   docs/DECISIONS.md says why PCA and not UMAP.
- * - Labels: the cluster's terms with the highest share of its papers times
- *   their idf over the corpus, shown as the words the papers use
+ * - 2D: UMAP of the embeddings (map-layout.ts; PCA for a handful of papers),
+ *   scaled to [-1, 1]. docs/DECISIONS.md says why.
+ * - Labels: the cluster's most distinctive terms (share of its papers × log
+ *   of the share over the corpus share), shown as the words the papers use
  *   (feed/term-words.ts), plus the category most of its papers carry.
  * - Representatives: each cluster's papers nearest its centroid first (what
  *   onboarding offers to rate).
@@ -24,9 +23,9 @@
 import { UnavailableError } from "../../../src/core/errors.js";
 import { createItemEmbedder } from "../../../src/recommend/content/embedder-factory.js";
 import type { TfidfSvdEmbedder } from "../../../src/recommend/content/tfidf-svd-embedder.js";
-import { symmetricEigen } from "../../../src/recommend/content/truncated-svd.js";
 import { kmeans } from "../../../src/recommend/semantic-ids/kmeans.js";
 import { wordsOfTerms } from "../feed/term-words.js";
+import { layoutPlane } from "./map-layout.js";
 import { PAPER_EMBEDDING_FIELDS, mostCommonCategory, paperContent, paperEmbeddingDims, type AreaPaper } from "../semantic-ids/research-areas.js";
 
 export type MapPaper = AreaPaper;
@@ -39,7 +38,7 @@ export interface MapCluster {
   /** The category most of the cluster's papers carry (absent when none has one). */
   category?: string;
   size: number;
-  /** The cluster's centre on the map (mean of its points). */
+  /** Where the cluster is on the map: the place of its most central paper. */
   x: number;
   y: number;
   /** Up to REPRESENTATIVES of its papers, nearest the centroid first. */
@@ -90,7 +89,7 @@ export async function computeCorpusMap(all: readonly MapPaper[], version: string
   const d = embedder.dimensions;
   const k = Math.min(n, o.clusters ?? clusterCount(n));
   const { centroids, assignments } = kmeans(vectors, n, d, k, { seed: o.seed });
-  const [x, y] = pcaPlane(vectors, n, d);
+  const [x, y] = layoutPlane(vectors, n, d, o.seed);
 
   const members: number[][] = Array.from({ length: k }, () => []);
   for (let i = 0; i < n; i++) members[assignments[i]].push(i);
@@ -114,8 +113,8 @@ export async function computeCorpusMap(all: readonly MapPaper[], version: string
       label: words.join(" · "),
       terms: words,
       size: rows.length,
-      x: round(rows.reduce((s, i) => s + x[i], 0) / rows.length),
-      y: round(rows.reduce((s, i) => s + y[i], 0) / rows.length),
+      x: round(x[nearest[0].i]),
+      y: round(y[nearest[0].i]),
       representatives: nearest.slice(0, REPRESENTATIVES).map(({ i }) => papers[i].id),
     };
     const category = mostCommonCategory(rows.map((i) => papers[i].categories));
@@ -134,41 +133,22 @@ export async function computeCorpusMap(all: readonly MapPaper[], version: string
   };
 }
 
-/** The points projected on the embeddings' two principal axes, each axis scaled to [-1, 1]. */
-function pcaPlane(vectors: Float32Array, n: number, d: number): [Float64Array, Float64Array] {
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += vectors[i * d + j] / n;
-  const covariance = new Float64Array(d * d);
-  const row = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) row[j] = vectors[i * d + j] - mean[j];
-    for (let a = 0; a < d; a++) for (let b = a; b < d; b++) covariance[a * d + b] += row[a] * row[b];
-  }
-  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) covariance[a * d + b] = covariance[b * d + a];
-  const { vectors: axes } = symmetricEigen(covariance, d);
-  const out: [Float64Array, Float64Array] = [new Float64Array(n), new Float64Array(n)];
-  for (let axis = 0; axis < 2; axis++) {
-    const coords = out[axis];
-    let extent = 0;
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) s += (vectors[i * d + j] - mean[j]) * axes[j * d + axis];
-      coords[i] = s;
-      extent = Math.max(extent, Math.abs(s));
-    }
-    if (extent > 0) for (let i = 0; i < n; i++) coords[i] /= extent;
-  }
-  return out;
-}
-
-/** The cluster's terms by (share of its papers holding the term) × idf, words only (category tokens name the category instead). */
+/**
+ * The cluster's most distinctive terms: share of its papers holding the term
+ * times the log of how much more often than in the corpus (a term of every
+ * paper, such as "method", scores nothing); words only (category tokens
+ * name the category instead).
+ */
 function topTerms(rows: readonly number[], termsOf: readonly string[][], df: ReadonlyMap<string, number>, n: number): string[] {
   const inCluster = new Map<string, number>();
   for (const i of rows) for (const t of termsOf[i]) if (!t.includes(":")) inCluster.set(t, (inCluster.get(t) ?? 0) + 1);
   const minCount = rows.length >= 4 ? 2 : 1;
   return [...inCluster.entries()]
     .filter(([, count]) => count >= minCount)
-    .map(([t, count]) => ({ t, score: (count / rows.length) * Math.log(n / df.get(t)!) }))
+    .map(([t, count]) => {
+      const share = count / rows.length;
+      return { t, score: share * Math.log(share / (df.get(t)! / n)) };
+    })
     .sort((a, b) => b.score - a.score || a.t.localeCompare(b.t))
     .slice(0, LABEL_TERMS * 3)
     .map(({ t }) => t);

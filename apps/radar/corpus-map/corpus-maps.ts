@@ -10,12 +10,14 @@
  *   starts one rebuild in the background (concurrent callers share it) and
  *   keeps answering the previous map until the new one is ready. Only when
  *   there is no map at all does a caller wait for the first build.
+ * - the computation runs on a worker thread (map-worker.ts); `close()` stops it.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../../../src/core/atomic-file.js";
 import type { Store } from "../../../src/store/store.js";
-import { computeCorpusMap, type CorpusMap, type CorpusMapOptions, type MapPaper } from "./corpus-map.js";
+import type { CorpusMap, CorpusMapOptions, MapPaper } from "./corpus-map.js";
+import { computeCorpusMapOnWorker } from "./map-worker.js";
 
 const FORMAT = 1;
 
@@ -34,6 +36,7 @@ export class CorpusMaps {
   /** Builds started so far, and which of them made the map held now (0: the saved one). */
   private builds = 0;
   private mapStarted = 0;
+  private readonly stopped = new AbortController();
 
   constructor(
     private readonly store: Store,
@@ -69,7 +72,7 @@ export class CorpusMaps {
     const started = ++this.builds;
     const done = (async () => {
       const papers = await this.readPapers();
-      const map = await computeCorpusMap(papers, version, this.options);
+      const map = await computeCorpusMapOnWorker(papers, version, this.options, this.stopped.signal);
       const file = corpusMapFile(this.dataDir);
       if (started > this.mapStarted) {
         // a build that began later may have finished first: the newer papers win
@@ -95,9 +98,15 @@ export class CorpusMaps {
     return done;
   }
 
-  /** Waits for a running build (shutdown, tests). */
+  /** Waits for a running build (tests). */
   async settled(): Promise<void> {
     await this.building?.done.catch(() => undefined);
+  }
+
+  /** Stops a running build at once (shutdown); the saved map stays as it was. */
+  async close(): Promise<void> {
+    this.stopped.abort();
+    await this.settled();
   }
 
   private async readPapers(): Promise<MapPaper[]> {

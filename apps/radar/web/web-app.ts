@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import type { Env, Hono, MiddlewareHandler } from "hono";
 
 /** Client-side routes: the first path segment of every page of the app. */
-export const PAGE_ROUTES = ["search", "paper", "feed", "trending", "topics", "saved", "collections", "shared", "digest", "signin", "signup", "account", "admin"] as const;
+export const PAGE_ROUTES = ["search", "paper", "feed", "trending", "topics", "saved", "collections", "shared", "digest", "signin", "signup", "account", "admin", "onboarding", "map"] as const;
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",

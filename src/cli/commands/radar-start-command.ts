@@ -186,7 +186,7 @@ export async function serveRadar(opts: ServeOptions): Promise<void> {
     admission,
     logRequests: Boolean(opts.log),
     handleSignals: true,
-    radar: radarOptionsFromEnv(),
+    radar: { ...radarOptionsFromEnv(), warmCorpusMap: true },
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const browseHost = opts.host === "0.0.0.0" || opts.host === "127.0.0.1" ? "localhost" : opts.host;

@@ -11,6 +11,8 @@ import * as auth from "./pages/auth.js";
 import * as collections from "./pages/collections.js";
 import * as digest from "./pages/digest.js";
 import * as feed from "./pages/feed.js";
+import * as map from "./pages/map.js";
+import * as onboarding from "./pages/onboarding.js";
 import * as paper from "./pages/paper.js";
 import * as saved from "./pages/saved.js";
 import * as search from "./pages/search.js";
@@ -24,6 +26,8 @@ const ROUTES = [
   { path: /^\/paper\/(.+)$/, page: paper },
   { path: /^\/feed$/, page: feed },
   { path: /^\/trending$/, page: trending },
+  { path: /^\/onboarding$/, page: onboarding },
+  { path: /^\/map$/, page: map },
   { path: /^\/topics$/, page: topics },
   { path: /^\/saved$/, page: saved },
   { path: /^\/collections(?:\/([^/]+))?$/, page: collections },
@@ -39,6 +43,7 @@ const NAV = [
   ["/search", "Search"],
   ["/feed", "Feed", "reader"],
   ["/trending", "Trending"],
+  ["/map", "Map", "reader"],
   ["/topics", "Topics", "reader"],
   ["/saved", "Saved", "reader"],
   ["/collections", "Collections", "reader"],

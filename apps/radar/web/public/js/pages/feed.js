@@ -41,7 +41,7 @@ export async function render(view, ctx) {
   replace(
     view,
     h("div", { className: "title-row" }, pageTitle("Your feed"), refresh),
-    h("p", { className: "lead" }, "New papers picked for you from what you save and like and the ", h("a", { href: "/topics" }, "topics"), " you follow."),
+    h("p", { className: "lead" }, "New papers picked for you from what you save and like and the ", h("a", { href: "/topics" }, "topics"), " you follow. ", h("a", { href: "/onboarding" }, "Rate papers"), " to tune it."),
     body,
   );
 
@@ -57,7 +57,7 @@ export async function render(view, ctx) {
     if (page.items.length === 0) {
       replace(
         body,
-        notice("info", "Nothing in your feed yet. ", h("a", { href: "/topics" }, "Pick topics"), " or ", h("a", { href: "/search" }, "search"), " and save a few papers."),
+        notice("info", "Nothing in your feed yet. ", h("a", { href: "/onboarding" }, "Rate ten papers"), ", ", h("a", { href: "/topics" }, "pick topics"), " or ", h("a", { href: "/search" }, "search"), " and save a few papers."),
       );
       return;
     }
