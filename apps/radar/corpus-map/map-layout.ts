@@ -22,7 +22,7 @@ export function layoutPlane(vectors: Float32Array, n: number, d: number, seed: n
   return plane;
 }
 
-function umapPlane(vectors: Float32Array, n: number, d: number, seed: number): [Float64Array, Float64Array] {
+export function umapPlane(vectors: Float32Array, n: number, d: number, seed: number): [Float64Array, Float64Array] {
   const rng = new SeededRandom(seed);
   const rows = Array.from({ length: n }, (_, i) => Array.from(vectors.subarray(i * d, i * d + d)));
   const umap = new UMAP({ nComponents: 2, nNeighbors: Math.min(NEIGHBOURS, n - 1), minDist: 0.1, nEpochs: EPOCHS, random: () => rng.next() });
@@ -31,7 +31,7 @@ function umapPlane(vectors: Float32Array, n: number, d: number, seed: number): [
 }
 
 /** The points projected on the embeddings' two principal axes (the top eigenvectors of their covariance). */
-function pcaPlane(vectors: Float32Array, n: number, d: number): [Float64Array, Float64Array] {
+export function pcaPlane(vectors: Float32Array, n: number, d: number): [Float64Array, Float64Array] {
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += vectors[i * d + j] / n;
   const covariance = new Float64Array(d * d);
