@@ -13,6 +13,7 @@ import { openStore } from "../../../src/store/open-store.js";
 import type { RunningServer } from "../../../src/server/start-server.js";
 import { PAPERS_COLLECTION, PAPER_SCHEMA } from "../papers.js";
 import { startRadarServer } from "../radar-server.js";
+import { radarHttpClient, type ApiResponse } from "../test-support/radar-http-client.js";
 
 const TOPICS = {
   ir: { cat: "cs.IR", words: ["dense retrieval of passages with learned embeddings", "retrieval ranking of documents for search queries", "query expansion for document retrieval"] },
@@ -40,33 +41,8 @@ for (const [key, topic] of Object.entries(TOPICS)) {
 let dataDir: string;
 let server: RunningServer;
 
-interface Res {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-async function call(method: string, path: string, cookie?: string, body?: unknown): Promise<Res> {
-  const headers: Record<string, string> = {};
-  if (body !== undefined) headers["content-type"] = "application/json";
-  if (cookie) headers.cookie = cookie;
-  // as a browser does on writes: the page's origin (the server checks it on cookie-authenticated writes)
-  headers.origin = server.url;
-  const response = await fetch(`${server.url}${path}`, { method, headers, body: body !== undefined ? JSON.stringify(body) : undefined });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
-
-async function signUp(email: string): Promise<string> {
-  const response = await fetch(`${server.url}/api/auth/signup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password: "correct horse battery" }),
-  });
-  assert.equal(response.status, 201);
-  const m = /radar_session=([^;]+)/.exec(response.headers.get("set-cookie") ?? "");
-  assert.ok(m);
-  return `radar_session=${m[1]}`;
-}
+type Res = ApiResponse;
+const { call, signUp } = radarHttpClient(() => server.url);
 
 async function feedback(cookie: string, paperId: string, kind: string): Promise<void> {
   const res = await call("POST", "/api/feedback", cookie, { paperId, kind });

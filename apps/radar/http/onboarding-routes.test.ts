@@ -15,37 +15,14 @@ import { openStore } from "../../../src/store/open-store.js";
 import type { RunningServer } from "../../../src/server/start-server.js";
 import { PAPERS_COLLECTION, PAPER_SCHEMA } from "../papers.js";
 import { startRadarServer } from "../radar-server.js";
+import { radarHttpClient } from "../test-support/radar-http-client.js";
 import { topicCorpus, topicOf } from "../test-support/topic-corpus.js";
 
 const PAPERS = topicCorpus(8);
 let dataDir: string;
 let server: RunningServer;
 
-interface Res {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-async function call(method: string, path: string, cookie?: string, body?: unknown): Promise<Res> {
-  const headers: Record<string, string> = { origin: server.url };
-  if (body !== undefined) headers["content-type"] = "application/json";
-  if (cookie) headers.cookie = cookie;
-  const response = await fetch(`${server.url}${path}`, { method, headers, body: body !== undefined ? JSON.stringify(body) : undefined });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
-
-async function signUp(email: string): Promise<string> {
-  const response = await fetch(`${server.url}/api/auth/signup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password: "correct horse battery" }),
-  });
-  assert.equal(response.status, 201);
-  const m = /radar_session=([^;]+)/.exec(response.headers.get("set-cookie") ?? "");
-  assert.ok(m);
-  return `radar_session=${m[1]}`;
-}
+const { call, signUp } = radarHttpClient(() => server.url);
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "radar-onboarding-"));
