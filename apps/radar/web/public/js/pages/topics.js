@@ -146,7 +146,7 @@ export async function render(view, ctx) {
   replace(
     view,
     pageTitle("Topics"),
-    ctx.query.get("welcome") ? notice("info", "Welcome to Paper Radar! Start by picking a few topics: your feed and weekly digest use them.") : null,
+    ctx.query.get("welcome") ? notice("info", "Welcome to Paper Radar! Start by picking a few topics, or ", h("a", { href: "/onboarding" }, "rate ten papers"), ": your feed and weekly digest use them.") : null,
     h("p", { className: "lead" }, "Pick what your feed and digest should favour (Like), ignore (Neutral) or push down (Dislike)."),
     h("h2", {}, "Suggested categories"),
     suggestionsEl,
