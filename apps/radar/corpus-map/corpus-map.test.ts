@@ -133,3 +133,12 @@ test("corpus maps: close() stops a running computation (its worker) and keeps th
   const saved = JSON.parse(readFileSync(corpusMapFile(radar.dataDir), "utf8")) as { map: { version: string } };
   assert.equal(saved.map.version, before.version, "the saved map is the previous one");
 });
+
+test("corpus maps: only the newest maxPoints papers go to the worker, and the map still says how large the corpus is", async () => {
+  const maps = new CorpusMaps(radar.store, radar.papers.name, `${radar.dataDir}/capped`, { clusters: 2, maxPoints: 8 });
+  const map = await maps.current();
+  assert.equal(map.ids.length, 8);
+  assert.equal(map.corpusSize, await radar.store.countRecords(radar.papers.name));
+  assert.ok(map.corpusSize > 8);
+  await maps.close();
+});

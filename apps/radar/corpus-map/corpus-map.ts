@@ -72,15 +72,21 @@ export const MAX_CLUSTERS = 12;
 const REPRESENTATIVES = 100;
 const LABEL_TERMS = 3;
 
+/** The `maxPoints` newest papers (all when there are no more). */
+export function newestPapers(all: readonly MapPaper[], maxPoints: number): readonly MapPaper[] {
+  return all.length <= maxPoints ? all : [...all].sort((a, b) => b.date.localeCompare(a.date) || a.id.localeCompare(b.id)).slice(0, maxPoints);
+}
+
 /** Clusters for a corpus of `n` papers. */
 export function clusterCount(n: number): number {
   return Math.min(n, Math.max(2, Math.min(MAX_CLUSTERS, Math.round(Math.sqrt(n / 2)))));
 }
 
-export async function computeCorpusMap(all: readonly MapPaper[], version: string, options: Partial<CorpusMapOptions> = {}): Promise<CorpusMap> {
+/** The map of `all` (`corpusSize`: the corpus's size when `all` is already a selection of it). */
+export async function computeCorpusMap(all: readonly MapPaper[], version: string, options: Partial<CorpusMapOptions> = {}, corpusSize = all.length): Promise<CorpusMap> {
   const o = { ...CORPUS_MAP_DEFAULTS, ...options };
   if (all.length < 2) throw new UnavailableError(`the corpus map needs at least 2 papers and the corpus has ${all.length}: import papers first`);
-  const papers = all.length <= o.maxPoints ? all : [...all].sort((a, b) => b.date.localeCompare(a.date) || a.id.localeCompare(b.id)).slice(0, o.maxPoints);
+  const papers = newestPapers(all, o.maxPoints);
   const n = papers.length;
   const items = papers.map(paperContent);
   const embedder = createItemEmbedder("tfidf-svd", { embeddingDims: paperEmbeddingDims(n), embeddingFields: PAPER_EMBEDDING_FIELDS, sidSeed: o.seed }) as TfidfSvdEmbedder;
@@ -124,7 +130,7 @@ export async function computeCorpusMap(all: readonly MapPaper[], version: string
   return {
     version,
     builtAt: new Date().toISOString(),
-    corpusSize: all.length,
+    corpusSize,
     ids: papers.map((p) => p.id),
     x: Array.from(x, round),
     y: Array.from(y, round),

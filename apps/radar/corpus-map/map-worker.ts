@@ -6,26 +6,31 @@
  */
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { InterruptedError, UnavailableError } from "../../../src/core/errors.js";
-import { computeCorpusMap, type CorpusMap, type CorpusMapOptions, type MapPaper } from "./corpus-map.js";
+import { CORPUS_MAP_DEFAULTS, computeCorpusMap, newestPapers, type CorpusMap, type CorpusMapOptions, type MapPaper } from "./corpus-map.js";
 
 interface MapJob {
   corpusMapJob: true;
-  papers: MapPaper[];
+  papers: readonly MapPaper[];
+  corpusSize: number;
   version: string;
   options: Partial<CorpusMapOptions>;
 }
 
 type MapMessage = { ok: true; map: CorpusMap } | { ok: false; error: string; code?: string };
 
-/** The map of `papers`, computed on a worker thread; rejects with InterruptedError when `signal` aborts. */
-export function computeCorpusMapOnWorker(papers: MapPaper[], version: string, options: Partial<CorpusMapOptions>, signal?: AbortSignal): Promise<CorpusMap> {
+/**
+ * The map of `papers`, computed on a worker thread (only the papers it places
+ * are sent there); rejects with InterruptedError when `signal` aborts.
+ */
+export function computeCorpusMapOnWorker(papers: readonly MapPaper[], version: string, options: Partial<CorpusMapOptions>, signal?: AbortSignal): Promise<CorpusMap> {
   if (signal?.aborted) return Promise.reject(new InterruptedError("the corpus map's computation was stopped"));
   return new Promise((resolve, reject) => {
     const settings: Partial<CorpusMapOptions> = {};
     if (options.clusters !== undefined) settings.clusters = options.clusters;
     if (options.maxPoints !== undefined) settings.maxPoints = options.maxPoints;
     if (options.seed !== undefined) settings.seed = options.seed;
-    const job: MapJob = { corpusMapJob: true, papers, version, options: settings };
+    const placed = newestPapers(papers, options.maxPoints ?? CORPUS_MAP_DEFAULTS.maxPoints);
+    const job: MapJob = { corpusMapJob: true, papers: placed, corpusSize: papers.length, version, options: settings };
     const worker = new Worker(new URL(import.meta.url), { workerData: job });
     let settled = false;
     const stop = () => {
@@ -58,7 +63,7 @@ export function computeCorpusMapOnWorker(papers: MapPaper[], version: string, op
 if (!isMainThread && parentPort && (workerData as MapJob | undefined)?.corpusMapJob) {
   const job = workerData as MapJob;
   const port = parentPort;
-  computeCorpusMap(job.papers, job.version, job.options).then(
+  computeCorpusMap(job.papers, job.version, job.options, job.corpusSize).then(
     (map) => port.postMessage({ ok: true, map } satisfies MapMessage),
     (error: unknown) =>
       port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error), code: (error as { code?: string }).code } satisfies MapMessage),
