@@ -230,7 +230,6 @@ describe("OpenAPI document", () => {
       ["/api/digest/settings", "put", [200, 400, 401]],
       ["/api/digest/next", "get", [200, 400, 401]],
       ["/api/digest/issue", "post", [200, 400, 401]],
-      ["/api/admin/digest-mail", "post", [202, 401, 403, 409, 503]],
     ];
     for (const [path, method, statuses] of expected) {
       const op = doc.paths[path]?.[method];

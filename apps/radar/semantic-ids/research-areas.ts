@@ -123,7 +123,7 @@ export class ResearchAreas {
       return true;
     });
     if (fresh.length === 0) return;
-    await this.tokenizer.addItems(fresh.map((p) => ({ id: p.id, title: p.title, description: p.abstract, categories: p.categories })));
+    await this.tokenizer.addItems(fresh.map(paperContent));
     for (const p of fresh) {
       this.index.set(p.id, this.papers.length);
       this.papers.push(p);
