@@ -315,12 +315,19 @@ export class JobRunner {
     const here = this.running.get(name);
     const schedule = this.schedules.get(name);
     const status: JobStatus = { name, state: "idle" };
-    const current = here?.run ?? (stored.current && !stored.current.finishedAt ? stored.current : undefined);
+    const unfinished = stored.current && !stored.current.finishedAt ? stored.current : undefined;
+    // a run recorded as unfinished is in progress on another node, or waits to be taken over; with a claim
+    // of this process only, no other node runs it: the process that ran it stopped (it was killed)
+    const interrupted = !here && unfinished && !this.claim.shared ? unfinished : undefined;
+    const current = here?.run ?? (interrupted ? undefined : unfinished);
     if (current) {
       status.state = "running";
       status.current = current;
     }
-    if (stored.lastRun) status.lastRun = stored.lastRun;
+    if (interrupted) {
+      const { progress: _progress, ...run } = interrupted;
+      status.lastRun = { ...run, outcome: "cancelled", error: "the server stopped during this run; start it again" };
+    } else if (stored.lastRun) status.lastRun = stored.lastRun;
     if (schedule) {
       status.everyMs = schedule.everyMs;
       if (!this.closed) status.nextRun = new Date(schedule.nextAt).toISOString();

@@ -216,6 +216,16 @@ test("one run of a job at a time; close() stops a running job", async () => {
     await runner.close();
     await assert.rejects(second, /stopped/);
     assert.equal((await runner.status("slow")).lastRun!.outcome, "cancelled");
+    // a process killed mid-run leaves its run recorded as unfinished: the next process on the store says so instead of "running" forever
+    await store.setMeta("radar.job.slow", { current: { startedAt: new Date().toISOString(), node: "gone:1", progress: { done: 3 } } });
+    const next = new JobRunner({ store });
+    next.register({ name: "slow", run: async () => 1 });
+    const after = await next.status("slow");
+    assert.equal(after.state, "idle");
+    assert.equal(after.lastRun!.outcome, "cancelled");
+    assert.match(after.lastRun!.error!, /server stopped during this run/);
+    assert.equal(await next.runNow("slow", undefined), 1);
+    await next.close();
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
