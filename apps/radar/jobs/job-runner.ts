@@ -242,8 +242,9 @@ export class JobRunner {
           } catch {
             // the store is closing: the status is lost, the work is not
           }
-          await job.cleanup?.(input as never).catch((error: unknown) => this.onError(error));
+          // the run ends for good before its input goes: a node dying in between leaves an orphaned upload, never a rerun without its input
           await lease.release().catch((error: unknown) => this.onError(error));
+          await job.cleanup?.(input as never).catch((error: unknown) => this.onError(error));
         }
       }
     })();
