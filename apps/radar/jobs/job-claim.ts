@@ -37,6 +37,8 @@ export interface JobClaim {
    * that died blocks others: the holder renews the lease while it works.
    */
   claim(job: string, input: JsonValue, leaseMs: number): Promise<JobLease | null>;
+  /** Whether a run of `job` is in progress (here or on another node) or waits to be taken over. */
+  isActive(job: string): Promise<boolean>;
   /** Claims a run of one of `jobs` whose node stopped renewing its lease (or handed it back), to finish it here; null when there is none. */
   takeOver(jobs: readonly string[], leaseMs: number): Promise<TakenOverRun | null>;
 }
@@ -56,6 +58,10 @@ export class LocalJobClaim implements JobClaim {
       this.held.delete(job);
     };
     return { renew: async () => !released, release, handBack: release };
+  }
+
+  async isActive(job: string): Promise<boolean> {
+    return this.held.has(job);
   }
 
   async takeOver(): Promise<TakenOverRun | null> {

@@ -317,9 +317,9 @@ export class JobRunner {
     const schedule = this.schedules.get(name);
     const status: JobStatus = { name, state: "idle" };
     const unfinished = stored.current && !stored.current.finishedAt ? stored.current : undefined;
-    // a run recorded as unfinished is in progress on another node, or waits to be taken over; with a claim
-    // of this process only, no other node runs it: the process that ran it stopped (it was killed)
-    const interrupted = !here && unfinished && !this.claim.shared ? unfinished : undefined;
+    // a run recorded as unfinished that no claim holds any more stopped for good: its process was killed
+    // (one process on SQLite), or every node that took it over died (the queue gave up on it)
+    const interrupted = !here && unfinished && !(await this.claim.isActive(name)) ? unfinished : undefined;
     const current = here?.run ?? (interrupted ? undefined : unfinished);
     if (current) {
       status.state = "running";
@@ -327,7 +327,7 @@ export class JobRunner {
     }
     if (interrupted) {
       const { progress: _progress, ...run } = interrupted;
-      status.lastRun = { ...run, outcome: "cancelled", error: "the server stopped during this run; start it again" };
+      status.lastRun = { ...run, outcome: "cancelled", error: "the server running it stopped during this run; start it again" };
     } else if (stored.lastRun) status.lastRun = stored.lastRun;
     if (schedule) {
       status.everyMs = schedule.everyMs;

@@ -36,6 +36,13 @@ export class QueueJobClaim implements JobClaim {
     return lease ? wrap(lease) : null;
   }
 
+  async isActive(job: string): Promise<boolean> {
+    for (const state of ["running", "queued"] as const) {
+      if ((await this.queue.list({ kind: KIND_PREFIX + job, state, limit: 1 })).length > 0) return true;
+    }
+    return false;
+  }
+
   async takeOver(jobs: readonly string[], leaseMs: number): Promise<TakenOverRun | null> {
     if (jobs.length === 0) return null;
     const lease = await this.queue.claim(
