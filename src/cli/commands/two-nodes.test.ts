@@ -48,8 +48,8 @@ describe("two nodes on one PostgreSQL store", { skip: server ? undefined : "Post
     work = mkdtempSync(join(tmpdir(), "trove-nodes-"));
     storeUrl = await server!.createDatabase();
     const corpus = await writeSampleCorpus(join(work, "corpus.jsonl"), CORPUS);
-    // short leases, and imports that pause every 10 records, so that a node can be killed mid-import within seconds
-    const env = { RADAR_ADMIN_EMAILS: ADMIN, RADAR_JOB_LEASE_MS: String(LEASE_MS), RADAR_IMPORT_PAUSE_MS: "200", RADAR_IMPORT_PAUSE_EVERY: "10" };
+    // short leases, and imports that pause every 5 records (a 2.4 s window for the kill), so that a node can be killed mid-import within seconds
+    const env = { RADAR_ADMIN_EMAILS: ADMIN, RADAR_JOB_LEASE_MS: String(LEASE_MS), RADAR_IMPORT_PAUSE_MS: "200", RADAR_IMPORT_PAUSE_EVERY: "5" };
     // the first node imports the corpus into the empty store; the second finds it there
     nodes.push(await startNode({ storeUrl, dataDir: join(work, "a"), corpus, env }));
     nodes.push(await startNode({ storeUrl, dataDir: join(work, "b"), corpus, env }));
@@ -111,7 +111,7 @@ describe("two nodes on one PostgreSQL store", { skip: server ? undefined : "Post
     // node b sees node a's run progress through the store; kill a in the middle of it
     await until("node a's import to be under way", 15_000, async () => {
       const status = await job();
-      return status.current?.node.endsWith(onA) && (status.current.progress?.done ?? 0) >= 10 ? status : undefined;
+      return status.current?.node.endsWith(onA) && (status.current.progress?.done ?? 0) >= 5 ? status : undefined;
     });
     await a.kill();
     const killedAt = performance.now();
