@@ -262,7 +262,7 @@ test("two nodes on one PostgreSQL store: one run of a job at a time; a run hande
   const [storeA, storeB] = [await PostgresStore.open(url), await PostgresStore.open(url)];
   const runs: Array<{ node: string; input: unknown }> = [];
   const node = (store: PostgresStore, name: string) => {
-    const runner = new JobRunner({ store, claim: new QueueJobClaim(new PostgresJobQueue(store)), leaseMs: 300, takeoverPollMs: 50 });
+    const runner = new JobRunner({ store, claim: new QueueJobClaim(new PostgresJobQueue(store)), leaseMs: 1000, takeoverPollMs: 50 });
     runner.register({
       name: "slow",
       run: async (input: { n: number }, { signal }) => {
@@ -281,7 +281,7 @@ test("two nodes on one PostgreSQL store: one run of a job at a time; a run hande
     await a.start("slow", { n: 21 });
     await assert.rejects(b.start("slow", { n: 1 }), /running already/, "the other node is told no");
     assert.equal((await b.status("slow")).state, "running", "and sees the run in progress");
-    await new Promise((r) => setTimeout(r, 400)); // past one lease: a's heartbeats keep it
+    await new Promise((r) => setTimeout(r, 1200)); // past one lease: a's heartbeats keep it
     assert.deepEqual(runs, [{ node: "a", input: { n: 21 } }], "not taken over while its node renews the lease");
     await a.close(); // shutdown mid-run: handed back
     let status = await b.status("slow");

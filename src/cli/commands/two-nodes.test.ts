@@ -17,7 +17,7 @@ import { startNode, writeSampleCorpus, type RadarNode } from "./testing/radar-no
 const server = await postgresForTests();
 const CORPUS = 40;
 const ADMIN = "admin@example.org";
-const LEASE_MS = 600;
+const LEASE_MS = 1500;
 
 /** Polls `probe` until it returns a value, or fails after `ms`. */
 async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
