@@ -21,6 +21,7 @@
  * every N records of an import, default none), the
  * scheduled arXiv fetch's RADAR_FETCH_CATEGORIES, RADAR_FETCH_EVERY_HOURS and
  * RADAR_ARXIV_URL (see docs/radar-ingest.md), and the digest's RADAR_SMTP_URL, RADAR_MAIL_FROM,
+ * RADAR_DIGEST_MAIL_EVERY_MINUTES (how often the digest-mail job looks for due digests, default 60),
  * RADAR_LLM_URL, RADAR_LLM_MODEL, RADAR_LLM_API_KEY (see docs/radar-digest.md).
  */
 import type { Command } from "commander";
@@ -104,6 +105,7 @@ export function radarOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Radar
     digest: {
       smtpUrl: value("RADAR_SMTP_URL"),
       mailFrom: value("RADAR_MAIL_FROM"),
+      mailEveryMinutes: parseNumberOption("RADAR_DIGEST_MAIL_EVERY_MINUTES", value("RADAR_DIGEST_MAIL_EVERY_MINUTES"), { integer: true, min: 1, max: 10_080 }),
       llm: llmUrl && llmModel ? { url: llmUrl, model: llmModel, apiKey: value("RADAR_LLM_API_KEY") } : undefined,
     },
   };
