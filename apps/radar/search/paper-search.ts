@@ -35,6 +35,7 @@ import { DateOrder } from "./date-order.js";
 import { relatedPipelineConfig, relatedRegistry } from "./related-pipeline.js";
 import { DoiIndex } from "./doi-index.js";
 import { highlight, queryTermsFor, snippet } from "./highlight.js";
+import { RecentAnswers } from "./recent-answers.js";
 import { fieldAnalyzer } from "./index-statistics.js";
 import { paperReference } from "./paper-reference.js";
 import { MATCH_ALL, allOf, anyOf } from "./query-nodes.js";
@@ -58,6 +59,9 @@ export interface SearchHitView {
 }
 
 /** A page of search results, with how the text was read. */
+/** Search answers remembered (a page of hits each, a few KB). */
+const ANSWER_MEMORY = 256;
+
 export interface SearchPage {
   items: SearchHitView[];
   total: number;
@@ -104,6 +108,9 @@ export class PaperSearch {
   private readonly snippetChars: number;
   private readonly tokenizer = new StandardTokenizer();
   private relatedPipeline: Pipeline | undefined;
+
+  /** Answers of recent requests, by papers' change-feed position and request (see `search`). */
+  private readonly answers = new RecentAnswers<SearchPage>(ANSWER_MEMORY);
 
   constructor(
     readonly papers: Collection,
@@ -156,6 +163,12 @@ export class PaperSearch {
    * paper answers that paper alone, with `match`.
    */
   async search(q: string, filters: PaperFilters, sort: "relevance" | "date", page: PageRequest): Promise<SearchPage> {
+    // the same request against the same papers has the same answer: popular first pages come from memory
+    const key = JSON.stringify([await this.papers.store.latestSeq(this.papers.name), q, filters, sort, page.offset, page.limit]);
+    return this.answers.get(key, () => this.searchUncached(q, filters, sort, page));
+  }
+
+  private async searchUncached(q: string, filters: PaperFilters, sort: "relevance" | "date", page: PageRequest): Promise<SearchPage> {
     const notices: string[] = [];
     const reference = paperReference(q);
     if (reference) {
