@@ -15,7 +15,9 @@ import { join } from "node:path";
 import { Collection } from "../../src/engine/collection.js";
 import { RateLimiter, type RateLimit } from "../../src/server/rate-limiter.js";
 import { startServer, type RunningServer, type ServerModule, type StartServerOptions } from "../../src/server/start-server.js";
+import { PostgresJobQueue } from "../../src/jobs/postgres-job-queue.js";
 import { ensureCollection } from "../../src/store/ensure-collection.js";
+import { PostgresStore } from "../../src/store/postgres-store.js";
 import type { Store } from "../../src/store/store.js";
 import { Accounts, type AccountsOptions } from "./accounts/accounts.js";
 import { DEFAULT_ACCOUNT_FAILURE_LIMIT, SignInThrottle } from "./accounts/sign-in-throttle.js";
@@ -38,7 +40,10 @@ import { IMPORT_PATH, MAX_IMPORT_BYTES } from "./http/job-routes.js";
 import { radarRoutes } from "./http/radar-routes.js";
 import type { JobClaim } from "./jobs/job-claim.js";
 import { Onboarding } from "./onboarding/onboarding.js";
+import type { ImportPace } from "./jobs/import-job.js";
 import { JobRunner } from "./jobs/job-runner.js";
+import { QueueJobClaim } from "./jobs/queue-job-claim.js";
+import { DirectoryUploads, StoreUploads } from "./jobs/upload-stash.js";
 import { PaperIntake, type FetchSchedule } from "./jobs/paper-intake.js";
 import type { RadarServices } from "./http/radar-services.js";
 import { PAPERS_COLLECTION, PAPER_SCHEMA } from "./papers.js";
@@ -72,8 +77,10 @@ export interface RadarApiOptions {
   localToken?: string;
   /** Compute the corpus map (onboarding, the map page) in the background at start, if the papers changed since the saved one (`trove radar start` does; default: on first use). */
   warmCorpusMap?: boolean;
-  /** Job claims shared by the nodes of a deployment (default: this process only). */
+  /** Job claims (default: shared through the store's job queue on PostgreSQL, this process only on SQLite). */
   jobClaim?: JobClaim;
+  /** Background jobs: their lease (RADAR_JOB_LEASE_MS, default 30 s), how often a node looks for runs to take over, and an import's pace. */
+  jobs?: { leaseMs?: number; takeoverPollMs?: number; importPace?: ImportPace };
 }
 
 export interface AuthLimits {
@@ -120,9 +127,12 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
         const feed = await FeedService.open({ store, dataDir, papers, feedback, topics, pins, arrivals, areas });
         opened.push(feed);
         const search = new PaperSearch(papers, options.search);
-        const jobs = new JobRunner({ store, claim: options.jobClaim });
+        // several nodes on one PostgreSQL store: runs are claimed in its job queue, uploads kept in it, so any node finishes a run
+        const claim = options.jobClaim ?? (store instanceof PostgresStore ? new QueueJobClaim(new PostgresJobQueue(store)) : undefined);
+        const jobs = new JobRunner({ store, claim, leaseMs: options.jobs?.leaseMs, takeoverPollMs: options.jobs?.takeoverPollMs });
         opened.push(jobs);
-        const intake = new PaperIntake(jobs, papers, join(dataDir, "uploads"), options.fetch);
+        const uploads = claim?.shared ? await StoreUploads.open(store, join(dataDir, "uploads")) : new DirectoryUploads(join(dataDir, "uploads"));
+        const intake = new PaperIntake(jobs, papers, uploads, options.fetch, options.jobs?.importPace);
         const maps = new CorpusMaps(store, papers.name, dataDir);
         opened.push(maps);
         if (options.warmCorpusMap) void maps.current().catch(() => undefined); // an empty corpus has no map yet: the routes say so

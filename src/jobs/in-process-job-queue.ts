@@ -70,6 +70,23 @@ export class InProcessJobQueue implements JobQueue {
     return undefined;
   }
 
+  async claimExclusive(spec: JobSpec, holder: string, leaseMs: number): Promise<Lease | undefined> {
+    const checked = checkJobSpec(spec);
+    const now = this.now();
+    for (const job of this.jobs.values()) {
+      if (job.kind !== checked.kind) continue;
+      if (job.state === "running" && job.leaseEnds < now && job.attempts >= job.maxAttempts) {
+        Object.assign(job, { state: "failed", finishedAt: iso(now), error: job.error ?? `abandoned: the worker holding attempt ${job.attempts} stopped renewing its lease` });
+      }
+      if (job.state === "queued" || job.state === "running") return undefined;
+    }
+    const { job: added, created } = await this.enqueue({ ...spec, runAt: new Date(now) });
+    if (!created) return undefined;
+    const entry = this.jobs.get(added.id)!;
+    Object.assign(entry, { state: "running", holder, attempts: 1, leaseEnds: now + leaseMs, leaseUntil: iso(now + leaseMs), startedAt: iso(now) });
+    return this.lease(entry, holder, 1, leaseMs);
+  }
+
   async get(id: string): Promise<JobRecord | undefined> {
     const job = this.jobs.get(id);
     return job ? view(job) : undefined;

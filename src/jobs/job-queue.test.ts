@@ -94,6 +94,35 @@ for (const backend of backends) {
       });
     });
 
+    test("claimExclusive: one run of a kind at a time; a dead holder's run is taken over with its payload, not started again", async () => {
+      await withQueue(async (queue) => {
+        const asks = await Promise.all(Array.from({ length: 5 }, (_, i) => queue.claimExclusive({ kind: "import", payload: { file: i } }, `w${i}`, 150)));
+        const won = asks.filter((a) => a !== undefined);
+        assert.equal(won.length, 1, "five nodes asked at once, one got to run");
+        const first = won[0]!;
+        assert.equal(first.job.state, "running");
+        assert.equal(first.job.attempts, 1);
+        assert.equal(await queue.claimExclusive({ kind: "import" }, "late", 150), undefined, "refused while a run is in progress");
+        assert.ok((await queue.claimExclusive({ kind: "other" }, "late", 150)) !== undefined, "other kinds are independent");
+        // the holder dies: its run still blocks a new one, and is what a claim takes over
+        await until(async () => Date.parse((await queue.get(first.job.id))!.leaseUntil!) < Date.now() - 20);
+        assert.equal(await queue.claimExclusive({ kind: "import" }, "late", 150), undefined, "a run waiting to be taken over is still the run");
+        const taken = (await queue.claim(["import"], "survivor", 10_000))!;
+        assert.equal(taken.job.id, first.job.id);
+        assert.equal(taken.job.attempts, 2);
+        assert.deepEqual(taken.job.payload, first.job.payload);
+        assert.equal(await first.complete(), false, "the dead holder can no longer finish it");
+        // given back (a node shutting down): queued for the next claim, still no second run
+        assert.equal(await taken.release(), true);
+        assert.equal(await queue.claimExclusive({ kind: "import" }, "late", 150), undefined);
+        const resumed = (await queue.claim(["import"], "survivor", 10_000))!;
+        assert.equal(resumed.job.id, first.job.id);
+        assert.equal(await resumed.complete({ ok: true }), true);
+        const next = await queue.claimExclusive({ kind: "import", payload: "next" }, "w", 10_000);
+        assert.ok(next !== undefined && next.job.id !== first.job.id, "after the run ends a new one may start");
+      });
+    });
+
     test("a lease that runs out is taken over (attempt 2); the first holder can no longer finish the job", async () => {
       await withQueue(async (queue) => {
         const { job } = await queue.enqueue({ kind: "rebuild", maxAttempts: 2 });

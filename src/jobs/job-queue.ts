@@ -73,6 +73,14 @@ export interface JobQueue {
   enqueue(spec: JobSpec): Promise<{ job: JobRecord; created: boolean }>;
   /** Claims the next ready job of one of `kinds` (queued and due, or running with an expired lease), or undefined. */
   claim(kinds: readonly string[], holder: string, leaseMs: number): Promise<Lease | undefined>;
+  /**
+   * Adds a job and claims it for `holder` in one step, unless a job of the
+   * same kind is queued or running (then nothing is added: undefined). For
+   * work of which at most one run may exist at a time across all nodes (an
+   * import: a node asking while another node's run is in progress, or waits
+   * to be taken over, is told no).
+   */
+  claimExclusive(spec: JobSpec, holder: string, leaseMs: number): Promise<Lease | undefined>;
   get(id: string): Promise<JobRecord | undefined>;
   /** Jobs, newest first. */
   list(filter?: { kind?: string; state?: JobState; limit?: number }): Promise<JobRecord[]>;

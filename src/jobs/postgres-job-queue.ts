@@ -32,6 +32,11 @@ interface JobRow {
   finished_at: Date | null;
 }
 
+/** Jobs whose last allowed attempt died with its worker fail instead of running again. */
+const ABANDON = `UPDATE trove_jobs SET state = 'failed', finished_at = now(),
+    error = coalesce(error, 'abandoned: the worker holding attempt ' || attempts || ' stopped renewing its lease')
+  WHERE kind = ANY($1::text[]) AND state = 'running' AND lease_until < now() AND attempts >= max_attempts`;
+
 const COLUMNS = "id, kind, key, payload, state, attempts, max_attempts, holder, lease_until, progress, result, error, created_at, run_at, started_at, finished_at";
 
 export class PostgresJobQueue implements JobQueue {
@@ -56,13 +61,7 @@ export class PostgresJobQueue implements JobQueue {
   }
 
   async claim(kinds: readonly string[], holder: string, leaseMs: number): Promise<Lease | undefined> {
-    // jobs whose last allowed attempt died with its worker fail instead of running again
-    await this.run(
-      `UPDATE trove_jobs SET state = 'failed', finished_at = now(),
-         error = coalesce(error, 'abandoned: the worker holding attempt ' || attempts || ' stopped renewing its lease')
-       WHERE kind = ANY($1::text[]) AND state = 'running' AND lease_until < now() AND attempts >= max_attempts`,
-      [kinds],
-    );
+    await this.run(ABANDON, [kinds]);
     const claimed = await this.run<JobRow>(
       `WITH next AS (
          SELECT id FROM trove_jobs
@@ -81,6 +80,31 @@ export class PostgresJobQueue implements JobQueue {
     );
     if (claimed.rows.length === 0) return undefined;
     return this.lease(toRecord(claimed.rows[0]), leaseMs);
+  }
+
+  async claimExclusive(spec: JobSpec, holder: string, leaseMs: number): Promise<Lease | undefined> {
+    const s = checkJobSpec(spec);
+    const claimed = await this.store.withConnection(async (client) => {
+      await client.query("BEGIN");
+      try {
+        // one claimExclusive per kind at a time on every node: the NOT EXISTS below sees the other's committed job
+        await client.query("SELECT pg_advisory_xact_lock(hashtext('trove_jobs:' || $1))", [s.kind]);
+        await client.query(ABANDON, [[s.kind]]);
+        const inserted = await client.query<JobRow>(
+          `INSERT INTO trove_jobs (kind, key, payload, state, run_at, max_attempts, attempts, holder, lease_until, started_at)
+           SELECT $1, $2, $3, 'running', now(), $4, 1, $5, now() + $6 * interval '1 millisecond', now()
+           WHERE NOT EXISTS (SELECT 1 FROM trove_jobs WHERE kind = $1 AND state IN ('queued', 'running'))
+           ON CONFLICT (key) DO NOTHING RETURNING ${COLUMNS}`,
+          [s.kind, s.key, JSON.stringify(s.payload), s.maxAttempts, holder, leaseMs],
+        );
+        await client.query("COMMIT");
+        return inserted.rows[0];
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      }
+    });
+    return claimed ? this.lease(toRecord(claimed), leaseMs) : undefined;
   }
 
   async get(id: string): Promise<JobRecord | undefined> {

@@ -16,6 +16,7 @@ export type {
   ScanOptions,
   ScannedRecord,
   Store,
+  VersionedRecord,
 } from "./store.js";
 export { validateCollectionName } from "./store.js";
 export { ConflictError } from "./errors.js";

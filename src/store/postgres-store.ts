@@ -31,7 +31,7 @@ import { ChangeWatchers, type NoticeSource } from "./change-watchers.js";
 import { ConflictError } from "./errors.js";
 import { nonJsonProblem } from "./plain-json.js";
 import { POSTGRES_LATEST_VERSION, migrate } from "./postgres-migrations.js";
-import { checkRecordSource, insertConflictReason, prepareBatches, resolveBatchSize, type PreparedBatch } from "./record-batches.js";
+import { checkRecordSource, insertConflictReason, prepareBatches, prepareRecord, resolveBatchSize, type PreparedBatch } from "./record-batches.js";
 import { redactUrl } from "./redact-url.js";
 import {
   checkLimit,
@@ -52,6 +52,7 @@ import {
   type ScanOptions,
   type ScannedRecord,
   type Store,
+  type VersionedRecord,
 } from "./store.js";
 
 export interface PostgresStoreOptions {
@@ -261,6 +262,40 @@ export class PostgresStore implements Store {
     );
     if (rows.length === 0) throw missingCollection(collection, this.location);
     return rows[0].body === null ? undefined : (JSON.parse(rows[0].body) as StoredRecord);
+  }
+
+  async getVersionedRecord(collection: string, id: RecordId): Promise<VersionedRecord | undefined> {
+    this.assertOpen();
+    validateCollectionName(collection);
+    const key = normalizeRecordId(id);
+    const rows = await this.query<{ seq: number | null; body: string | null }>(
+      "trove_versioned_record",
+      "SELECT r.seq, r.body FROM trove_collections c LEFT JOIN trove_records r ON r.cid = c.cid AND r.id = $1 WHERE c.name = $2",
+      [key, collection],
+    );
+    if (rows.length === 0) throw missingCollection(collection, this.location);
+    const row = rows[0];
+    return row.body === null || row.seq === null ? undefined : { seq: row.seq, record: JSON.parse(row.body) as StoredRecord };
+  }
+
+  async putRecordIf(collection: string, record: unknown, expectedSeq: number): Promise<number | undefined> {
+    this.assertOpen();
+    validateCollectionName(collection);
+    checkSeq(expectedSeq, "expectedSeq");
+    const row = await this.readCollection(collection);
+    const prepared = prepareRecord(JSON.parse(row.schema) as NormalizedSchema, record);
+    const written = await this.transaction(async (client) => {
+      // the counter lock orders this check-and-write with every other write, on every node
+      await this.lockCounter(client);
+      const existing = await client.query<{ seq: number }>("SELECT seq FROM trove_records WHERE cid = $1 AND id = $2 AND body IS NOT NULL", [row.cid, prepared.id]);
+      const current = existing.rowCount ? existing.rows[0].seq : 0;
+      if (current !== expectedSeq) return undefined;
+      // merge locks the collection and checks it is still the one whose schema validated the record
+      const merged = await this.merge(client, collection, row.cid, memorySource([prepared]), "upsert", false, []);
+      return merged.lastSeq;
+    });
+    if (written !== undefined) this.watchers.emit({ collection, seq: written });
+    return written;
   }
 
   async getRecords(collection: string, ids: Iterable<RecordId>): Promise<Array<StoredRecord | undefined>> {

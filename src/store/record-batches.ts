@@ -56,6 +56,13 @@ export function checkRecordSource(records: unknown): void {
   if (!ok) throw new InvalidArgumentError("records must be an iterable or async iterable of records (for example an array)");
 }
 
+/** Validates and serializes one record (putRecordIf's input), as a batch does; InvalidRecordError names it. */
+export function prepareRecord(schema: NormalizedSchema, record: unknown): PreparedRecord {
+  const id = validateRecord(schema, record, 1);
+  checkPlainJson(record as Record<string, unknown>, 1, id);
+  return { recordNumber: 1, id, json: JSON.stringify(record) };
+}
+
 /**
  * Validates and serializes records, yielding batches of at most `batchSize`
  * input records. Throws InvalidRecordError for the first invalid record

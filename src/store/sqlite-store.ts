@@ -38,7 +38,7 @@ import { normalizeSchema, type CollectionSchema, type StoredRecord } from "../co
 import { ChangeWatchers, type NoticeSource } from "./change-watchers.js";
 import { ConflictError } from "./errors.js";
 import { nonJsonProblem } from "./plain-json.js";
-import { checkRecordSource, insertConflictReason, prepareBatches, resolveBatchSize } from "./record-batches.js";
+import { checkRecordSource, insertConflictReason, prepareBatches, prepareRecord, resolveBatchSize } from "./record-batches.js";
 import { LATEST_VERSION, MIGRATIONS, TROVE_APPLICATION_ID } from "./sqlite-migrations.js";
 import {
   checkLimit,
@@ -59,6 +59,7 @@ import {
   type ScanOptions,
   type ScannedRecord,
   type Store,
+  type VersionedRecord,
 } from "./store.js";
 
 /** File name used when the store location is a directory. */
@@ -94,6 +95,7 @@ interface ReaderStatements {
   collectionByName: Database.Statement<[string], CollectionRow>;
   collections: Database.Statement<[], CollectionRow>;
   recordInCollection: Database.Statement<[string, string], { body: string | null }>;
+  versionedRecord: Database.Statement<[string, string], { seq: number | null; body: string | null }>;
   record: Database.Statement<[number, string], string | null>;
   count: Database.Statement<[number], number>;
   scan: Database.Statement<[number, number, number], { seq: number; id: string; body: string }>;
@@ -267,6 +269,44 @@ export class SqliteStore implements Store {
     const row = this.read(() => this.r.recordInCollection.get(key, collection));
     if (!row) throw missingCollection(collection, this.location);
     return row.body === null ? undefined : (JSON.parse(row.body) as StoredRecord);
+  }
+
+  async getVersionedRecord(collection: string, id: RecordId): Promise<VersionedRecord | undefined> {
+    this.assertOpen();
+    validateCollectionName(collection);
+    const key = normalizeRecordId(id);
+    const row = this.read(() => this.r.versionedRecord.get(key, collection));
+    if (!row) throw missingCollection(collection, this.location);
+    return row.body === null || row.seq === null ? undefined : { seq: row.seq, record: JSON.parse(row.body) as StoredRecord };
+  }
+
+  async putRecordIf(collection: string, record: unknown, expectedSeq: number): Promise<number | undefined> {
+    this.assertOpen();
+    validateCollectionName(collection);
+    checkSeq(expectedSeq, "expectedSeq");
+    let notice: ChangeNotice | undefined;
+    const written = await this.exclusive(() =>
+      this.writer
+        .transaction(() => {
+          const w = this.w;
+          const row = w.collectionByName.get(collection);
+          if (!row) throw missingCollection(collection, this.location);
+          const prepared = prepareRecord(JSON.parse(row.schema) as NormalizedSchema, record);
+          const existing = w.lookup.get(row.cid, prepared.id);
+          const current = existing !== undefined && existing.live !== 0 ? existing.seq : 0;
+          if (current !== expectedSeq) return undefined;
+          const seq = w.lastSeq.get()! + 1;
+          if (existing === undefined) w.insertRecord.run(seq, row.cid, prepared.id, prepared.json);
+          else w.rewriteRecord.run(seq, prepared.json, existing.seq);
+          if (current === 0) w.addCount.run(1, row.cid);
+          w.setLastSeq.run(seq);
+          notice = { collection, seq };
+          return seq;
+        })
+        .immediate(),
+    );
+    if (notice) this.announce(notice);
+    return written;
   }
 
   async getRecords(collection: string, ids: Iterable<RecordId>): Promise<Array<StoredRecord | undefined>> {
@@ -662,6 +702,7 @@ function prepareReader(db: Database.Database): ReaderStatements {
     collections: db.prepare("SELECT cid, name, schema, created_at, created_seq FROM collections ORDER BY name"),
     // One query tells "no such collection" (no row) from "no such record" (NULL body).
     recordInCollection: db.prepare("SELECT r.body AS body FROM collections c LEFT JOIN records r ON r.cid = c.cid AND r.id = ? WHERE c.name = ?"),
+    versionedRecord: db.prepare("SELECT r.seq AS seq, r.body AS body FROM collections c LEFT JOIN records r ON r.cid = c.cid AND r.id = ? WHERE c.name = ?"),
     record: db.prepare<[number, string], string | null>("SELECT body FROM records WHERE cid = ? AND id = ?").pluck(),
     count: db.prepare<[number], number>("SELECT record_count FROM collections WHERE cid = ?").pluck(),
     scan: db.prepare("SELECT seq, id, body FROM records WHERE cid = ? AND seq > ? AND body IS NOT NULL ORDER BY seq LIMIT ?"),

@@ -318,6 +318,69 @@ function contract(backend: StoreBackend): void {
     });
   });
 
+  test("compare-and-set: putRecordIf writes only over the version it read", async () => {
+    await withStore(async (store) => {
+      await store.createCollection("papers", SCHEMA);
+      assert.equal(await store.getVersionedRecord("papers", "d1"), undefined);
+      // 0: only when absent
+      const first = await store.putRecordIf("papers", doc(1), 0);
+      assert.ok(first !== undefined && first > 0);
+      assert.deepEqual(await store.getVersionedRecord("papers", "d1"), { seq: first, record: doc(1) });
+      assert.equal(await store.putRecordIf("papers", doc(1, { title: "again" }), 0), undefined, "0 refuses an existing record");
+      // a write in between makes the version read earlier stale
+      await store.putRecords("papers", [doc(1, { title: "by someone else" })]);
+      assert.equal(await store.putRecordIf("papers", doc(1, { title: "lost" }), first), undefined);
+      assert.equal((await store.getRecord("papers", "d1"))!.title, "by someone else");
+      const current = (await store.getVersionedRecord("papers", "d1"))!;
+      const next = await store.putRecordIf("papers", doc(1, { title: "mine" }), current.seq);
+      assert.ok(next !== undefined && next > current.seq);
+      assert.equal(await store.latestSeq("papers"), next);
+      assert.deepEqual((await store.changesSince("papers", current.seq)).map((c) => c.id), ["d1"]);
+      assert.equal(await store.countRecords("papers"), 1);
+      // a deleted record counts as absent
+      await store.deleteRecords("papers", ["d1"]);
+      assert.equal(await store.getVersionedRecord("papers", "d1"), undefined);
+      assert.ok((await store.putRecordIf("papers", doc(1), 0)) !== undefined);
+      assert.equal(await store.countRecords("papers"), 1);
+      await assert.rejects(store.putRecordIf("papers", { id: "d2" }, 0), InvalidRecordError);
+      await assert.rejects(store.putRecordIf("papers", doc(2), -1), InvalidArgumentError);
+      await assert.rejects(store.putRecordIf("missing", doc(2), 0), NotFoundError);
+      await assert.rejects(store.getVersionedRecord("missing", "d2"), NotFoundError);
+    });
+  });
+
+  test("compare-and-set: two store handles incrementing one record concurrently lose no increment", async () => {
+    await withStore(async (first, fixture) => {
+      const second = await fixture.openAnother();
+      try {
+        await first.createCollection("counters", { fields: { n: { type: "number", required: true } } });
+        await first.putRecords("counters", [{ id: "c", n: 0 }]);
+        let retries = 0;
+        const increment = async (store: Store) => {
+          for (;;) {
+            const current = (await store.getVersionedRecord("counters", "c"))!;
+            if ((await store.putRecordIf("counters", { id: "c", n: (current.record.n as number) + 1 }, current.seq)) !== undefined) return;
+            retries++;
+          }
+        };
+        const perHandle = 25;
+        await Promise.all(
+          [first, second].map(async (store) => {
+            const workers = Array.from({ length: 3 }, async () => {
+              for (let i = 0; i < perHandle; i++) await increment(store);
+            });
+            await Promise.all(workers);
+          }),
+        );
+        assert.equal((await first.getRecord("counters", "c"))!.n, 2 * 3 * perHandle);
+        assert.equal((await second.getRecord("counters", "c"))!.n, 2 * 3 * perHandle);
+        assert.ok(retries > 0, "the writers did collide (else the test proves nothing)");
+      } finally {
+        await second.close();
+      }
+    });
+  });
+
   test("deletes: count, tombstones in the feed, re-insert after delete", async () => {
     await withStore(async (store) => {
       await store.createCollection("papers", SCHEMA);

@@ -108,6 +108,12 @@ export interface ScannedRecord {
   record: StoredRecord;
 }
 
+/** A record with its version: the sequence number of its latest write. */
+export interface VersionedRecord {
+  seq: number;
+  record: StoredRecord;
+}
+
 export interface Change {
   seq: number;
   id: string;
@@ -149,6 +155,20 @@ export interface Store {
   getRecord(collection: string, id: RecordId): Promise<StoredRecord | undefined>;
   /** One entry per requested id, in the same order; undefined where a record is missing. */
   getRecords(collection: string, ids: Iterable<RecordId>): Promise<Array<StoredRecord | undefined>>;
+  /**
+   * A record with its version (the sequence number of its latest write), for
+   * an optimistic read-modify-write with `putRecordIf`; undefined when there
+   * is no live record under `id`.
+   */
+  getVersionedRecord(collection: string, id: RecordId): Promise<VersionedRecord | undefined>;
+  /**
+   * Compare-and-set: writes one record (validated as putRecords does) only
+   * if the live record under its id still has version `expectedSeq` (0: only
+   * if there is no live record). Returns the new version, or undefined when
+   * another write got there first (nothing was written): read again, redo
+   * the change, try again. Atomic across processes and nodes.
+   */
+  putRecordIf(collection: string, record: unknown, expectedSeq: number): Promise<number | undefined>;
   /** Deletes records atomically; returns how many existed. Missing ids are ignored. */
   deleteRecords(collection: string, ids: Iterable<RecordId>): Promise<number>;
   countRecords(collection: string): Promise<number>;

@@ -9,14 +9,19 @@
  * (`id` = reader id) holding all of that reader's collections, so listing
  * them is one read. A link's token is `<reader id>.<collection id>.<secret>`:
  * it finds its record directly and the secret is compared in constant time.
- * Writes of one reader are serialised in this process (a read-modify-write
- * of one record); nodes sharing a PostgreSQL store could interleave two
- * writes of the same reader (the later wins).
+ *
+ * A change is a read-modify-write of the reader's record under an optimistic
+ * version check (the store's compare-and-set, `putRecordIf`): when another
+ * write (another node sharing a PostgreSQL store, another process on the
+ * SQLite file) got in between, the change is redone on the fresh record, so
+ * concurrent changes of one reader all survive. Writes of one reader are
+ * also queued in this process, which only spares retries.
  */
 import { timingSafeEqual } from "node:crypto";
 import type { CollectionSchema, StoredRecord } from "../../../src/core/schema.js";
 import type { Store } from "../../../src/store/store.js";
 import { ensureCollection } from "../../../src/store/ensure-collection.js";
+import { UnavailableError } from "../../../src/core/errors.js";
 import { badRequest, conflict, notFound } from "../../../src/server/problem.js";
 import { newId, newSecret } from "../accounts/tokens.js";
 
@@ -28,6 +33,9 @@ export const READER_COLLECTIONS_SCHEMA: CollectionSchema = {
     updatedAt: { type: "date", required: true },
   },
 };
+
+/** Attempts of one change before giving up (each retry follows a write that got in between). */
+const MAX_ATTEMPTS = 50;
 
 /** Most collections per reader and papers per collection. */
 export const MAX_COLLECTIONS = 200;
@@ -87,22 +95,34 @@ export class ReaderCollections {
   }
 
   private async read(ownerId: string): Promise<OwnerRecord> {
-    const record = await this.store.getRecord(READER_COLLECTIONS, ownerId);
-    if (!record) return { id: ownerId, ownerId, updatedAt: new Date(0).toISOString(), collections: [] };
-    return record as unknown as OwnerRecord;
+    return (await this.readVersioned(ownerId)).owner;
   }
 
-  /** Runs `change` on the reader's record and stores it, one change of a reader at a time. */
+  /** The reader's record and its version (0: none stored yet). */
+  private async readVersioned(ownerId: string): Promise<{ owner: OwnerRecord; seq: number }> {
+    const found = await this.store.getVersionedRecord(READER_COLLECTIONS, ownerId);
+    if (!found) return { owner: { id: ownerId, ownerId, updatedAt: new Date(0).toISOString(), collections: [] }, seq: 0 };
+    return { owner: found.record as unknown as OwnerRecord, seq: found.seq };
+  }
+
+  /**
+   * Runs `change` on the reader's record and stores it if nobody wrote the
+   * record since it was read; else runs `change` again on the fresh record.
+   */
   private update<T>(ownerId: string, change: (owner: OwnerRecord) => T): Promise<T> {
     const previous = this.queues.get(ownerId) ?? Promise.resolve();
     const next = previous
       .catch(() => undefined)
       .then(async () => {
-        const owner = await this.read(ownerId);
-        const result = change(owner);
-        owner.updatedAt = new Date().toISOString();
-        await this.store.putRecords(READER_COLLECTIONS, [owner as unknown as StoredRecord]);
-        return result;
+        for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+          const { owner, seq } = await this.readVersioned(ownerId);
+          const result = change(owner);
+          owner.updatedAt = new Date().toISOString();
+          if ((await this.store.putRecordIf(READER_COLLECTIONS, owner as unknown as StoredRecord, seq)) !== undefined) return result;
+          // another node or process wrote this reader's collections in between: pause a moment, redo on the fresh record
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+        }
+        throw new UnavailableError(`the collections of reader ${ownerId} changed ${MAX_ATTEMPTS} times while this change was being saved; try again`);
       });
     this.queues.set(ownerId, next);
     void next.finally(() => {

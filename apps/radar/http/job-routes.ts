@@ -34,6 +34,7 @@ export const jobRunSchema = z
     errorCode: z.string().optional().openapi({ description: "the error's code, e.g. INVALID_FILE, UNAVAILABLE" }),
     result: z.unknown().optional().openapi({ description: "the job's result (import: counts and rejected records; fetch: per category)" }),
     node: z.string().openapi({ description: "host:pid of the process that ran it" }),
+    takenOver: z.boolean().optional().openapi({ description: "true when this node took the run over from a node that stopped mid-run" }),
   })
   .openapi("JobRun");
 

@@ -34,8 +34,14 @@ export interface ImportOptions {
   progress?: boolean;
   /** Aborting stops the import at the next batch boundary; nothing is stored (InterruptedError). */
   signal?: AbortSignal;
-  /** Told the number of records read so far, every 256 records (the server's import job shows it to admins). */
-  onProgress?: (read: number) => void;
+  /**
+   * Told the number of records read so far, every `progressEvery` records
+   * (the server's import job shows it to admins); reading waits for a
+   * returned promise.
+   */
+  onProgress?: (read: number) => void | Promise<void>;
+  /** Records between onProgress calls (default 256). */
+  progressEvery?: number;
 }
 
 /** A record left out by `skipInvalid`. */
@@ -230,6 +236,8 @@ export async function importPapers(papers: Collection, file: string, options: Im
     throw new InvalidArgumentError(`unknown format ${JSON.stringify(format)}: use ${IMPORT_FORMATS.join(" or ")}`);
   }
   const skipInvalid = options.skipInvalid === true;
+  const progressEvery = options.progressEvery ?? 256;
+  if (!Number.isInteger(progressEvery) || progressEvery < 1) throw new InvalidArgumentError(`progressEvery must be a positive integer, got ${progressEvery}`);
   const rejected: ImportRejection[] = [];
   const progress = new Progress(`importing ${file}`, undefined, { enabled: options.progress });
   const store = papers.store;
@@ -241,9 +249,9 @@ export async function importPapers(papers: Collection, file: string, options: Im
   async function* valid(): AsyncGenerator<{ paper: Paper; line: number }> {
     for await (const { raw, line } of readRawPapers(file, format!, skipInvalid ? rejected : undefined)) {
       read++;
-      if ((read & 255) === 0) {
+      if (read % progressEvery === 0) {
         progress.update(read);
-        options.onProgress?.(read);
+        await options.onProgress?.(read);
       }
       let paper: Paper;
       try {

@@ -5,16 +5,26 @@
  * (`radar.job.<name>`), so that it survives restarts and every node sharing
  * the store sees the same last run.
  *
+ * Runs hold a lease (`leaseMs`, renewed every third of it while the run
+ * works). With a shared claim (several nodes on PostgreSQL: QueueJobClaim)
+ * every node also looks for runs whose node stopped renewing (it died) and
+ * takes them over with the same input; at shutdown a node hands its runs
+ * back, so another node continues them at once. A node that finds its lease
+ * lost (it stalled past the lease and another node took over) stops its run
+ * and leaves the status to the new holder.
+ *
  * A scheduled run that fails because a service cannot be reached
  * (UnavailableError: no network, arXiv down) turns the job "off" with the
- * reason and tries again later, doubling the pause up to the interval.
- * `close()` aborts running jobs and waits for them to stop.
+ * reason and tries again later, doubling the pause up to the interval. On
+ * several nodes each keeps the schedule, and a node whose turn comes soon
+ * after another node's successful run waits for the next period instead.
+ * `close()` stops the schedules and the runs (handed back or cancelled).
  */
 import { hostname } from "node:os";
 import { ConflictError } from "../../../src/store/errors.js";
 import { NotFoundError, TroveError, UnavailableError } from "../../../src/core/errors.js";
 import type { JsonValue, Store } from "../../../src/store/store.js";
-import { LocalJobClaim, type JobClaim } from "./job-claim.js";
+import { LocalJobClaim, type JobClaim, type JobLease } from "./job-claim.js";
 import type { Job, JobProgress, JobRun, JobStatus } from "./job.js";
 
 export interface JobRunnerOptions {
@@ -24,9 +34,16 @@ export interface JobRunnerOptions {
   claim?: JobClaim;
   /** Clock (tests). */
   now?: () => number;
-  /** Longest a claim lasts without the run ending (default 6 h). */
-  claimTtlMs?: number;
+  /** Lease of a run, renewed every third of it while the run works: how long a node that died holds up its runs (default 30 s). */
+  leaseMs?: number;
+  /** How often this node looks for runs to take over, with a shared claim (default: half the lease). */
+  takeoverPollMs?: number;
+  /** Where unexpected errors of the background work are reported (default: stderr). */
+  onError?: (error: unknown) => void;
 }
+
+/** Default lease of a run. */
+export const DEFAULT_JOB_LEASE_MS = 30_000;
 
 export interface ScheduleOptions<Input> {
   /** Pause between the end of one run and the start of the next. */
@@ -63,6 +80,10 @@ function metaKey(name: string): string {
 export class JobRunner {
   private readonly jobs = new Map<string, Job<never, unknown>>();
   private readonly running = new Map<string, { controller: AbortController; done: Promise<unknown>; run: JobRun }>();
+  private readonly leaseMs: number;
+  private readonly onError: (error: unknown) => void;
+  private takeoverTimer: NodeJS.Timeout | undefined;
+  private takingOver: Promise<void> | undefined;
   private readonly schedules = new Map<string, Schedule>();
   private readonly offReasons = new Map<string, string>();
   private readonly claim: JobClaim;
@@ -73,11 +94,49 @@ export class JobRunner {
   constructor(private readonly options: JobRunnerOptions) {
     this.claim = options.claim ?? new LocalJobClaim();
     this.now = options.now ?? Date.now;
+    this.leaseMs = options.leaseMs ?? DEFAULT_JOB_LEASE_MS;
+    this.onError = options.onError ?? ((error) => process.stderr.write(`radar jobs: ${error instanceof Error ? error.message : String(error)}\n`));
+    if (this.claim.shared) {
+      const every = options.takeoverPollMs ?? Math.max(50, Math.floor(this.leaseMs / 2));
+      this.takeoverTimer = setInterval(() => void this.takeOver(), every);
+      this.takeoverTimer.unref();
+    }
   }
 
   register<Input, Result>(job: Job<Input, Result>): void {
     if (this.jobs.has(job.name)) throw new ConflictError(`a job named "${job.name}" is registered already`);
     this.jobs.set(job.name, job as unknown as Job<never, unknown>);
+  }
+
+  /**
+   * Takes over the runs of registered jobs whose nodes stopped renewing their
+   * leases, one after another, and runs them here. Runs on a timer with a
+   * shared claim; resolves when no such run is left (not when they finish).
+   */
+  takeOver(): Promise<void> {
+    this.takingOver ??= (async () => {
+      try {
+        while (!this.closed) {
+          const idle = [...this.jobs.keys()].filter((name) => !this.running.has(name));
+          const taken = await this.claim.takeOver(idle, this.leaseMs);
+          if (!taken) return;
+          if (!this.jobs.has(taken.job) || this.closed) {
+            await taken.lease.handBack();
+            return;
+          }
+          try {
+            await this.begin(taken.job, taken.input, taken.lease, true);
+          } catch (error) {
+            this.onError(error);
+          }
+        }
+      } catch (error) {
+        this.onError(error);
+      } finally {
+        this.takingOver = undefined;
+      }
+    })();
+    return this.takingOver;
   }
 
   /** Marks a job off (not scheduled) with the reason admins see, e.g. "not configured: set ...". */
@@ -106,13 +165,23 @@ export class JobRunner {
 
   private async launch<Input>(name: string, input: Input): Promise<{ run: JobRun; done: Promise<unknown> }> {
     if (this.closed) throw new UnavailableError("the server is shutting down");
-    const job = this.job(name);
-    const lease = await this.claim.claim(name, this.options.claimTtlMs ?? 6 * 3_600_000);
+    this.job(name);
+    const lease = await this.claim.claim(name, (input ?? null) as unknown as JsonValue, this.leaseMs);
     if (!lease) throw new ConflictError(`the ${name} job is running already; wait for it to finish (see GET /api/admin/jobs)`);
+    return this.begin(name, input, lease);
+  }
+
+  /** Runs `name` under `lease` (claimed here, or taken over from a node that stopped). */
+  private async begin<Input>(name: string, input: Input, lease: JobLease, takenOver = false): Promise<{ run: JobRun; done: Promise<unknown> }> {
+    const job = this.job(name);
     const controller = new AbortController();
     const run: JobRun = { startedAt: new Date(this.now()).toISOString(), node: this.node, progress: { done: 0 } };
+    if (takenOver) run.takenOver = true;
     let lastSave = 0;
+    /** Set when another node took the run over: it writes the status now. */
+    let lost = false;
     const save = async (): Promise<void> => {
+      if (lost) return;
       const stored = await this.stored(name);
       await this.options.store.setMeta(metaKey(name), { ...stored, current: run } as unknown as JsonValue);
     };
@@ -121,9 +190,22 @@ export class JobRunner {
       // closed while the status was written: do not start (close() did not see this run)
       if (this.closed) throw new UnavailableError("the server is shutting down");
     } catch (error) {
-      await lease.release();
+      if (this.claim.shared) await lease.handBack().catch(() => undefined);
+      else await lease.release();
       throw error;
     }
+    const heartbeat = setInterval(() => {
+      void lease.renew().then(
+        (kept) => {
+          if (!kept && !lost) {
+            lost = true;
+            controller.abort(new Error(`another node took the ${name} run over`));
+          }
+        },
+        () => undefined, // the store is unreachable for now: the next beat tries again
+      );
+    }, Math.max(20, Math.floor(this.leaseMs / 3)));
+    heartbeat.unref();
     const done = (async () => {
       try {
         const result = await job.run(input as never, {
@@ -146,15 +228,24 @@ export class JobRunner {
         if (error instanceof TroveError) run.errorCode = error.code;
         throw error;
       } finally {
-        run.finishedAt = new Date(this.now()).toISOString();
-        delete run.progress;
+        clearInterval(heartbeat);
         this.running.delete(name);
-        try {
-          await this.options.store.setMeta(metaKey(name), { lastRun: run } as unknown as JsonValue);
-        } catch {
-          // the store is closing: the status is lost, the work is not
+        // shutting down with a shared claim: another node continues the run; lost: it does already
+        const continuedElsewhere = lost || (this.closed && this.claim.shared && run.outcome === "cancelled");
+        if (continuedElsewhere) {
+          if (!lost) await lease.handBack().catch((error: unknown) => this.onError(error));
+        } else {
+          run.finishedAt = new Date(this.now()).toISOString();
+          delete run.progress;
+          try {
+            await this.options.store.setMeta(metaKey(name), { lastRun: run } as unknown as JsonValue);
+          } catch {
+            // the store is closing: the status is lost, the work is not
+          }
+          // the run ends for good before its input goes: a node dying in between leaves an orphaned upload, never a rerun without its input
+          await lease.release().catch((error: unknown) => this.onError(error));
+          await job.cleanup?.(input as never).catch((error: unknown) => this.onError(error));
         }
-        await lease.release();
       }
     })();
     done.catch(() => undefined);
@@ -179,6 +270,15 @@ export class JobRunner {
         schedule.timer = null;
         if (this.closed) return;
         let pause = schedule.everyMs;
+        const last = (await this.stored(name).catch(() => ({}) as Stored)).lastRun;
+        if (last?.outcome === "succeeded" && last.finishedAt && last.node !== this.node) {
+          // another node ran it this period: wait for the next one
+          const due = Date.parse(last.finishedAt) + schedule.everyMs - this.now();
+          if (due > 1000) {
+            this.arm(schedule, due);
+            return;
+          }
+        }
         try {
           await this.runNow(name, await options.input());
           schedule.offReason = undefined;
@@ -216,12 +316,19 @@ export class JobRunner {
     const here = this.running.get(name);
     const schedule = this.schedules.get(name);
     const status: JobStatus = { name, state: "idle" };
-    const current = here?.run ?? (stored.current && !stored.current.finishedAt ? stored.current : undefined);
+    const unfinished = stored.current && !stored.current.finishedAt ? stored.current : undefined;
+    // a run recorded as unfinished that no claim holds any more stopped for good: its process was killed
+    // (one process on SQLite), or every node that took it over died (the queue gave up on it)
+    const interrupted = !here && unfinished && !(await this.claim.isActive(name)) ? unfinished : undefined;
+    const current = here?.run ?? (interrupted ? undefined : unfinished);
     if (current) {
       status.state = "running";
       status.current = current;
     }
-    if (stored.lastRun) status.lastRun = stored.lastRun;
+    if (interrupted) {
+      const { progress: _progress, ...run } = interrupted;
+      status.lastRun = { ...run, outcome: "cancelled", error: "the server running it stopped during this run; start it again" };
+    } else if (stored.lastRun) status.lastRun = stored.lastRun;
     if (schedule) {
       status.everyMs = schedule.everyMs;
       if (!this.closed) status.nextRun = new Date(schedule.nextAt).toISOString();
@@ -246,6 +353,8 @@ export class JobRunner {
   /** Stops the schedules, aborts running jobs and waits for them. */
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.takeoverTimer);
+    await this.takingOver;
     for (const schedule of this.schedules.values()) if (schedule.timer) clearTimeout(schedule.timer);
     const runs = [...this.running.values()];
     for (const r of runs) r.controller.abort();

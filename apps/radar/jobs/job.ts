@@ -3,8 +3,9 @@
  * its papers): fetching from arXiv on a schedule, importing an uploaded
  * file, mailing digests. Each is a `Job`: a name and a `run` that reports
  * progress and stops when its signal aborts. The `JobRunner` (job-runner.ts)
- * runs them one at a time per name, under a `JobClaim` (job-claim.ts: the
- * seam where a shared deployment makes sure exactly one node runs each), and
+ * runs them one at a time per name, under a `JobClaim` (job-claim.ts: on a
+ * shared store exactly one node runs each, and another finishes a run whose
+ * node died, so `input` must be JSON and name nothing local to a node), and
  * keeps what admins see: running or not, progress, last run, next run.
  */
 
@@ -32,6 +33,12 @@ export interface Job<Input = void, Result = unknown> {
   run(input: Input, context: JobContext): Promise<Result>;
   /** A one-line summary of a result for the status ("12 new papers"). */
   summarize?(result: Result): string;
+  /**
+   * Called once a run has ended for good, whatever its outcome (not when the
+   * run is handed to another node): removes what the run's input refers to
+   * (an import's upload).
+   */
+  cleanup?(input: Input): Promise<void>;
 }
 
 /** One run, as admins see it. */
@@ -49,6 +56,8 @@ export interface JobRun {
   result?: unknown;
   /** Which node ran it (host:pid). */
   node: string;
+  /** True when this node took the run over from a node that stopped mid-run (died, or shut down). */
+  takenOver?: boolean;
 }
 
 /** A job's state: what admins see at GET /api/admin/jobs. */

@@ -19,10 +19,15 @@ import { registerRadarCommands } from "../../../src/cli/commands/radar-commands.
 import { startRadarServer, type RadarApiOptions } from "../radar-server.js";
 import { findRunningServer } from "../server-info.js";
 import { fixtureServer, recordedArxiv, type FixtureServer } from "../test-support/arxiv-fixture-server.js";
+import { PostgresJobQueue } from "../../../src/jobs/postgres-job-queue.js";
+import { PostgresStore } from "../../../src/store/postgres-store.js";
+import { postgresForTests } from "../../../src/store/testing/disposable-postgres.js";
 import { JobRunner } from "./job-runner.js";
+import { QueueJobClaim } from "./queue-job-claim.js";
 import type { JobStatus } from "./job.js";
 
 const FAST = { delayMs: 0, retryDelayMs: 1, timeoutMs: 2000, retries: 1 };
+const postgres = await postgresForTests();
 
 interface Radar {
   server: RunningServer;
@@ -211,6 +216,16 @@ test("one run of a job at a time; close() stops a running job", async () => {
     await runner.close();
     await assert.rejects(second, /stopped/);
     assert.equal((await runner.status("slow")).lastRun!.outcome, "cancelled");
+    // a process killed mid-run leaves its run recorded as unfinished: the next process on the store says so instead of "running" forever
+    await store.setMeta("radar.job.slow", { current: { startedAt: new Date().toISOString(), node: "gone:1", progress: { done: 3 } } });
+    const next = new JobRunner({ store });
+    next.register({ name: "slow", run: async () => 1 });
+    const after = await next.status("slow");
+    assert.equal(after.state, "idle");
+    assert.equal(after.lastRun!.outcome, "cancelled");
+    assert.match(after.lastRun!.error!, /stopped during this run/);
+    assert.equal(await next.runNow("slow", undefined), 1);
+    await next.close();
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -240,4 +255,56 @@ test("trove radar import and fetch hand their work to the server running on the 
     await arxiv.close();
   }
   assert.equal(findRunningServer(radar.dataDir), undefined, "the info file goes with the server");
+});
+
+test("two nodes on one PostgreSQL store: one run of a job at a time; a run handed back at shutdown is finished by the other node with its input", { skip: postgres ? undefined : "PostgreSQL is not installed" }, async () => {
+  const url = await postgres!.createDatabase();
+  const [storeA, storeB] = [await PostgresStore.open(url), await PostgresStore.open(url)];
+  const runs: Array<{ node: string; input: unknown }> = [];
+  const node = (store: PostgresStore, name: string) => {
+    const runner = new JobRunner({ store, claim: new QueueJobClaim(new PostgresJobQueue(store)), leaseMs: 1000, takeoverPollMs: 50 });
+    runner.register({
+      name: "slow",
+      run: async (input: { n: number }, { signal }) => {
+        runs.push({ node: name, input });
+        // node a never finishes on its own; node b does
+        if (name === "a") await new Promise((resolve) => signal.addEventListener("abort", resolve));
+        if (signal.aborted) throw new Error("stopped");
+        return input.n * 2;
+      },
+    });
+    return runner;
+  };
+  const a = node(storeA, "a");
+  const b = node(storeB, "b");
+  try {
+    await a.start("slow", { n: 21 });
+    await assert.rejects(b.start("slow", { n: 1 }), /running already/, "the other node is told no");
+    assert.equal((await b.status("slow")).state, "running", "and sees the run in progress");
+    await new Promise((r) => setTimeout(r, 1200)); // past one lease: a's heartbeats keep it
+    assert.deepEqual(runs, [{ node: "a", input: { n: 21 } }], "not taken over while its node renews the lease");
+    await a.close(); // shutdown mid-run: handed back
+    let status = await b.status("slow");
+    for (const end = Date.now() + 5000; status.lastRun?.outcome !== "succeeded" && Date.now() < end; status = await b.status("slow")) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(status.lastRun?.outcome, "succeeded");
+    assert.equal(status.lastRun?.result, 42);
+    assert.equal(status.lastRun?.takenOver, true);
+    assert.deepEqual(runs, [
+      { node: "a", input: { n: 21 } },
+      { node: "b", input: { n: 21 } },
+    ]);
+    assert.equal(await b.runNow("slow", { n: 5 }), 10, "once it ended, a new run may start");
+    // a run recorded as unfinished that no node holds (the queue gave up on it) is not shown as running forever
+    await storeA.setMeta("radar.job.slow", { current: { startedAt: new Date().toISOString(), node: "gone:1", progress: { done: 3 } } });
+    const stale = await b.status("slow");
+    assert.equal(stale.state, "idle");
+    assert.equal(stale.lastRun!.outcome, "cancelled");
+  } finally {
+    await a.close();
+    await b.close();
+    await storeA.close();
+    await storeB.close();
+  }
 });

@@ -5,10 +5,8 @@
  * POST /api/admin/import, GET /api/admin/jobs) and `trove radar fetch|import`
  * against a running server come through here.
  */
-import { createWriteStream, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
-import { basename, join } from "node:path";
-import { Readable, Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { basename } from "node:path";
+import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { InvalidArgumentError } from "../../../src/core/errors.js";
 import { ConflictError } from "../../../src/store/errors.js";
@@ -16,9 +14,10 @@ import type { Collection } from "../../../src/engine/collection.js";
 import type { ArxivClientOptions } from "../ingest/arxiv-fetch.js";
 import { IMPORT_FORMATS, detectFormat, type ImportFormat } from "../ingest/import.js";
 import { ARXIV_FETCH_JOB, ArxivFetchJob, scheduledSince, type ArxivFetchInput, type ArxivFetchJobResult } from "./arxiv-fetch-job.js";
-import { IMPORT_JOB, ImportJob } from "./import-job.js";
+import { IMPORT_JOB, ImportJob, type ImportInput, type ImportPace } from "./import-job.js";
 import type { JobRun, JobStatus } from "./job.js";
 import type { JobRunner } from "./job-runner.js";
+import type { UploadStash } from "./upload-stash.js";
 
 export interface FetchSchedule {
   /** arXiv categories fetched on the schedule (none: the schedule is off). */
@@ -44,19 +43,18 @@ export interface ImportUpload {
   skipInvalid?: boolean;
 }
 
-const GZIP_MAGIC = [0x1f, 0x8b];
-
 export class PaperIntake {
   private readonly schedule?: FetchSchedule;
 
   constructor(
     private readonly runner: JobRunner,
     papers: Collection,
-    private readonly uploadsDir: string,
+    private readonly uploads: UploadStash,
     schedule?: FetchSchedule,
+    importPace?: ImportPace,
   ) {
     runner.register(new ArxivFetchJob(papers, schedule?.client));
-    runner.register(new ImportJob(papers));
+    runner.register(new ImportJob(papers, uploads, importPace));
     if (schedule && schedule.categories.length > 0) {
       this.schedule = schedule;
       runner.schedule<ArxivFetchInput>(ARXIV_FETCH_JOB, {
@@ -90,9 +88,9 @@ export class PaperIntake {
   }
 
   /**
-   * Saves an upload under the data directory (streamed, never held in
-   * memory) and starts importing it; ConflictError when an import runs
-   * already (checked before the upload is read).
+   * Saves an upload where every node that may run the import can read it
+   * (streamed, never held in memory) and starts importing it; ConflictError
+   * when an import runs already (checked before the upload is read).
    */
   async startImport(upload: ImportUpload): Promise<JobRun> {
     const name = safeName(upload.name);
@@ -104,27 +102,12 @@ export class PaperIntake {
       throw new ConflictError("an import is running already; wait for it to finish (see GET /api/admin/jobs)");
     }
     if (!upload.body) throw new InvalidArgumentError("body: the file to import is missing (send it as the request body)");
-    mkdirSync(this.uploadsDir, { recursive: true });
-    const dir = mkdtempSync(join(this.uploadsDir, "import-"));
-    let path = join(dir, name);
+    const ref = await this.uploads.save(Readable.fromWeb(upload.body as WebReadableStream<Uint8Array>), name);
     try {
-      let head: number[] | undefined;
-      const sniff = new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          head ??= [...chunk.subarray(0, 2)];
-          done(null, chunk);
-        },
-      });
-      await pipeline(Readable.fromWeb(upload.body as WebReadableStream<Uint8Array>), sniff, createWriteStream(path));
-      const gzip = head !== undefined && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
-      if (gzip !== path.endsWith(".gz")) {
-        const renamed = gzip ? `${path}.gz` : path.replace(/\.gz$/, "");
-        renameSync(path, renamed);
-        path = renamed;
-      }
-      return await this.runner.start(IMPORT_JOB, { path, name, format, skipInvalid: upload.skipInvalid });
+      const input: ImportInput = { upload: ref, name, format, skipInvalid: upload.skipInvalid };
+      return await this.runner.start(IMPORT_JOB, input);
     } catch (error) {
-      rmSync(dir, { recursive: true, force: true });
+      await this.uploads.remove(ref);
       throw error;
     }
   }

@@ -14,7 +14,11 @@
  * RADAR_ALLOWED_ORIGINS, RADAR_PASSWORD_MIN_LENGTH, RADAR_PASSWORD_BLOCKLIST
  * (a file of more passwords to refuse), TROVE_MAX_QUERY_CLAUSES and
  * TROVE_MAX_QUERY_PREFIXES (query cost limits, default 1024 and 32),
- * TROVE_QUERY_TIME_BUDGET_MS (each search request's time budget, default 2000), the
+ * TROVE_QUERY_TIME_BUDGET_MS (each search request's time budget, default 2000),
+ * RADAR_JOB_LEASE_MS (the lease of a background job's run, default 30000: how
+ * long a node that died holds up its runs before another node takes them
+ * over), RADAR_IMPORT_PAUSE_MS and RADAR_IMPORT_PAUSE_EVERY (a pause after
+ * every N records of an import, default none), the
  * scheduled arXiv fetch's RADAR_FETCH_CATEGORIES, RADAR_FETCH_EVERY_HOURS and
  * RADAR_ARXIV_URL (see docs/radar-ingest.md), and the digest's RADAR_SMTP_URL, RADAR_MAIL_FROM,
  * RADAR_DIGEST_MAIL_EVERY_MINUTES (how often the digest-mail job looks for due digests, default 60),
@@ -64,7 +68,13 @@ export function radarOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Radar
   const secure = value("RADAR_SECURE_COOKIES");
   if (secure !== undefined && secure !== "true" && secure !== "false") throw new InvalidArgumentError(`RADAR_SECURE_COOKIES must be true or false, got ${JSON.stringify(secure)}`);
   const minLength = value("RADAR_PASSWORD_MIN_LENGTH");
+  const pauseMs = parseNumberOption("RADAR_IMPORT_PAUSE_MS", value("RADAR_IMPORT_PAUSE_MS"), { integer: true, min: 0, max: 60_000 });
+  const pauseEvery = parseNumberOption("RADAR_IMPORT_PAUSE_EVERY", value("RADAR_IMPORT_PAUSE_EVERY"), { integer: true, min: 1, max: 1_000_000 });
   return {
+    jobs: {
+      leaseMs: parseNumberOption("RADAR_JOB_LEASE_MS", value("RADAR_JOB_LEASE_MS"), { integer: true, min: 100, max: 3_600_000 }),
+      importPace: pauseMs ? { pauseMs, everyRecords: pauseEvery ?? 256 } : undefined,
+    },
     accounts: {
       adminEmails,
       signup,
