@@ -15,7 +15,6 @@ import { join } from "node:path";
 import { Collection } from "../../src/engine/collection.js";
 import { RateLimiter, type RateLimit } from "../../src/server/rate-limiter.js";
 import { startServer, type RunningServer, type ServerModule, type StartServerOptions } from "../../src/server/start-server.js";
-import { ensureCollection } from "../../src/store/ensure-collection.js";
 import type { Store } from "../../src/store/store.js";
 import { Accounts, type AccountsOptions } from "./accounts/accounts.js";
 import { DEFAULT_ACCOUNT_FAILURE_LIMIT, SignInThrottle } from "./accounts/sign-in-throttle.js";
@@ -36,7 +35,8 @@ import type { JobClaim } from "./jobs/job-claim.js";
 import { JobRunner } from "./jobs/job-runner.js";
 import { PaperIntake, type FetchSchedule } from "./jobs/paper-intake.js";
 import type { RadarServices } from "./http/radar-services.js";
-import { PAPERS_COLLECTION, PAPER_SCHEMA } from "./papers.js";
+import { PAPERS_COLLECTION, ensurePapersCollection } from "./papers.js";
+import { PaperEmbeddings, defaultEmbeddingOptions, type PaperEmbeddingsOptions } from "./search/paper-embeddings.js";
 import { Pins } from "./pins/pins.js";
 import { PipelineSearch } from "./search/pipeline-search.js";
 import { PaperSearch, type PaperSearchOptions } from "./search/paper-search.js";
@@ -67,6 +67,13 @@ export interface RadarApiOptions {
   localToken?: string;
   /** Job claims shared by the nodes of a deployment (default: this process only). */
   jobClaim?: JobClaim;
+  /**
+   * Semantic search (hybrid search, related papers and "more like this collection" by the papers'
+   * vectors): the papers are embedded in the background at start (Trove's own encoder trained on
+   * them unless `encoder` names a model) and new papers as they arrive. Absent or false: lexical
+   * only (`trove radar start` and `trove serve` turn it on).
+   */
+  semantic?: false | Partial<PaperEmbeddingsOptions>;
 }
 
 export interface AuthLimits {
@@ -85,8 +92,8 @@ export const DEFAULT_AUTH_LIMITS: AuthLimits = {
 };
 
 /** Opens (creating if needed) the papers collection of `store`, index under `<dataDir>/indexes`. */
-export async function openPapersCollection(store: Store, dataDir: string): Promise<Collection> {
-  await ensureCollection(store, PAPERS_COLLECTION, PAPER_SCHEMA);
+export async function openPapersCollection(store: Store, dataDir: string, embeddingDimensions?: number): Promise<Collection> {
+  await ensurePapersCollection(store, embeddingDimensions);
   return Collection.open(store, PAPERS_COLLECTION, join(dataDir, "indexes"), { quiet: true });
 }
 
@@ -96,7 +103,7 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
     name: "radar",
     bodyLimits: { [IMPORT_PATH]: MAX_IMPORT_BYTES },
     async start({ app, store, dataDir }) {
-      const papers = options.papers ?? (await openPapersCollection(store, dataDir));
+      const papers = options.papers ?? (await openPapersCollection(store, dataDir, options.semantic ? options.semantic.dimensions : undefined));
       const opened: Array<{ close(): Promise<void> }> = options.papers ? [] : [papers];
       try {
         const accountOptions: AccountsOptions = { ...options.accounts };
@@ -111,7 +118,9 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
         opened.push(arrivals);
         const feed = await FeedService.open({ store, dataDir, papers, feedback, topics, pins, arrivals });
         opened.push(feed);
-        const search = new PaperSearch(papers, options.search);
+        const semantic = options.semantic ? PaperEmbeddings.start(papers, defaultEmbeddingOptions(dataDir, options.semantic)) : undefined;
+        if (semantic) opened.push(semantic);
+        const search = new PaperSearch(papers, { ...options.search, semantic: options.search?.semantic ?? semantic });
         const jobs = new JobRunner({ store, claim: options.jobClaim });
         opened.push(jobs);
         const intake = new PaperIntake(jobs, papers, join(dataDir, "uploads"), options.fetch);

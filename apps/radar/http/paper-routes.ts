@@ -78,7 +78,9 @@ export function registerPaperRoutes(router: RadarRouter, services: RadarServices
         "filters, and relevance (BM25) or date order. Each hit carries its title and an abstract passage as HTML " +
         "with the matched words in <mark> and everything else escaped. Forgiving: text that is not valid query syntax " +
         "is searched as its words and a name that is not a field is a word (readAs and notice say so); an arXiv id, " +
-        "arXiv URL or DOI of a stored paper answers that paper (match).",
+        "arXiv URL or DOI of a stored paper answers that paper (match). Relevance order is hybrid by default: BM25 fused " +
+        "with the nearest papers of the query's vector (papers that share no word with the query can rank), once the " +
+        "papers have their vectors; mode=lexical ranks by BM25 alone.",
       request: {
         query: z.strictObject({
           q: z
@@ -88,7 +90,11 @@ export function registerPaperRoutes(router: RadarRouter, services: RadarServices
             .max(1000, { error: "must be at most 1000 characters" })
             .openapi({ description: "the query, e.g. dense retrieval or \"query expansion\" -survey", example: "dense retrieval" }),
           ...paperFilterQuery,
-          sort: z.enum(["relevance", "date"]).default("relevance").openapi({ description: "relevance (BM25, default) or date (newest first)" }),
+          sort: z.enum(["relevance", "date"]).default("relevance").openapi({ description: "relevance (default) or date (newest first, by words alone)" }),
+          mode: z
+            .enum(["hybrid", "lexical"])
+            .default("hybrid")
+            .openapi({ description: "hybrid (default): BM25 fused with the papers' vectors once they exist; lexical: BM25 alone. The answer's mode says which ranked the page" }),
           ...paginationQuery,
         }),
       },
@@ -96,7 +102,7 @@ export function registerPaperRoutes(router: RadarRouter, services: RadarServices
     }),
     async (c) => {
       const query = c.req.valid("query");
-      const { items, total, ...reading } = await search.search(query.q, filtersOf(query), query.sort, query);
+      const { items, total, ...reading } = await search.search(query.q, filtersOf(query), query.sort, query, query.mode);
       return c.json({ ...pageOf(items.map((hit) => ({ ...hit, paper: asPaper(hit.paper) })), total, query), ...reading }, 200);
     },
   );

@@ -4,7 +4,10 @@
  *
  * - filters (categories, authors, a date range) become a non-scoring query
  *   tree, never a string, so values need no escaping;
- * - `sort=relevance` is the engine's BM25 ranking with exact totals;
+ * - `sort=relevance` is hybrid by default (hybrid-search.ts: BM25 fused with
+ *   the nearest neighbours of the query's vector, once the papers have
+ *   vectors) or, with `mode=lexical` or before the vectors exist, the
+ *   engine's BM25 ranking; both with exact totals;
  * - newest-first (`sort=date` and the plain listing) walks the papers in date
  *   order (DateOrder) in windows of dates: each window is searched with the
  *   query, the filters and the window's date range, its matches are ordered by
@@ -39,6 +42,7 @@ import { fieldAnalyzer } from "./index-statistics.js";
 import { paperReference } from "./paper-reference.js";
 import { MATCH_ALL, allOf, anyOf } from "./query-nodes.js";
 import { readQuery, wordsQuery, type ReadQuery } from "./query-reading.js";
+import { HYBRID_DEPTH, fuseHybrid, type HybridDepth, type QueryEmbedder } from "./hybrid-search.js";
 
 export interface PaperFilters {
   /** Any of these categories. */
@@ -67,7 +71,14 @@ export interface SearchPage {
   notice?: string;
   /** The text named one stored paper (an arXiv id or URL, a DOI): `items` holds just that paper. */
   match?: { paperId: string; by: "arxiv-id" | "doi" };
+  /** How the page was ranked: "hybrid" (BM25 fused with the vectors) or "lexical" (BM25, or newest first). */
+  mode: SearchMode;
+  /** Why a hybrid search was served lexically (the vectors are being made, sort by date, ...). */
+  modeNotice?: string;
 }
+
+/** "hybrid": BM25 and the papers' vectors (the default); "lexical": BM25 alone. */
+export type SearchMode = "hybrid" | "lexical";
 
 export interface PaperSearchOptions {
   /** Field names in the papers schema (defaults: title, abstract, categories, authors, date). */
@@ -82,6 +93,10 @@ export interface PaperSearchOptions {
   timeBudgetMs?: number;
   /** The clock of the time budget (tests pass their own). */
   clock?: () => number;
+  /** The papers' vectors (paper-embeddings.ts): searches are hybrid when it is ready; absent: lexical only. */
+  semantic?: QueryEmbedder;
+  /** Depths of the hybrid ranking's two lists (default HYBRID_DEPTH; tests use small ones). */
+  hybridDepth?: HybridDepth;
 }
 
 /** Each search request's time budget unless configured (the slowest plain searches take tens of ms). */
@@ -104,6 +119,9 @@ export class PaperSearch {
   private readonly snippetChars: number;
   private readonly tokenizer = new StandardTokenizer();
   private relatedPipeline: Pipeline | undefined;
+  /** The papers' vectors, when semantic search is configured. */
+  readonly semantic: QueryEmbedder | undefined;
+  private readonly hybridDepth: HybridDepth;
 
   constructor(
     readonly papers: Collection,
@@ -118,6 +136,8 @@ export class PaperSearch {
     this.limits = options.limits ?? DEFAULT_QUERY_LIMITS;
     this.timeBudgetMs = options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
     this.clock = options.clock;
+    this.semantic = options.semantic;
+    this.hybridDepth = options.hybridDepth ?? HYBRID_DEPTH;
   }
 
   private analyzerOf(field: string): Analyzer {
@@ -155,7 +175,7 @@ export class PaperSearch {
    * the answer says so in `notice`. An arXiv id, arXiv URL or DOI of a stored
    * paper answers that paper alone, with `match`.
    */
-  async search(q: string, filters: PaperFilters, sort: "relevance" | "date", page: PageRequest): Promise<SearchPage> {
+  async search(q: string, filters: PaperFilters, sort: "relevance" | "date", page: PageRequest, mode: SearchMode = "hybrid"): Promise<SearchPage> {
     const notices: string[] = [];
     const reference = paperReference(q);
     if (reference) {
@@ -163,7 +183,7 @@ export class PaperSearch {
       const paper = id === undefined ? undefined : await this.papers.store.getRecord(this.papers.name, id);
       if (paper) {
         const items = page.offset === 0 && page.limit > 0 ? [this.hitView(paper, 0, MATCH_ALL)] : [];
-        return { items, total: 1, readAs: "query", match: { paperId: String(paper.id), by: reference.kind === "arxiv" ? "arxiv-id" : "doi" } };
+        return { items, total: 1, readAs: "query", match: { paperId: String(paper.id), by: reference.kind === "arxiv" ? "arxiv-id" : "doi" }, mode: "lexical" };
       }
       notices.push(`No paper with ${reference.kind === "arxiv" ? `arXiv id ${reference.id}` : `DOI ${reference.doi}`} is in Paper Radar yet; these are the papers that mention it.`);
     }
@@ -176,11 +196,14 @@ export class PaperSearch {
       throw error;
     }
     const deadline = new QueryDeadline(this.timeBudgetMs, this.clock);
+    const hybrid = this.hybridPlan(mode, sort);
     for (;;) {
       try {
-        const found = await this.run(read.query, filter, sort, page, deadline);
+        const vector = hybrid.use ? await this.semantic!.embedQuery(q) : null;
+        const found = vector ? await this.runHybrid(read.query, vector, filter, page, deadline) : await this.run(read.query, filter, sort, page, deadline);
         const notice = [...notices, read.notice].filter(Boolean).join(" ");
-        return { ...found, readAs: read.readAs, ...(notice ? { notice } : {}) };
+        const modeNotice = hybrid.use && !vector ? "No word of this search is known to the encoder: ranked by words alone." : hybrid.notice;
+        return { ...found, readAs: read.readAs, ...(notice ? { notice } : {}), mode: vector ? "hybrid" : "lexical", ...(modeNotice ? { modeNotice } : {}) };
       } catch (error) {
         if (error instanceof QueryTimeBudgetError) throw badRequest("query.q", error.message);
         // the engine refused what parsed (a range on a text field, a malformed date): the words then
@@ -188,6 +211,58 @@ export class PaperSearch {
         read = wordsQuery(q, `the engine could not run it as a query (${error.message})`);
       }
     }
+  }
+
+  /** Whether a search in `mode` and `sort` can be hybrid now, or why not. */
+  private hybridPlan(mode: SearchMode, sort: "relevance" | "date"): { use: boolean; notice?: string } {
+    if (mode === "lexical") return { use: false };
+    if (!this.semantic) return { use: false };
+    if (sort === "date") return { use: false, notice: "Sorted by date: the papers matching the words, newest first (semantic ranking applies to relevance order)." };
+    if (!this.semantic.ready) return { use: false, notice: `Semantic search is not ready yet (${this.semantic.status().message}): ranked by words alone.` };
+    return { use: true };
+  }
+
+  /**
+   * One page of the hybrid ranking (hybrid-search.ts): BM25's top 200
+   * fused with the vector's 100 nearest papers (the filter honoured in
+   * the graph search), then, past the fused list, BM25's ranking continues, so
+   * every match is reachable and the total is exact: BM25's matches plus the
+   * papers only the vectors found.
+   */
+  private async runHybrid(query: QueryNode, vector: ArrayLike<number>, filter: QueryNode | undefined, page: PageRequest, deadline: QueryDeadline): Promise<{ items: SearchHitView[]; total: number }> {
+    if (query.kind === "bool" && query.must.length === 0 && query.should.length === 0) return { items: [], total: 0 };
+    const lexical = await this.papers.search(query, { k: this.hybridDepth.lexical, filter, exactTotalHits: true, deadline });
+    deadline.check();
+    const dense = await this.papers.searchIndex((index) => index.searchVector({ field: this.semantic!.field, vector, k: this.hybridDepth.dense, filter }));
+    deadline.check();
+    const fused = fuseHybrid(lexical.hits, dense.hits);
+    // papers only the vector found may still match the words below BM25's first ranks: they are
+    // counted once, and left out where BM25's ranking continues past the fused list
+    const inLexical = new Set(lexical.hits.map((h) => h.id));
+    const denseOnly = fused.filter((c) => !inLexical.has(c.id)).map((c) => c.id);
+    const scores = denseOnly.length && lexical.totalHits > lexical.hits.length ? await this.papers.searchIndex((index) => index.scoreDocuments(query, denseOnly)) : new Float64Array(0);
+    const matchedBelow = new Set(denseOnly.filter((_, i) => scores[i] > 0));
+    const total = lexical.totalHits + denseOnly.length - matchedBelow.size;
+    const end = page.offset + page.limit;
+    const picked = fused.slice(page.offset, end).map((c) => ({ id: c.id, score: c.score }));
+    if (end > fused.length && lexical.totalHits > lexical.hits.length) {
+      // past the fused list: BM25's ranks after its first ones, without the papers already shown
+      const from = Math.max(page.offset, fused.length) - fused.length;
+      const to = end - fused.length;
+      const rest = await this.papers.search(query, { k: to + matchedBelow.size, offset: lexical.hits.length, filter, deadline });
+      const continued = rest.hits.filter((h) => !matchedBelow.has(h.id)).slice(from, to);
+      picked.push(...continued.map((h) => ({ id: h.id, score: 0 })));
+    }
+    const records = await this.papers.store.getRecords(
+      this.papers.name,
+      picked.map((p) => p.id),
+    );
+    const items: SearchHitView[] = [];
+    picked.forEach((p, i) => {
+      const paper = records[i];
+      if (paper) items.push(this.hitView(paper, p.score, query));
+    });
+    return { items, total };
   }
 
   /** One page of `query` within `filter`, as hits with highlights. */
