@@ -138,3 +138,19 @@ test("hybrid falls back to words and says why: encoder not ready, sort by date, 
     assert.equal(lexicalAsked.modeNotice, undefined, "asking for words alone needs no explanation");
   });
 });
+
+test("more like these papers: their words fused with the neighbours of their vectors' centroid, none of the excluded", async () => {
+  await withSearch(true, async (search) => {
+    const [dense] = await search.papers.store.getRecords(PAPERS_COLLECTION, ["1"]);
+    const like = await search.moreLikePapers([dense!], new Set(["1"]), 5);
+    const likeIds = like.map((p) => String(p.id));
+    assert.ok(!likeIds.includes("1"));
+    assert.ok(likeIds.includes("3"), `the paper with no shared word but a close vector: ${likeIds}`);
+    assert.ok(likeIds.indexOf("3") < likeIds.indexOf("5") || !likeIds.includes("5"), "before the far one");
+    // without vectors for the members: their words alone (paper 3 shares none)
+    const { embedding: _embedding, ...noVector } = dense!;
+    await search.papers.put([noVector]);
+    const lexical = (await search.moreLikePapers([noVector], new Set(["1"]), 5)).map((p) => String(p.id));
+    assert.ok(!lexical.includes("3"), `words alone: ${lexical}`);
+  });
+});

@@ -329,6 +329,33 @@ export class PaperSearch {
   }
 
   /**
+   * Papers like a set of papers ("more like this collection"), best first,
+   * none of `exclude`: one BM25 query of the papers' related-papers words,
+   * fused (as hybrid search, hybrid-search.ts) with the nearest papers of the
+   * centroid of their vectors when they have vectors; BM25 alone otherwise.
+   */
+  async moreLikePapers(papers: readonly StoredRecord[], exclude: ReadonlySet<string>, limit: number): Promise<StoredRecord[]> {
+    const clauses = papers.map((paper) => this.relatedQuery(paper)).filter((q): q is QueryNode => q !== null);
+    const k = limit + exclude.size;
+    const lexical = clauses.length ? (await this.papers.search({ kind: "bool", must: [], should: clauses, mustNot: [] }, { k })).hits : [];
+    const field = this.vectorField();
+    const centroid = field ? await this.papers.searchIndex((index) => centroidOf(papers.map((p) => index.vectorOf(String(p.id), field)))) : null;
+    let ids: string[];
+    if (field && centroid) {
+      const dense = await this.papers.searchIndex((index) => index.searchVector({ field, vector: centroid, k }));
+      ids = fuseHybrid(lexical, dense.hits).map((c) => c.id);
+    } else {
+      ids = lexical.map((h) => h.id);
+    }
+    return this.records(ids.filter((id) => !exclude.has(id)).slice(0, limit));
+  }
+
+  /** The papers' vector field (the semantic search's, else the schema's first), if any. */
+  private vectorField(): string | undefined {
+    return this.semantic?.field ?? vectorFieldNames(this.papers.index.config)[0];
+  }
+
+  /**
    * The related-papers query of a paper: each distinct title word (boost 2)
    * and the `relatedAbstractTerms` most frequent abstract terms (boost 1),
    * as words of the paper's own text so the index's analyzer reads them
@@ -440,4 +467,21 @@ export class PaperSearch {
     const bound = (ms: number): string => new Date(ms).toISOString();
     return { kind: "range", field: this.f.date, lower: bound(low), upper: bound(high), includeLower: true, includeUpper: true };
   }
+}
+
+/** The mean of the unit-length vectors given (missing ones skipped); null when there are none. */
+function centroidOf(vectors: ReadonlyArray<Float32Array | null>): Float32Array | null {
+  let sum: Float32Array | null = null;
+  let n = 0;
+  for (const v of vectors) {
+    if (!v) continue;
+    sum ??= new Float32Array(v.length);
+    let norm = 0;
+    for (let i = 0; i < v.length; i++) norm += v[i] * v[i];
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let i = 0; i < v.length; i++) sum[i] += v[i] * scale;
+    n++;
+  }
+  if (!sum || n === 0) return null;
+  return sum.some((x) => x !== 0) ? sum : null;
 }
