@@ -178,7 +178,7 @@ export class PaperEmbeddings {
       if (text || title) documents.push({ id, title, text });
     }
     if (documents.length === 0) throw new Error("there are no papers to train the encoder on yet (import some, then restart)");
-    const progress = new Progress("training the papers' encoder", undefined, { enabled: options.progress !== false });
+    let progress: Progress | undefined;
     const { ensureTrainedEncoder } = await import("../../../src/encoders/trained/ensure-trained-encoder.js");
     const model = await ensureTrainedEncoder(
       { type: "documents", name: papers.name, documents },
@@ -188,11 +188,13 @@ export class PaperEmbeddings {
         signal,
         onProgress: (p) => {
           this.set({ message: `training the encoder on ${documents.length} papers: epoch ${p.epoch} of ${p.epochs}, batch ${p.batch} of ${p.batches}` });
-          progress.update(p.batch, `epoch ${p.epoch}/${p.epochs}`);
+          // batches over all epochs (training may stop early, when validation stops gaining)
+          progress ??= new Progress("training the papers' encoder (batches)", p.epochs * p.batches, { enabled: options.progress !== false });
+          progress.update((p.epoch - 1) * p.batches + p.batch, `epoch ${p.epoch}/${p.epochs}`);
         },
       },
     );
-    progress.done();
+    progress?.done();
     return { type: "trove", path: model.path };
   }
 

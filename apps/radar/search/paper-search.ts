@@ -35,7 +35,7 @@ import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { collectionContext } from "../../../src/pipeline/pipeline-target.js";
 import { vectorFieldNames } from "../../../src/segment/index-config.js";
 import { DateOrder } from "./date-order.js";
-import { relatedPipelineConfig, relatedRegistry } from "./related-pipeline.js";
+import { RELATED_DEPTH, relatedPipelineConfig, relatedRegistry } from "./related-pipeline.js";
 import { DoiIndex } from "./doi-index.js";
 import { highlight, queryTermsFor, snippet } from "./highlight.js";
 import { fieldAnalyzer } from "./index-statistics.js";
@@ -323,9 +323,12 @@ export class PaperSearch {
       relatedRegistry((paper) => this.relatedQuery(paper)),
       "related papers",
     );
-    const result = await this.relatedPipeline.run({ item: id, k: page.limit, offset: page.offset }, collectionContext(this.papers));
+    // the fused list can hold both retrievers' papers: it is cut at RELATED_DEPTH, as the words alone are
+    const limit = Math.max(0, Math.min(page.limit, RELATED_DEPTH - page.offset));
+    if (limit === 0) return { items: [], total: Math.min(RELATED_DEPTH, (await this.relatedPipeline.run({ item: id, k: 1, offset: 0 }, collectionContext(this.papers))).candidates) };
+    const result = await this.relatedPipeline.run({ item: id, k: limit, offset: page.offset }, collectionContext(this.papers));
     const records = await this.records(result.hits.map((h) => h.id));
-    return { items: records, total: result.candidates };
+    return { items: records, total: Math.min(RELATED_DEPTH, result.candidates) };
   }
 
   /**
