@@ -134,6 +134,14 @@ test("hybrid falls back to words and says why: encoder not ready, sort by date, 
     const unknown = await search.search("zzz retrieval", {}, "relevance", all);
     assert.equal(unknown.mode, "lexical");
     assert.match(unknown.modeNotice ?? "", /No word of this search is known to the encoder/);
+    const fieldsOnly = await search.search('authors:"A. Author"', {}, "relevance", all);
+    assert.equal(fieldsOnly.mode, "lexical", "a vector of an author's name would add unrelated papers");
+    assert.match(fieldsOnly.modeNotice ?? "", /names only authors, categories, dates or prefixes/);
+    assert.equal(fieldsOnly.total, 7);
+    const negated = await search.search("retrieval -dense", {}, "relevance", all);
+    assert.equal(negated.mode, "hybrid", "the words searched for are embedded, not the excluded ones");
+    assert.ok(!ids(negated).includes("1"), `an excluded word keeps its papers out of the vector's list too: ${ids(negated)}`);
+    assert.ok(ids(negated).includes("3"), "papers close to the words searched for still come");
     const lexicalAsked = await search.search("dense retrieval", {}, "relevance", all, "lexical");
     assert.equal(lexicalAsked.modeNotice, undefined, "asking for words alone needs no explanation");
   });

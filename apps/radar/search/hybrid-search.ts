@@ -14,6 +14,7 @@
  * that depth (plus one for pages past it) and one graph search of 100.
  */
 import type { CollectionSearchHit } from "../../../src/engine/collection.js";
+import type { QueryNode } from "../../../src/lexical/query-ast.js";
 import type { Candidate } from "../../../src/pipeline/candidate.js";
 import { fuse } from "../../../src/pipeline/fusion/fuse.js";
 import type { FusionConfig } from "../../../src/pipeline/pipeline-config.js";
@@ -45,4 +46,24 @@ export function fuseHybrid(lexical: ReadonlyArray<Pick<CollectionSearchHit, "id"
     candidates: hits.map((h, i) => ({ id: h.id, score: h.score, features: { [name]: h.score, [`${name}.rank`]: i + 1 } })),
   });
   return fuse([list("bm25", lexical), list("dense", dense)], HYBRID_FUSION, false);
+}
+
+/**
+ * The words of a query that the vector should embed: its unfielded words and
+ * phrases and those for text fields, never negated ones ("dense -survey"
+ * embeds "dense"), nor author, category or date values, nor prefixes. Empty
+ * when the query is only such filters (`authors:"Jane Doe"`): then a vector
+ * would add papers unrelated to it.
+ */
+export function semanticText(query: QueryNode, textFields: ReadonlySet<string>): string {
+  const words: string[] = [];
+  const walk = (node: QueryNode): void => {
+    if (node.kind === "term" || node.kind === "phrase") {
+      if (node.field === undefined || textFields.has(node.field)) words.push(node.text);
+    } else if (node.kind === "bool") {
+      for (const child of [...node.must, ...node.should]) walk(child);
+    }
+  };
+  walk(query);
+  return words.join(" ").trim();
 }

@@ -33,7 +33,7 @@ import { badRequest, notFound } from "../../../src/server/problem.js";
 import type { PageRequest } from "../../../src/server/pagination.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { collectionContext } from "../../../src/pipeline/pipeline-target.js";
-import { vectorFieldNames } from "../../../src/segment/index-config.js";
+import { textFieldNames, vectorFieldNames } from "../../../src/segment/index-config.js";
 import { DateOrder } from "./date-order.js";
 import { RELATED_DEPTH, relatedPipelineConfig, relatedRegistry } from "./related-pipeline.js";
 import { DoiIndex } from "./doi-index.js";
@@ -42,7 +42,7 @@ import { fieldAnalyzer } from "./index-statistics.js";
 import { paperReference } from "./paper-reference.js";
 import { MATCH_ALL, allOf, anyOf } from "./query-nodes.js";
 import { readQuery, wordsQuery, type ReadQuery } from "./query-reading.js";
-import { HYBRID_DEPTH, fuseHybrid, type HybridDepth, type QueryEmbedder } from "./hybrid-search.js";
+import { HYBRID_DEPTH, fuseHybrid, semanticText, type HybridDepth, type QueryEmbedder } from "./hybrid-search.js";
 
 export interface PaperFilters {
   /** Any of these categories. */
@@ -122,6 +122,8 @@ export class PaperSearch {
   /** The papers' vectors, when semantic search is configured. */
   readonly semantic: QueryEmbedder | undefined;
   private readonly hybridDepth: HybridDepth;
+  /** The papers' text fields: their words are what a query's vector embeds. */
+  private readonly textFields: ReadonlySet<string>;
 
   constructor(
     readonly papers: Collection,
@@ -138,6 +140,7 @@ export class PaperSearch {
     this.clock = options.clock;
     this.semantic = options.semantic;
     this.hybridDepth = options.hybridDepth ?? HYBRID_DEPTH;
+    this.textFields = new Set(textFieldNames(papers.index.config));
   }
 
   private analyzerOf(field: string): Analyzer {
@@ -199,10 +202,17 @@ export class PaperSearch {
     const hybrid = this.hybridPlan(mode, sort);
     for (;;) {
       try {
-        const vector = hybrid.use ? await this.semantic!.embedQuery(q) : null;
+        const text = hybrid.use ? semanticText(read.query, this.textFields) : "";
+        const vector = text ? await this.semantic!.embedQuery(text) : null;
         const found = vector ? await this.runHybrid(read.query, vector, filter, page, deadline) : await this.run(read.query, filter, sort, page, deadline);
         const notice = [...notices, read.notice].filter(Boolean).join(" ");
-        const modeNotice = hybrid.use && !vector ? "No word of this search is known to the encoder: ranked by words alone." : hybrid.notice;
+        const modeNotice = !hybrid.use
+          ? hybrid.notice
+          : !text
+            ? "This search names only authors, categories, dates or prefixes: ranked by words alone."
+            : !vector
+              ? "No word of this search is known to the encoder: ranked by words alone."
+              : undefined;
         return { ...found, readAs: read.readAs, ...(notice ? { notice } : {}), mode: vector ? "hybrid" : "lexical", ...(modeNotice ? { modeNotice } : {}) };
       } catch (error) {
         if (error instanceof QueryTimeBudgetError) throw badRequest("query.q", error.message);
@@ -233,7 +243,10 @@ export class PaperSearch {
     if (query.kind === "bool" && query.must.length === 0 && query.should.length === 0) return { items: [], total: 0 };
     const lexical = await this.papers.search(query, { k: this.hybridDepth.lexical, filter, exactTotalHits: true, deadline });
     deadline.check();
-    const dense = await this.papers.searchIndex((index) => index.searchVector({ field: this.semantic!.field, vector, k: this.hybridDepth.dense, filter }));
+    // the query's exclusions ("-survey") keep papers out of the vector's list too
+    const negated = query.kind === "bool" && query.mustNot.length > 0 ? { kind: "bool" as const, must: [MATCH_ALL], should: [], mustNot: query.mustNot } : undefined;
+    const denseFilter = negated ? allOf(filter ? [filter, negated] : [negated]) : filter;
+    const dense = await this.papers.searchIndex((index) => index.searchVector({ field: this.semantic!.field, vector, k: this.hybridDepth.dense, filter: denseFilter }));
     deadline.check();
     const fused = fuseHybrid(lexical.hits, dense.hits);
     // papers only the vector found may still match the words below BM25's first ranks: they are
