@@ -5,7 +5,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonResponse } from "../../../src/server/openapi.js";
 import { pageOf, pageSchema, paginationQuery } from "../../../src/server/pagination.js";
-import { asPaper, paperFilterQuery, paperIdParam, paperSchema, searchPageSchema } from "./schemas.js";
+import { asPaper, paperFilterQuery, paperIdParam, paperSchema, searchPageSchema, semanticStatusSchema } from "./schemas.js";
 import type { PaperFilters } from "../search/paper-search.js";
 import { relatedWithCoSaves } from "../feed/related.js";
 import type { RadarRouter, RadarServices } from "./radar-services.js";
@@ -65,6 +65,19 @@ export function registerPaperRoutes(router: RadarRouter, services: RadarServices
       const { items, total } = await relatedWithCoSaves(services.feed, id, query, (page) => search.related(id, page));
       return c.json(pageOf(items.map(asPaper), total, query), 200);
     },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/search/semantic",
+      tags: TAG,
+      summary: "Where semantic search stands",
+      description:
+        "off (not configured), training (Trove's encoder is learning from the papers), embedding (papers are being embedded), ready (searches are hybrid) or failed; with a message for people (progress, or the error).",
+      responses: { 200: jsonResponse("the state of the papers' vectors", semanticStatusSchema) },
+    }),
+    async (c) => c.json(search.semantic?.status() ?? { state: "off" as const, ready: false, embedded: 0, message: "semantic search is off: searches are ranked by words alone" }, 200),
   );
 
   router.openapi(

@@ -70,6 +70,7 @@ test("GET /api/pipelines lists the presets the fields allow and the operator's f
   assert.deepEqual(names, ["bm25", "dense", "hybrid-rrf", "hybrid-convex", "ltr", "rerank", "rm3", "titles"], "the papers' vector field allows the dense and hybrid presets");
   assert.equal(body.items[7].pipeline.description, "titles only");
   // this server embeds nothing (no semantic search configured): the vector presets say so
+  assert.equal((await get("/api/search/semantic")).body.state, "off");
   const dense = await get("/api/pipelines/dense/search?q=negatives");
   assert.equal(dense.status, 400);
   assert.match(dense.body.error.message, /vector field "embedding" has no encoder to embed query text/);

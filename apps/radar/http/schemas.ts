@@ -124,6 +124,16 @@ export const searchPageSchema = pageSchema(searchHitSchema, "SearchPage")
   })
   .openapi("SearchPage");
 
+export const semanticStatusSchema = z
+  .object({
+    state: z.enum(["off", "training", "embedding", "ready", "failed"]),
+    ready: z.boolean().openapi({ description: "whether searches are hybrid now" }),
+    embedded: z.number().int().openapi({ description: "papers embedded since the server started" }),
+    encoder: z.string().optional().openapi({ description: "the encoder's id, once known" }),
+    message: z.string().openapi({ description: "for people: progress, or the error" }),
+  })
+  .openapi("SemanticStatus");
+
 // ---------------------------------------------------------------------------
 // feedback
 

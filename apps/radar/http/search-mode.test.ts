@@ -88,6 +88,12 @@ test("GET /api/search is hybrid by default and lexical with mode=lexical", async
   assert.match(JSON.stringify(bad.body), /mode/);
 });
 
+test("GET /api/search/semantic says where semantic search stands", async () => {
+  const { status, body } = await get("/api/search/semantic");
+  assert.equal(status, 200);
+  assert.deepEqual(body, { state: "ready", ready: true, embedded: TEST_PAPERS.length, message: "ready" });
+});
+
 test("papers are shown without their vectors", async () => {
   const hybrid = await get("/api/search?q=dense%20retrieval&limit=20");
   for (const hit of hybrid.body.items) {
