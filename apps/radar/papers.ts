@@ -57,6 +57,11 @@ export function paperSchema(dimensions: number = PAPER_SCHEMA.fields.embedding.d
   return { fields: { ...PAPER_SCHEMA.fields, embedding: { ...PAPER_SCHEMA.fields.embedding, dimensions } } };
 }
 
+/** A stored paper as a Paper: without the embedding fields (what the API, feeds, digests and exports show). */
+export function storedPaper(record: StoredRecord): Paper {
+  return withoutEmbedding(record) as unknown as Paper;
+}
+
 /** A stored paper without the embedding fields (what the API and exports show). */
 export function withoutEmbedding(record: StoredRecord): StoredRecord {
   if (!(EMBEDDING_FIELD in record) && !(EMBEDDING_RECORD_FIELDS[1] in record)) return record;

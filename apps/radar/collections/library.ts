@@ -8,7 +8,7 @@
  */
 import type { StoredRecord } from "../../../src/core/schema.js";
 import type { Feedback } from "../feedback/feedback.js";
-import type { Paper } from "../papers.js";
+import { storedPaper } from "../papers.js";
 import type { PaperSearch } from "../search/paper-search.js";
 import { parseLibrary, toBibtex, toCsv, type ExportPaper, type LibraryFormat } from "./library-formats.js";
 import type { PaperNotes } from "./paper-notes.js";
@@ -78,7 +78,7 @@ export class Library {
   /** The collection as a file. */
   async exportCollection(collection: PaperCollection, format: LibraryFormat): Promise<string> {
     const entries = await this.collectionPapers(collection, true);
-    return render(entries.map((e) => ({ paper: e.paper as unknown as Paper, addedAt: e.addedAt, note: e.note })), format);
+    return render(entries.map((e) => ({ paper: storedPaper(e.paper), addedAt: e.addedAt, note: e.note })), format);
   }
 
   /** The reader's saved papers as a file, newest saved first. */
@@ -88,7 +88,7 @@ export class Library {
     const [papers, notes] = await Promise.all([this.papers(ids), this.notes.of(readerId, ids)]);
     const entries: ExportPaper[] = items.flatMap((f) => {
       const paper = papers.get(f.item);
-      return paper ? [{ paper: paper as unknown as Paper, addedAt: f.at, note: notes.get(f.item)?.text }] : [];
+      return paper ? [{ paper: storedPaper(paper), addedAt: f.at, note: notes.get(f.item)?.text }] : [];
     });
     return render(entries, format);
   }
