@@ -25,6 +25,7 @@ import { ReaderCollections } from "./collections/reader-collections.js";
 import { createDigest, type DigestOptions } from "./digest/digest-setup.js";
 import { DigestIssuer } from "./digest/digest-issuer.js";
 import { DigestSubscriptions } from "./digest/digest-subscriptions.js";
+import { DIGEST_MAIL_JOB, scheduleDigestMail } from "./digest/digest-mail-job.js";
 import { digestSourceFromFeed } from "./digest/digest-types.js";
 import { FeedService } from "./feed/feed-service.js";
 import { Feedback } from "./feedback/feedback.js";
@@ -126,6 +127,8 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
         const intake = new PaperIntake(jobs, papers, join(dataDir, "uploads"), options.fetch);
         const digestSource = digestSourceFromFeed(feed);
         const digest = createDigest({ search, pins, topics, feedback, source: () => digestSource }, options.digest);
+        const issuer = new DigestIssuer(await DigestSubscriptions.open(store), digest.builder, arrivals, options.digest?.now);
+        scheduleDigestMail(jobs, { issuer, sender: digest.mailer, emailOf: async (id) => (await accounts.getReader(id))?.email }, options.digest?.mailEveryMinutes);
         const services: RadarServices = {
           accounts,
           search,
@@ -137,7 +140,7 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
           trending: new Trending(feedback, papers),
           library: new Library(await ReaderCollections.open(store), await PaperNotes.open(store), feedback, search),
           intake,
-          digest: { ...digest, issuer: new DigestIssuer(await DigestSubscriptions.open(store), digest.builder, arrivals, options.digest?.now) },
+          digest: { ...digest, issuer, mailNow: () => jobs.start(DIGEST_MAIL_JOB, undefined) },
           cookie: { cookieName: SESSION_COOKIE, secure: options.secureCookies },
           allowedOrigins: options.allowedOrigins ?? [],
           limits: {

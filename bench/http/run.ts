@@ -1,5 +1,5 @@
 /**
- * `npm run bench:http [-- --duration 10 --connections 1,4,16,64 --nodes 2 --soak 600]`:
+ * `npm run bench:http [-- --duration 10 --connections 1,4,16,64 --nodes 2 --soak 600 --endpoints search,feed --profile DIR]`:
  * a bounded load test of Paper Radar on 127.0.0.1 (autocannon). Starts a node
  * (`trove radar start`, the bundled sample of 3,956 papers, SQLite), or with
  * `--nodes 2` two nodes on a throwaway PostgreSQL with the load split
@@ -37,6 +37,10 @@ const { values } = parseArgs({
     nodes: { type: "string", default: "1" },
     soak: { type: "string", default: "0" },
     readers: { type: "string", default: "20" },
+    /** Write each node's V8 CPU profile (.cpuprofile, written when the node stops) into this directory. */
+    profile: { type: "string" },
+    /** Only these endpoints (comma-separated: search,feed,related). */
+    endpoints: { type: "string", default: "search,feed,related" },
   },
 });
 const duration = Number(values.duration);
@@ -59,7 +63,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < nodeCount; i++) {
       // generous queue bounds for the benchmark's own set-up requests; the load below meets the defaults
       // as behind a proxy (127.0.0.1 trusted): the readers below sign up from addresses of their own, each within the sign-up limit
-      nodes.push(await startNode({ storeUrl, dataDir: join(work, `node${i}`), corpus, timeoutMs: 300_000, args: ["--trust-proxy", "127.0.0.1"] }));
+      nodes.push(await startNode({ storeUrl, dataDir: join(work, `node${i}`), corpus, timeoutMs: 300_000, args: ["--trust-proxy", "127.0.0.1"], nodeArgs: values.profile ? ["--cpu-prof", "--cpu-prof-dir", values.profile] : [] }));
     }
     const first = nodes[0];
     const ids = ((await first.request("GET", "/api/papers?limit=100")).body as { items: Array<{ id: string }> }).items.map((p) => p.id);
@@ -82,7 +86,8 @@ async function main(): Promise<void> {
       ["feed", (i) => ({ path: "/api/feed?limit=20", headers: { cookie: cookies[i % cookies.length] } })],
       ["related", (i) => ({ path: `/api/papers/${encodeURIComponent(ids[i % ids.length])}/related`, headers: {} })],
     ];
-    for (const [name, request] of endpoints) {
+    const chosen = new Set(values.endpoints.split(","));
+    for (const [name, request] of endpoints.filter(([name]) => chosen.has(name))) {
       for (const connections of levels) {
         const before = nodes.map((n) => rssMb(n.pid));
         let during: number[] = before;

@@ -114,6 +114,11 @@ before(async () => {
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      // a mailbox that refuses mail: the digest-mail job must not record carol's digest as issued
+      if (address.address === "carol@example.org") return callback(new Error("550 mailbox unavailable"));
+      callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
@@ -275,11 +280,58 @@ describe("POST /api/digest/send", () => {
       const res = await call(bare.url, "POST", "/api/digest/send", { cookie });
       assert.equal(res.status, 503, res.text);
       assert.match(res.body.error.message, /RADAR_SMTP_URL/);
+      const mailOn = await call(bare.url, "PUT", "/api/digest/settings", { cookie, body: { mail: true } });
+      assert.equal(mailOn.status, 503, mailOn.text);
+      assert.equal((await call(bare.url, "GET", "/api/digest/settings", { cookie })).body.mailAvailable, false);
+      const job = (await call(bare.url, "GET", "/api/admin/jobs/digest-mail", { cookie })).body; // dave is the first account: the admin
+      assert.equal(job.state, "off");
+      assert.match(job.reason, /RADAR_SMTP_URL/);
       assert.equal(logged.length, 0, "a missing setting is the answer, not an internal error: nothing in the error log");
     } finally {
       await bare.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the digest-mail job", () => {
+  test("mails due digests to the readers who asked, records only what the mail server took, and waits a cadence", async () => {
+    const job = async (cookie: string) => {
+      const started = await call(server.url, "POST", "/api/admin/digest-mail", { cookie });
+      if (started.status !== 202) return started;
+      for (let i = 0; i < 200; i++) {
+        const status = await call(server.url, "GET", "/api/admin/jobs/digest-mail", { cookie });
+        if (status.body.state !== "running" && status.body.lastRun?.startedAt === started.body.startedAt) return status;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error("the digest-mail job did not finish");
+    };
+    const settings = await call(server.url, "PUT", "/api/digest/settings", { cookie: alice, body: { mail: true } });
+    assert.equal(settings.status, 200, settings.text);
+    assert.deepEqual([settings.body.cadence, settings.body.mail, settings.body.mailAvailable], ["weekly", true, true]);
+    assert.equal((await call(server.url, "PUT", "/api/digest/settings", { cookie: carol, body: { mail: true } })).status, 200);
+    assert.equal((await call(server.url, "PUT", "/api/digest/settings", { cookie: carol, body: { mail: "yes" } })).status, 400);
+    assert.equal((await call(server.url, "GET", "/api/digest/settings", { cookie: bob })).body.mail, false, "off unless asked for");
+    const preview = await call(server.url, "GET", "/api/digest/next", { cookie: alice });
+    assert.ok(preview.body.items.length > 0, "alice has papers due");
+
+    assert.equal((await job(alice)).status, 403, "admins only");
+    const before = received.length;
+    const first = (await job(admin)).body;
+    assert.equal(first.lastRun.outcome, "succeeded", JSON.stringify(first.lastRun));
+    assert.deepEqual({ ...first.lastRun.result, errors: first.lastRun.result.errors.length }, { subscribed: 2, due: 2, sent: 1, empty: 0, failed: 1, deferred: 0, errors: 1 });
+    const mails = received.slice(before);
+    assert.deepEqual(mails.map((m) => m.to), [["alice@example.org"]], "one mail, to alice; carol's mailbox refused it; bob did not ask");
+    const subject = decodeHeader(/^subject:\s*(.*(?:\r?\n[ \t].*)*)/im.exec(mails[0].raw)?.[1] ?? "");
+    assert.match(subject, /\(\d+ papers?\)/);
+    assert.ok((await call(server.url, "GET", "/api/digest/settings", { cookie: alice })).body.lastIssuedAt, "alice's digest is issued");
+    assert.equal((await call(server.url, "GET", "/api/digest/settings", { cookie: carol })).body.lastIssuedAt, undefined, "carol's is not: it goes out on a later run");
+
+    // a week has not passed for alice; carol's mailbox still refuses: nothing got through, the run says why
+    const second = (await job(admin)).body;
+    assert.equal(received.length, before + 1, "no second mail to alice within her cadence");
+    assert.equal(second.lastRun.outcome, "failed");
+    assert.match(second.lastRun.error, /no digest could be mailed/);
   });
 });
 

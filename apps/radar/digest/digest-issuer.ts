@@ -10,7 +10,7 @@
  */
 import type { Digest } from "./digest-types.js";
 import type { DigestBuilder } from "./digest-builder.js";
-import { CADENCE_MS, type DigestSubscriptions } from "./digest-subscriptions.js";
+import { CADENCE_MS, type DigestSubscription, type DigestSubscriptions } from "./digest-subscriptions.js";
 
 export interface ArrivalClock {
   /** When the newest paper arrived (ISO), or undefined. */
@@ -45,12 +45,36 @@ export class DigestIssuer {
 
   /** The reader's next digest, recorded as issued (for sending it). */
   async issue(readerId: string): Promise<Digest> {
+    return (await this.deliver(readerId, async () => true)).digest;
+  }
+
+  /**
+   * Builds the reader's next digest and hands it to `send`; records it as
+   * issued only when `send` answers true (false: not sent, e.g. nothing in
+   * it; a throw: not sent, the error goes on), so a digest that did not
+   * leave is built again next time, with the same papers and more.
+   */
+  async deliver(readerId: string, send: (digest: Digest) => Promise<boolean>): Promise<{ digest: Digest; issued: boolean }> {
     const { digest, until } = await this.next(readerId);
+    if (!(await send(digest))) return { digest, issued: false };
     await this.subscriptions.issued(
       readerId,
       until,
       digest.items.map((i) => i.paper.id),
     );
-    return digest;
+    return { digest, issued: true };
+  }
+
+  /** Whether a reader's digest is due at `now`: never issued, or a cadence since the last one. */
+  isDue(subscription: DigestSubscription): boolean {
+    if (subscription.lastIssuedAt === undefined) return true;
+    return this.now() - Date.parse(subscription.lastIssuedAt) >= CADENCE_MS[subscription.cadence] - DUE_SLACK_MS;
   }
 }
+
+/**
+ * How early a digest may go: the mail job runs on a timer, so a daily
+ * digest issued at 07:00:30 would otherwise wait a whole extra run when the
+ * next run comes at 07:00:10.
+ */
+const DUE_SLACK_MS = 15 * 60_000;

@@ -21,6 +21,8 @@ export interface DigestOptions {
   smtpUrl?: string;
   /** Sender address (RADAR_MAIL_FROM); default "Paper Radar <radar@localhost>". */
   mailFrom?: string;
+  /** How often the digest-mail job looks for due digests (RADAR_DIGEST_MAIL_EVERY_MINUTES; default 60). */
+  mailEveryMinutes?: number;
   /** OpenAI-compatible endpoint (RADAR_LLM_URL, RADAR_LLM_MODEL, RADAR_LLM_API_KEY). */
   llm?: LlmConfig;
   /** Epoch ms "now" (tests). */

@@ -1,6 +1,7 @@
 /**
  * Each reader's digest schedule: daily or weekly (the reader's choice,
- * weekly by default), when the last digest was issued, and every paper a
+ * weekly by default), whether the server mails it (off by default: the
+ * reader opts in), when the last digest was issued, and every paper a
  * digest has shown them, so that a paper is in at most one digest (an
  * editor's pick, which is not tied to arrival, included).
  *
@@ -26,6 +27,8 @@ const SCHEMA: CollectionSchema = {
 
 export interface DigestSubscription {
   cadence: DigestCadence;
+  /** The server mails each digest when it is due (the scheduled digest-mail job). */
+  mail: boolean;
   /** When the last digest was issued (ISO); absent before the first. */
   lastIssuedAt?: string;
   /** Papers shown in earlier digests, newest first. */
@@ -42,16 +45,27 @@ export class DigestSubscriptions {
 
   async get(readerId: string): Promise<DigestSubscription> {
     const r = await this.store.getRecord(DIGEST_SUBSCRIPTIONS, readerId);
-    if (!r) return { cadence: "weekly", shown: [] };
-    return { cadence: r.cadence === "daily" ? "daily" : "weekly", ...(typeof r.lastIssuedAt === "string" ? { lastIssuedAt: r.lastIssuedAt } : {}), shown: Array.isArray(r.shown) ? (r.shown as string[]) : [] };
+    if (!r) return { cadence: "weekly", mail: false, shown: [] };
+    return fromRecord(r);
+  }
+
+  /** Readers who asked for their digest by mail, with their subscriptions. */
+  async *mailed(): AsyncIterable<{ readerId: string; subscription: DigestSubscription }> {
+    for await (const { record } of this.store.scanRecords(DIGEST_SUBSCRIPTIONS)) {
+      if (record.mail === true) yield { readerId: String(record.id), subscription: fromRecord(record) };
+    }
   }
 
   private async put(readerId: string, sub: DigestSubscription): Promise<void> {
+    // `mail` is kept undeclared (stores created before it keep their schema)
     await this.store.putRecords(DIGEST_SUBSCRIPTIONS, [{ id: readerId, ...sub } as unknown as StoredRecord]);
   }
 
-  async setCadence(readerId: string, cadence: DigestCadence): Promise<DigestSubscription> {
-    const sub = { ...(await this.get(readerId)), cadence };
+  /** Changes the cadence and/or the mail choice; what is not given stays. */
+  async update(readerId: string, change: { cadence?: DigestCadence; mail?: boolean }): Promise<DigestSubscription> {
+    const sub = await this.get(readerId);
+    if (change.cadence !== undefined) sub.cadence = change.cadence;
+    if (change.mail !== undefined) sub.mail = change.mail;
     await this.put(readerId, sub);
     return sub;
   }
@@ -61,4 +75,13 @@ export class DigestSubscriptions {
     const sub = await this.get(readerId);
     await this.put(readerId, { ...sub, lastIssuedAt: at, shown: [...paperIds, ...sub.shown].slice(0, MAX_SHOWN) });
   }
+}
+
+function fromRecord(r: StoredRecord): DigestSubscription {
+  return {
+    cadence: r.cadence === "daily" ? "daily" : "weekly",
+    mail: r.mail === true,
+    ...(typeof r.lastIssuedAt === "string" ? { lastIssuedAt: r.lastIssuedAt } : {}),
+    shown: Array.isArray(r.shown) ? (r.shown as string[]) : [],
+  };
 }

@@ -15,18 +15,22 @@ import { UnavailableError } from "../../../src/core/errors.js";
 import { errorResponses, jsonBody, jsonResponse, problemSchema, signedIn } from "../../../src/server/openapi.js";
 import { unauthenticated } from "../../../src/server/problem.js";
 import type { Accounts } from "../accounts/accounts.js";
-import { currentReader, requireReader, type RadarEnv } from "./authorization.js";
+import { currentReader, requireAdmin, requireReader, type RadarEnv } from "./authorization.js";
 import { paperSchema } from "./schemas.js";
 import type { RadarRouter } from "./radar-services.js";
 import type { DigestBuilder } from "../digest/digest-builder.js";
 import type { DigestIssuer } from "../digest/digest-issuer.js";
 import type { DigestMailer } from "../digest/digest-mailer.js";
-import { DIGEST_CADENCES } from "../digest/digest-subscriptions.js";
+import type { JobRun } from "../jobs/job.js";
+import { jobRunSchema } from "./job-routes.js";
+import { DIGEST_CADENCES, type DigestSubscription } from "../digest/digest-subscriptions.js";
 import type { Digest } from "../digest/digest-types.js";
 import { parseIsoWeek } from "../digest/iso-week.js";
 import { renderDigestHtml } from "../digest/render-html.js";
 import { renderDigestMarkdown } from "../digest/render-markdown.js";
 import { renderDigestRss } from "../digest/render-rss.js";
+
+const NO_MAIL = "email is not configured on this server: set RADAR_SMTP_URL (e.g. smtp://127.0.0.1:2525) and RADAR_MAIL_FROM";
 
 const QUERY_KEY_SCHEME = "apiKeyQuery";
 
@@ -116,10 +120,12 @@ export interface DigestRouteDeps {
   mailer?: DigestMailer;
   /** Daily or weekly digests of the papers arrived since the last one. */
   issuer: DigestIssuer;
+  /** Starts the digest-mail job (the due digests of readers who asked for mail). */
+  mailNow: () => Promise<JobRun>;
 }
 
 export function registerDigestRoutes(router: RadarRouter, deps: DigestRouteDeps): void {
-  const { builder, mailer, issuer } = deps;
+  const { builder, mailer, issuer, mailNow } = deps;
   router.openAPIRegistry.registerComponent("securitySchemes", QUERY_KEY_SCHEME, {
     type: "apiKey",
     in: "query",
@@ -191,7 +197,7 @@ export function registerDigestRoutes(router: RadarRouter, deps: DigestRouteDeps)
     }),
     async (c) => {
       const reader = currentReader(c);
-      if (!mailer) throw new UnavailableError("email is not configured on this server: set RADAR_SMTP_URL (e.g. smtp://127.0.0.1:2525) and RADAR_MAIL_FROM");
+      if (!mailer) throw new UnavailableError(NO_MAIL);
       const query = c.req.valid("query");
       const digest = await builder.build(reader.id, query.week);
       let sent;
@@ -205,14 +211,19 @@ export function registerDigestRoutes(router: RadarRouter, deps: DigestRouteDeps)
   );
 
   const settingsSchema = z
-    .object({ cadence: z.enum(DIGEST_CADENCES), lastIssuedAt: z.string().optional().openapi({ format: "date-time" }) })
+    .object({
+      cadence: z.enum(DIGEST_CADENCES),
+      mail: z.boolean().openapi({ description: "the server mails each digest when it is due (needs mailAvailable)" }),
+      mailAvailable: z.boolean().openapi({ description: "whether this server can send mail" }),
+      lastIssuedAt: z.string().optional().openapi({ format: "date-time" }),
+    })
     .openapi("DigestSettings");
+  const settingsView = (sub: DigestSubscription) => ({ cadence: sub.cadence, mail: sub.mail, mailAvailable: mailer !== undefined, ...(sub.lastIssuedAt ? { lastIssuedAt: sub.lastIssuedAt } : {}) });
 
   router.openapi(
     createRoute({ method: "get", path: "/api/digest/settings", tags: ["digest"], summary: "How often you get a digest: daily or weekly", security: signedIn, middleware: [requireReader] as const, responses: { 200: jsonResponse("your settings", settingsSchema), ...errorResponses(401) } }),
     async (c) => {
-      const sub = await issuer.subscriptions.get(currentReader(c).id);
-      return c.json({ cadence: sub.cadence, ...(sub.lastIssuedAt ? { lastIssuedAt: sub.lastIssuedAt } : {}) }, 200);
+      return c.json(settingsView(await issuer.subscriptions.get(currentReader(c).id)), 200);
     },
   );
 
@@ -221,15 +232,46 @@ export function registerDigestRoutes(router: RadarRouter, deps: DigestRouteDeps)
       method: "put",
       path: "/api/digest/settings",
       tags: ["digest"],
-      summary: "Choose a daily or a weekly digest",
+      summary: "Choose a daily or a weekly digest, and whether it is mailed to you",
       security: signedIn,
       middleware: [requireReader] as const,
-      request: { body: jsonBody(z.strictObject({ cadence: z.enum(DIGEST_CADENCES) }).openapi("DigestSettingsInput")) },
-      responses: { 200: jsonResponse("your settings", settingsSchema), ...errorResponses(400, 401, 413, 415) },
+      request: {
+        body: jsonBody(
+          z
+            .strictObject({ cadence: z.enum(DIGEST_CADENCES).optional(), mail: z.boolean().optional().openapi({ description: "mail each digest when it is due" }) })
+            .openapi("DigestSettingsInput"),
+        ),
+      },
+      responses: {
+        200: jsonResponse("your settings", settingsSchema),
+        ...errorResponses(400, 401, 413, 415),
+        503: jsonResponse("mail asked for, but this server cannot send mail", problemSchema),
+      },
     }),
     async (c) => {
-      const sub = await issuer.subscriptions.setCadence(currentReader(c).id, c.req.valid("json").cadence);
-      return c.json({ cadence: sub.cadence, ...(sub.lastIssuedAt ? { lastIssuedAt: sub.lastIssuedAt } : {}) }, 200);
+      const change = c.req.valid("json");
+      if (change.mail === true && !mailer) throw new UnavailableError(NO_MAIL);
+      return c.json(settingsView(await issuer.subscriptions.update(currentReader(c).id, change)), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/api/admin/digest-mail",
+      tags: ["digest"],
+      summary: "Mail the due digests now",
+      description:
+        "Starts the digest-mail job in the background (202; follow it at GET /api/admin/jobs/digest-mail): every reader who asked " +
+        "for mail and whose daily or weekly digest is due gets it. The job also runs on its own every RADAR_DIGEST_MAIL_EVERY_MINUTES. " +
+        "409 while it runs; 503 when the server cannot send mail.",
+      security: signedIn,
+      middleware: [requireAdmin] as const,
+      responses: { 202: jsonResponse("the run started", jobRunSchema), ...errorResponses(401, 403, 409), 503: jsonResponse("this server cannot send mail", problemSchema) },
+    }),
+    async (c) => {
+      if (!mailer) throw new UnavailableError(NO_MAIL);
+      return c.json(await mailNow(), 202);
     },
   );
 

@@ -34,6 +34,6 @@ export function radarRoutes(services: RadarServices, localToken?: string): Radar
   registerJobRoutes(router, services);
   registerFeedRoutes(router, services);
   registerTrendingRoutes(router, services.trending);
-  registerDigestRoutes(router, { accounts: services.accounts, builder: services.digest.builder, mailer: services.digest.mailer, issuer: services.digest.issuer });
+  registerDigestRoutes(router, { accounts: services.accounts, ...services.digest });
   return router;
 }

@@ -11,6 +11,7 @@ import type { Library } from "../collections/library.js";
 import type { DigestBuilder } from "../digest/digest-builder.js";
 import type { DigestIssuer } from "../digest/digest-issuer.js";
 import type { DigestMailer } from "../digest/digest-mailer.js";
+import type { JobRun } from "../jobs/job.js";
 import type { FeedService } from "../feed/feed-service.js";
 import type { Feedback } from "../feedback/feedback.js";
 import type { PaperIntake } from "../jobs/paper-intake.js";
@@ -36,8 +37,8 @@ export interface RadarServices {
   library: Library;
   /** New papers while the server runs: the scheduled arXiv fetch, imports of uploads, their jobs. */
   intake: PaperIntake;
-  /** The weekly digest: the builder, and the mailer when SMTP is configured. */
-  digest: { builder: DigestBuilder; mailer?: DigestMailer; issuer: DigestIssuer };
+  /** The weekly digest: the builder, and the mailer when SMTP is configured; `mailNow` starts the digest-mail job. */
+  digest: { builder: DigestBuilder; mailer?: DigestMailer; issuer: DigestIssuer; mailNow: () => Promise<JobRun> };
   cookie: CookieOptions;
   /** Origins besides the server's own whose pages may write with the session cookie. */
   allowedOrigins: readonly string[];

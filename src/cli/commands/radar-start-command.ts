@@ -17,6 +17,7 @@
  * TROVE_QUERY_TIME_BUDGET_MS (each search request's time budget, default 2000), the
  * scheduled arXiv fetch's RADAR_FETCH_CATEGORIES, RADAR_FETCH_EVERY_HOURS and
  * RADAR_ARXIV_URL (see docs/radar-ingest.md), and the digest's RADAR_SMTP_URL, RADAR_MAIL_FROM,
+ * RADAR_DIGEST_MAIL_EVERY_MINUTES (how often the digest-mail job looks for due digests, default 60),
  * RADAR_LLM_URL, RADAR_LLM_MODEL, RADAR_LLM_API_KEY (see docs/radar-digest.md), and semantic search's
  * RADAR_SEMANTIC (on by default; off: lexical only), RADAR_ENCODER (a model folder or encoder spec
  * .json; default: Trove's own encoder trained on the papers) and RADAR_ENCODER_DIMENSIONS (the
@@ -109,6 +110,7 @@ export function radarOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Radar
     digest: {
       smtpUrl: value("RADAR_SMTP_URL"),
       mailFrom: value("RADAR_MAIL_FROM"),
+      mailEveryMinutes: parseNumberOption("RADAR_DIGEST_MAIL_EVERY_MINUTES", value("RADAR_DIGEST_MAIL_EVERY_MINUTES"), { integer: true, min: 1, max: 10_080 }),
       llm: llmUrl && llmModel ? { url: llmUrl, model: llmModel, apiKey: value("RADAR_LLM_API_KEY") } : undefined,
     },
   };

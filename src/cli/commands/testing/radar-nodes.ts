@@ -63,12 +63,14 @@ export interface NodeOptions {
   /** More command-line arguments (e.g. ["--max-concurrent", "4"]). */
   args?: string[];
   env?: Record<string, string>;
+  /** Options for the node's Node.js itself, before the script (e.g. ["--cpu-prof", "--cpu-prof-dir", dir]). */
+  nodeArgs?: string[];
   /** How long to wait for the ready line (default 60 s). */
   timeoutMs?: number;
 }
 
 export async function startNode(options: NodeOptions): Promise<RadarNode> {
-  const args = [join(repositoryRoot(), "bin", "trove.js"), "radar", "start", "--port", "0", "--data", options.dataDir, "--corpus", options.corpus, ...(options.args ?? [])];
+  const args = [...(options.nodeArgs ?? []), join(repositoryRoot(), "bin", "trove.js"), "radar", "start", "--port", "0", "--data", options.dataDir, "--corpus", options.corpus, ...(options.args ?? [])];
   if (options.storeUrl) args.push("--store", options.storeUrl);
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TROVE_STORE_URL: "", ...options.env } });
   let stderr = "";

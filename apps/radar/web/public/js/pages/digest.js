@@ -97,24 +97,31 @@ function scheduleSection() {
   const section = h("section", { className: "stack", "aria-label": "Your digest schedule" });
   const select = h("select", { name: "cadence" }, h("option", { value: "weekly" }, "Weekly"), h("option", { value: "daily" }, "Daily"));
   const status = h("span", { className: "muted", "aria-live": "polite" });
-  select.addEventListener("change", async () => {
+  const mail = h("input", { type: "checkbox", name: "mail", disabled: true });
+  const mailLabel = h("label", { className: "checkbox" }, mail, " Mail it to me when it is due");
+  const save = async (change) => {
     try {
-      const settings = await put("/api/digest/settings", { cadence: select.value });
-      status.textContent = `You get a ${settings.cadence} digest.`;
+      const settings = await put("/api/digest/settings", change);
+      status.textContent = `You get a ${settings.cadence} digest${settings.mail ? ", by mail" : ""}.`;
       announce(status.textContent);
     } catch (error) {
       section.append(errorNotice(error));
     }
-  });
+  };
+  select.addEventListener("change", () => save({ cadence: select.value }));
+  mail.addEventListener("change", () => save({ mail: mail.checked }));
   get("/api/digest/settings")
     .then((settings) => {
       select.value = settings.cadence;
+      mail.checked = settings.mail;
+      mail.disabled = !settings.mailAvailable;
+      if (!settings.mailAvailable) mailLabel.title = "This server cannot send mail.";
       status.textContent = settings.lastIssuedAt ? `Last one: ${formatDay(settings.lastIssuedAt)}.` : "";
     })
     .catch(() => undefined);
   replace(
     section,
-    h("div", { className: "inline-form" }, field("Your digest of new papers", select), status),
+    h("div", { className: "inline-form" }, field("Your digest of new papers", select), mailLabel, status),
     h("p", { className: "muted" }, "It holds the papers that arrived since your last one, each paper once. ", h("a", { href: url("/api/digest/next", { format: "html" }), target: "_blank", rel: "noopener" }, "Preview the next one"), "."),
   );
   return section;
