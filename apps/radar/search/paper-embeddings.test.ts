@@ -10,11 +10,12 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Collection } from "../../../src/engine/collection.js";
 import { encoderMarkField } from "../../../src/engine/collection-embedder.js";
 import { openStore } from "../../../src/store/open-store.js";
 import { readRawPapers } from "../ingest/import.js";
-import { PAPERS_COLLECTION, PAPER_SCHEMA, ensurePapersCollection, normalizePaper, storePapers, type Paper } from "../papers.js";
+import { PAPERS_COLLECTION, PAPER_SCHEMA, ensurePapersCollection, normalizePaper, paperSchema, storePapers, type Paper } from "../papers.js";
 import { bundledSampleFile } from "../test-support/sample-server.js";
 import { PaperEmbeddings } from "./paper-embeddings.js";
 import { PaperSearch } from "./paper-search.js";
@@ -92,6 +93,31 @@ test("an old data directory gains the embedding field; the papers are embedded i
     assert.equal(status.encoder, settled.encoder);
     await again.close();
     await reopened.close();
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a configured model (a local ONNX folder: the tests' tiny BERT, 32 dimensions) embeds the papers instead of a trained encoder", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "radar-embeddings-onnx-"));
+  const bert = fileURLToPath(new URL("../../../../src/encoders/fixtures/tiny-bert", import.meta.url));
+  try {
+    const store = await openStore(dir);
+    await store.createCollection(PAPERS_COLLECTION, paperSchema(32));
+    await store.putRecords(PAPERS_COLLECTION, await samplePapers(12));
+    const collection = await Collection.open(store, PAPERS_COLLECTION, join(dir, "indexes"), { quiet: true });
+    const embeddings = PaperEmbeddings.start(collection, { cacheDir: join(dir, "models"), encoder: { type: "onnx", path: bert }, progress: false });
+    const status = await embeddings.whenSettled();
+    assert.equal(status.state, "ready", status.message);
+    assert.equal(status.embedded, 12);
+    assert.match(status.encoder ?? "", /onnx/);
+    const vector = await embeddings.embedQuery("dense retrieval");
+    assert.equal(vector?.length, 32, "queries go through the same model");
+    const hybrid = await new PaperSearch(collection, { semantic: embeddings }).search("retrieval", {}, "relevance", { offset: 0, limit: 5 });
+    assert.equal(hybrid.mode, "hybrid");
+    await embeddings.close();
+    await collection.close();
     await store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
