@@ -25,6 +25,7 @@ import { ReaderCollections } from "./collections/reader-collections.js";
 import { createDigest, type DigestOptions } from "./digest/digest-setup.js";
 import { DigestIssuer } from "./digest/digest-issuer.js";
 import { DigestSubscriptions } from "./digest/digest-subscriptions.js";
+import { PaperAreas } from "./semantic-ids/paper-areas.js";
 import { DIGEST_MAIL_JOB, scheduleDigestMail } from "./digest/digest-mail-job.js";
 import { digestSourceFromFeed } from "./digest/digest-types.js";
 import { FeedService } from "./feed/feed-service.js";
@@ -117,7 +118,8 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
         const pins = await Pins.open(store);
         const arrivals = await Arrivals.open(store, papers.name, join(dataDir, "indexes"));
         opened.push(arrivals);
-        const feed = await FeedService.open({ store, dataDir, papers, feedback, topics, pins, arrivals });
+        const areas = new PaperAreas(store, papers.name);
+        const feed = await FeedService.open({ store, dataDir, papers, feedback, topics, pins, arrivals, areas });
         opened.push(feed);
         const semantic = options.semantic ? PaperEmbeddings.start(papers, defaultEmbeddingOptions(dataDir, options.semantic)) : undefined;
         if (semantic) opened.push(semantic);
@@ -137,6 +139,7 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
           topics,
           pins,
           feed,
+          areas,
           trending: new Trending(feedback, papers),
           library: new Library(await ReaderCollections.open(store), await PaperNotes.open(store), feedback, search),
           intake,

@@ -35,7 +35,7 @@ export interface EvalCommandOptions {
   tune?: boolean;
 }
 
-const WEIGHT_NAMES: ReadonlyArray<keyof FeedWeights> = ["content", "svm", "collaborative", "topic", "recency"];
+const WEIGHT_NAMES: ReadonlyArray<keyof FeedWeights> = ["content", "svm", "collaborative", "topic", "recency", "area"];
 
 /** `content=1,svm=0.5` into weights, naming a bad entry. */
 export function parseWeights(text: string): Partial<FeedWeights> {

@@ -35,6 +35,8 @@ import { fitReaderSvm, svmScores } from "../feed/linear-svm.js";
 import { DEFAULT_MMR_LAMBDA, PREVIOUS_FEED_WEIGHTS, rankCandidates, referenceStats, resolveWeights, type FeedWeights, type RankerOptions } from "../feed/ranker.js";
 import { contentScores, topicsFromSaves } from "../feed/scorers.js";
 import { TfidfModel, dayNumber, dayString } from "../feed/tfidf.js";
+import { areaCodesFor, type AreaCodes } from "../feed/area-codes.js";
+import { ResearchAreas, type AreaPaper } from "../semantic-ids/research-areas.js";
 
 export interface FeedEvalOptions {
   /** JSONL or CSV papers file (.gz accepted), or the name of where `papers` came from. */
@@ -175,6 +177,7 @@ export const TUNING_GRID: ReadonlyArray<{ what: keyof FeedWeights | "mmrLambda";
   { what: "collaborative", values: [0, 0.25, 1] },
   { what: "topic", values: [0, 0.25, 1] },
   { what: "recency", values: [0, 0.3] },
+  { what: "area", values: [0.25, 0.5, 1] },
   { what: "mmrLambda", values: [0.5, 0.85, 1] },
 ];
 
@@ -190,18 +193,20 @@ function tuningMethods(weights: FeedWeights, mmrLambda: number): Method[] {
 }
 
 function methods(weights: FeedWeights, mmrLambda: number): Method[] {
-  const only = (w: Partial<FeedWeights>): Partial<FeedWeights> => ({ content: 0, svm: 0, collaborative: 0, topic: 0, recency: 0, ...w });
+  const only = (w: Partial<FeedWeights>): Partial<FeedWeights> => ({ content: 0, svm: 0, collaborative: 0, topic: 0, recency: 0, area: 0, ...w });
   return [
     { name: "random", description: "random order (sanity floor)", options: {}, random: true },
     { name: "recency", description: "newest first", options: { weights: only({ recency: 1 }), mmrLambda: 1 } },
     { name: BASELINE, description: "per-reader linear SVM over tf-idf (arxiv-sanity-lite: C=0.01, balanced), no authors in the text", options: { weights: only({ svm: 1 }), mmrLambda: 1 } },
     { name: "content", description: "Trove's content scorer: cosine to saved papers (0.5 max + 0.5 mean)", options: { weights: only({ content: 1 }), mmrLambda: 1 } },
-    { name: "trove", description: "full pipeline: content + svm + co-saves + topics + recency, MMR", options: { weights, mmrLambda } },
+    { name: "area", description: "research areas only: the semantic-ID prefix shared with a saved paper (new papers placed by the fitted code books)", options: { weights: only({ area: 1, recency: 0.01 }), mmrLambda: 1 } },
+    { name: "trove", description: `full pipeline: content + svm + co-saves + topics + recency${weights.area ? " + research areas" : ""}, MMR`, options: { weights, mmrLambda } },
     { name: PREVIOUS, description: "the full pipeline as it was before the small-history study (topic weight 0.5)", options: { weights: PREVIOUS_FEED_WEIGHTS, mmrLambda: DEFAULT_MMR_LAMBDA } },
     { name: "trove-no-mmr", description: "full pipeline without MMR", options: { weights, mmrLambda: 1 } },
     { name: "trove-no-svm", description: "full pipeline without the SVM", options: { weights: { ...weights, svm: 0 }, mmrLambda } },
     { name: "trove-no-cosaves", description: "full pipeline without co-saves", options: { weights: { ...weights, collaborative: 0 }, mmrLambda } },
     { name: "trove-no-topics", description: "full pipeline without topics", options: { weights: { ...weights, topic: 0 }, mmrLambda } },
+    { name: "trove-no-area", description: "full pipeline without research areas", options: { weights: { ...weights, area: 0 }, mmrLambda } },
   ];
 }
 
@@ -281,6 +286,15 @@ export async function runFeedEval(options: FeedEvalOptions): Promise<FeedEvalRes
   const list = [...methods(weights, mmrLambda), ...(options.extraMethods ?? []), ...(options.tune ? tuningMethods(weights, mmrLambda) : [])];
   const accumulators = list.map(() => new AccuracyAccumulator([10, 50], { keepPerUser: ["ndcg@10", "recall@50"] }));
   const needsReference = list.some((method) => method.options.standardize === "corpus");
+  // research areas as the server has them: fitted on the papers before the cut, the later ones (the candidates)
+  // placed by the fitted code books as they arrive, without a refit
+  let areas: AreaCodes | undefined;
+  if (list.some((method) => (method.options.weights?.area ?? 0) !== 0)) {
+    const toArea = (r: number): AreaPaper => ({ id: visible[r].id, title: visible[r].title, abstract: visible[r].abstract, categories: visible[r].categories, date: visible[r].date });
+    const fitted = await ResearchAreas.fit(before.map(toArea));
+    await fitted.add(after.map(toArea));
+    areas = areaCodesFor(model, fitted);
+  }
   const topical = list.map(() => [] as number[]);
   const onTopic = list.map(() => [] as number[]);
   /** The weeks topical precision is measured on, with the categories at least half of their candidates carry. */
@@ -323,7 +337,7 @@ export async function runFeedEval(options: FeedEvalOptions): Promise<FeedEvalRes
         const keys = Float64Array.from(rows, () => random.next());
         return Array.from(rows, (_, k) => k).sort((a, b) => keys[a] - keys[b]).map((k) => rows[k]);
       }
-      return (await rankCandidates({ model, candidates: rows, saved, topics, coSaves: knn, precomputed, svmModel: svm, reference, untilDay: until, diversify }, method.options)).map((x) => x.row);
+      return (await rankCandidates({ model, candidates: rows, saved, topics, coSaves: knn, precomputed, svmModel: svm, reference, areas, untilDay: until, diversify }, method.options)).map((x) => x.row);
     };
     const full = signals(candidates);
     const weekSignals = weeks.map((week) => signals(week.rows));

@@ -8,6 +8,7 @@
  *              feed-co-saves     item-kNN over readers' saves
  *              feed-topics       points for liked topics, a penalty for disliked ones
  *              feed-recency      minus the age in days
+ *              feed-area         the longest semantic-ID prefix shared with a saved paper (area-codes.ts)
  *              feed-less         similarity to papers the reader marked "less like this"
  *              linear            the weighted sum (each scorer stage standardizes its own feature)
  *              feed-mmr          MMR over tf-idf cosine for the positions the page shows
@@ -32,6 +33,7 @@ import type { PipelineConfig } from "../../../src/pipeline/pipeline-config.js";
 import type { PipelineRegistry, Retriever, Stage } from "../../../src/pipeline/pipeline-registry.js";
 import type { PipelineRequest } from "../../../src/pipeline/pipeline-request.js";
 import { InvalidArgumentError } from "../../../src/core/errors.js";
+import { areaScores, type AreaCodes } from "./area-codes.js";
 import { mmrOrder } from "./diversify.js";
 import { collaborativeScores, type CollaborativeSignal } from "./collaborative.js";
 import { fitReaderSvm, svmScores, type LinearSvm, type LinearSvmOptions } from "./linear-svm.js";
@@ -46,7 +48,7 @@ export const FEED_STATE = "feed";
 export const FEED_COMBINE = "combine";
 
 /** The feed's scorers, as features and weights. */
-export const FEED_SCORERS = ["content", "svm", "collaborative", "topic", "recency"] as const;
+export const FEED_SCORERS = ["content", "svm", "collaborative", "topic", "recency", "area"] as const;
 export type FeedScorer = (typeof FEED_SCORERS)[number];
 
 /** The feature holding each scorer's weighted contribution. */
@@ -72,6 +74,8 @@ export interface FeedRankState {
   /** Rows the reader marked "less like this". */
   less?: readonly number[];
   coSaves?: ItemKnn;
+  /** The papers' research-area codes by row (absent until the areas are fitted: the area stage then adds nothing). */
+  areas?: AreaCodes;
   /** Day number of the window's end (recency is the age at this day). */
   untilDay: number;
   /** Positions diversified by MMR. */
@@ -108,6 +112,7 @@ export function feedPipelineConfig(s: FeedPipelineSettings): PipelineConfig {
   if (used("collaborative")) stages.push({ type: "feed-co-saves", expansion: s.coSaveExpansion, standardize: s.standardize });
   if (used("topic")) stages.push({ type: "feed-topics", ...s.topics });
   if (used("recency")) stages.push({ type: "feed-recency" });
+  if (used("area")) stages.push({ type: "feed-area" });
   const weights: Record<string, number> = Object.fromEntries(FEED_SCORERS.filter(used).map((f) => [f, s.weights[f]]));
   if (s.lessPenalty > 0) {
     stages.push({ type: "feed-less" });
@@ -239,6 +244,16 @@ class RecencyStage extends FeedScorerStage {
   }
 }
 
+class AreaStage extends FeedScorerStage {
+  constructor() {
+    super("area", {});
+  }
+  protected score(state: FeedRankState): Float32Array | undefined {
+    if (state.saved.length === 0 || !state.areas) return undefined;
+    return zScores(areaScores(state.areas, state.candidates, state.saved));
+  }
+}
+
 class LessStage extends FeedScorerStage {
   constructor() {
     super(LESS_FEATURE, {});
@@ -337,6 +352,11 @@ export const feedRegistry: PipelineRegistry = defaultRegistry
     summary: "Paper Radar: minus the paper's age in days at the window's end",
     schema: z.strictObject({ type: z.literal("feed-recency") }),
     create: () => new RecencyStage(),
+  })
+  .withStage("feed-area", {
+    summary: "Paper Radar: the longest semantic-ID prefix a paper shares with a saved paper (its research area), standardized over the window",
+    schema: z.strictObject({ type: z.literal("feed-area") }),
+    create: () => new AreaStage(),
   })
   .withStage("feed-less", {
     summary: "Paper Radar: similarity to the papers the reader marked \"less like this\"",

@@ -29,7 +29,9 @@ import { fitReaderSvm, svmScores, type LinearSvm } from "./linear-svm.js";
 import type { Arrivals } from "../arrivals/arrivals.js";
 import type { StoredRecord } from "../../../src/core/schema.js";
 import { anchorWindow, resolveWindow } from "./feed-window.js";
-import { rankCandidates, type RankedCandidate, type RankerOptions } from "./ranker.js";
+import { rankCandidates, resolveWeights, type RankedCandidate, type RankerOptions } from "./ranker.js";
+import { areaCodesFor, type AreaCodes } from "./area-codes.js";
+import type { PaperAreas } from "../semantic-ids/paper-areas.js";
 import { CO_SAVED_MIN_Z, reasonsFor, type FeedReason } from "./reasons.js";
 import { topicsFromSaves, type TopicPreference } from "./scorers.js";
 import { dayNumber, dayString, type TfidfModel } from "./tfidf.js";
@@ -99,6 +101,8 @@ export interface FeedServiceDeps {
   pins?: Pins;
   /** When papers arrived (for "new since your last visit" and digests by arrival). */
   arrivals?: Arrivals;
+  /** The papers' research areas, for the area scorer (when its weight is not 0). */
+  areas?: PaperAreas;
 }
 
 export const FEED_VISITS_COLLECTION = "feed_visits";
@@ -121,6 +125,7 @@ export class FeedService {
   private coSaves: { seq: number; knn: ItemKnn | undefined } = { seq: -1, knn: undefined };
   private coSaveQueue: Promise<unknown> = Promise.resolve();
   private readonly svmCache = new Map<string, LinearSvm>();
+  private areaCodesCache: { key: string; codes: AreaCodes } | undefined;
 
   private constructor(
     private readonly deps: FeedServiceDeps,
@@ -186,6 +191,7 @@ export class FeedService {
     const knn = await this.coSaveModel();
     const want = offset + limit;
     const svmModel = profile.saved.length > 0 ? this.readerSvm(model, profile.saved) : undefined;
+    const areas = profile.saved.length > 0 ? await this.areaCodes(model) : undefined;
     const ranked = await rankCandidates(
       {
         model,
@@ -198,6 +204,7 @@ export class FeedService {
         svmModel,
         precomputed: { svm: svmModel ? svmScores(svmModel, model, candidates) : undefined },
         less: profile.less,
+        areas,
       },
       this.options.ranker,
     );
@@ -344,6 +351,25 @@ export class FeedService {
     this.svmCache.set(key, svm);
     if (this.svmCache.size > SVM_CACHE_SIZE) this.svmCache.delete(this.svmCache.keys().next().value!);
     return svm;
+  }
+
+  /**
+   * The research-area codes of the model's rows when the area scorer is on:
+   * undefined until the areas are fitted (in the background); papers that
+   * arrived since are placed by the fitted code books before they are ranked.
+   */
+  private async areaCodes(model: TfidfModel): Promise<AreaCodes | undefined> {
+    const source = this.deps.areas;
+    if (!source || resolveWeights(this.options.ranker?.weights).area === 0) return undefined;
+    if (!source.current()) return undefined;
+    const key = () => `${this.model.position}:${source.version}`;
+    if (this.areaCodesCache?.key !== key()) {
+      await source.place(model.ids);
+      const areas = source.current();
+      if (!areas) return undefined;
+      this.areaCodesCache = { key: key(), codes: areaCodesFor(model, areas) };
+    }
+    return this.areaCodesCache.codes;
   }
 
   /**

@@ -35,6 +35,8 @@ export interface FeedWeights {
   collaborative: number;
   topic: number;
   recency: number;
+  /** Research area: the semantic-ID prefix shared with a saved paper. */
+  area: number;
 }
 
 /**
@@ -45,10 +47,10 @@ export interface FeedWeights {
  * saw; at 1 the on-topic share rose by 0.05 with NDCG@10 and Recall@50
  * unchanged, for both reader protocols).
  */
-export const DEFAULT_FEED_WEIGHTS: Readonly<FeedWeights> = Object.freeze({ content: 1, svm: 1, collaborative: 0.5, topic: 1, recency: 0.1 });
+export const DEFAULT_FEED_WEIGHTS: Readonly<FeedWeights> = Object.freeze({ content: 1, svm: 1, collaborative: 0.5, topic: 1, recency: 0.1, area: 0 });
 
 /** The feed's weights before the small-history study (`trove-previous` in the evaluation). */
-export const PREVIOUS_FEED_WEIGHTS: Readonly<FeedWeights> = Object.freeze({ content: 1, svm: 1, collaborative: 0.5, topic: 0.5, recency: 0.1 });
+export const PREVIOUS_FEED_WEIGHTS: Readonly<FeedWeights> = Object.freeze({ content: 1, svm: 1, collaborative: 0.5, topic: 0.5, recency: 0.1, area: 0 });
 
 /** MMR trade-off used by the feed (1 = no diversification). */
 export const DEFAULT_MMR_LAMBDA = 0.7;
@@ -163,7 +165,7 @@ export async function rankCandidates(input: RankInput, options: RankerOptions = 
     const k = at.get(hit.id) as number;
     const row = input.candidates[k];
     const f = hit.features;
-    const parts: FeedWeights = { content: f[c.content] ?? 0, svm: f[c.svm] ?? 0, collaborative: f[c.collaborative] ?? 0, topic: f[c.topic] ?? 0, recency: f[c.recency] ?? 0 };
+    const parts: FeedWeights = { content: f[c.content] ?? 0, svm: f[c.svm] ?? 0, collaborative: f[c.collaborative] ?? 0, topic: f[c.topic] ?? 0, recency: f[c.recency] ?? 0, area: f[c.area] ?? 0 };
     return {
       row,
       score: hit.score,

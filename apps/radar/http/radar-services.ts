@@ -12,6 +12,7 @@ import type { DigestBuilder } from "../digest/digest-builder.js";
 import type { DigestIssuer } from "../digest/digest-issuer.js";
 import type { DigestMailer } from "../digest/digest-mailer.js";
 import type { JobRun } from "../jobs/job.js";
+import type { PaperAreas } from "../semantic-ids/paper-areas.js";
 import type { FeedService } from "../feed/feed-service.js";
 import type { Feedback } from "../feedback/feedback.js";
 import type { PaperIntake } from "../jobs/paper-intake.js";
@@ -32,6 +33,8 @@ export interface RadarServices {
   pins: Pins;
   /** The personalized feed (apps/radar/feed). */
   feed: FeedService;
+  /** The stored papers' research areas (semantic IDs), shared by the paper page and the feed. */
+  areas: PaperAreas;
   trending: Trending;
   /** Collections, notes, export and library import (apps/radar/collections). */
   library: Library;

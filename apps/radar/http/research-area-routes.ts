@@ -1,17 +1,14 @@
 /**
  * GET /api/papers/{id}/research-area: the paper's semantic ID and its trail
- * of research areas (papers sharing the first 1, 2, 3 codes). The areas are
- * learned from every stored paper on first use and relearned when the paper
- * count changes; readable without signing in, like the other paper routes.
+ * of research areas (papers sharing the first 1, 2, 3 codes), from the
+ * stored papers' areas (apps/radar/semantic-ids/paper-areas.ts: fitted on
+ * first use, later papers placed by the fitted code books); readable without
+ * signing in, like the other paper routes.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonResponse } from "../../../src/server/openapi.js";
 import { paperIdParam } from "./schemas.js";
 import type { RadarRouter, RadarServices } from "./radar-services.js";
-import type { PaperSearch } from "../search/paper-search.js";
-import { ResearchAreas, type AreaPaper } from "../semantic-ids/research-areas.js";
-
-const PAGE = 500;
 
 const researchAreaSchema = z
   .object({
@@ -27,34 +24,7 @@ const researchAreaSchema = z
   })
   .openapi("ResearchArea");
 
-/** The areas of the stored papers, learned once per paper count (concurrent requests share one fit). */
-function areasOf(search: PaperSearch): () => Promise<ResearchAreas> {
-  let cached: { count: number; areas: Promise<ResearchAreas> } | undefined;
-  return async () => {
-    const { total } = await search.list({}, { offset: 0, limit: 1 });
-    if (cached?.count !== total) {
-      const fit = (async () => {
-        const papers: AreaPaper[] = [];
-        for (let offset = 0; offset < total; offset += PAGE) {
-          const { items } = await search.list({}, { offset, limit: PAGE });
-          for (const r of items) {
-            const p = r as unknown as AreaPaper;
-            papers.push({ id: p.id, title: p.title ?? "", abstract: p.abstract ?? "", categories: p.categories ?? [], date: p.date ?? "" });
-          }
-        }
-        return ResearchAreas.fit(papers);
-      })();
-      cached = { count: total, areas: fit };
-      fit.catch(() => {
-        if (cached?.areas === fit) cached = undefined;
-      });
-    }
-    return cached.areas;
-  };
-}
-
-export function registerResearchAreaRoutes(router: RadarRouter, services: Pick<RadarServices, "search">): void {
-  const areas = areasOf(services.search);
+export function registerResearchAreaRoutes(router: RadarRouter, services: Pick<RadarServices, "search" | "areas">): void {
   router.openapi(
     createRoute({
       method: "get",
@@ -68,7 +38,9 @@ export function registerResearchAreaRoutes(router: RadarRouter, services: Pick<R
     async (c) => {
       const { id } = c.req.valid("param");
       await services.search.get(id); // 404 for an unknown paper
-      const a = await areas();
+      await services.areas.ready();
+      await services.areas.place([id]); // a paper that arrived after the fit: its codes from the fitted code books
+      const a = await services.areas.ready();
       return c.json({ id, semanticId: a.idOf(id), trail: a.trail(id) }, 200);
     },
   );

@@ -13,8 +13,7 @@
  */
 import { NotFoundError } from "../../../src/core/errors.js";
 import type { ItemContent } from "../../../src/recommend/content/item-content.js";
-import type { SemanticIds } from "../../../src/recommend/semantic-ids/semantic-ids.js";
-import { fitSemanticIds } from "../../../src/recommend/semantic-ids/tokenizer.js";
+import { fitSemanticIds, type SemanticIdTokenizer } from "../../../src/recommend/semantic-ids/tokenizer.js";
 
 /** What the areas read of a paper. */
 export interface AreaPaper {
@@ -48,12 +47,21 @@ export const RESEARCH_AREA_DEFAULTS: ResearchAreaOptions = { levels: 3, seed: 42
 export class ResearchAreas {
   private readonly index: Map<string, number>;
 
+  private readonly papers: AreaPaper[];
+  /** Papers given codes by `add` since the fit (placed by the fitted code books, not refitted). */
+  private added = 0;
+
   private constructor(
-    private readonly papers: readonly AreaPaper[],
-    private readonly ids: SemanticIds,
+    papers: readonly AreaPaper[],
+    private readonly tokenizer: SemanticIdTokenizer,
     readonly levels: number,
   ) {
+    this.papers = [...papers];
     this.index = new Map(papers.map((p, i) => [p.id, i]));
+  }
+
+  private get ids() {
+    return this.tokenizer.ids;
   }
 
   /** Learns the papers' semantic IDs from their text. */
@@ -68,11 +76,49 @@ export class ResearchAreas {
       embeddingFields: "title,description,categories",
       sidSeed: o.seed,
     });
-    return new ResearchAreas(papers, tokenizer.ids, o.levels);
+    return new ResearchAreas(papers, tokenizer, o.levels);
   }
 
   get size(): number {
     return this.papers.length;
+  }
+
+  /** How many of the papers were placed by `add` rather than fitted on. */
+  get addedSinceFit(): number {
+    return this.added;
+  }
+
+  /**
+   * Gives papers that arrived after the fit their codes from the fitted
+   * code books (no refit: the areas of the other papers stay as they were).
+   * Papers already known are skipped.
+   */
+  async add(papers: readonly AreaPaper[]): Promise<void> {
+    const seen = new Set<string>();
+    const fresh = papers.filter((p) => {
+      if (this.index.has(p.id) || seen.has(p.id)) return false;
+      seen.add(p.id);
+      return true;
+    });
+    if (fresh.length === 0) return;
+    await this.tokenizer.addItems(fresh.map((p) => ({ id: p.id, title: p.title, description: p.abstract, categories: p.categories })));
+    for (const p of fresh) {
+      this.index.set(p.id, this.papers.length);
+      this.papers.push(p);
+    }
+    this.added += fresh.length;
+  }
+
+  /** Whether the paper has codes. */
+  has(paperId: string): boolean {
+    return this.index.has(paperId);
+  }
+
+  /** The paper's code at each level, broadest first (without the collision digit); undefined when it has none. */
+  codesOf(paperId: string): number[] | undefined {
+    const i = this.index.get(paperId);
+    if (i === undefined) return undefined;
+    return Array.from({ length: this.levels }, (_, t) => this.ids.token(i, t));
   }
 
   /** The paper's semantic ID, e.g. "12-3-40-0" (codes, then the collision digit). */
