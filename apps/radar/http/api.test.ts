@@ -207,7 +207,6 @@ describe("OpenAPI document", () => {
       ["/api/admin/jobs/{name}", "get", [200, 401, 403, 404]],
       ["/api/admin/fetch", "post", [202, 400, 401, 403, 409]],
       ["/api/admin/import", "post", [202, 400, 401, 403, 409, 413]],
-      ["/api/admin/digest-mail", "post", [202, 401, 403, 409, 503]],
       ["/api/collections", "get", [200, 401]],
       ["/api/collections", "post", [201, 400, 401, 409]],
       ["/api/collections/{id}", "get", [200, 401, 404]],
