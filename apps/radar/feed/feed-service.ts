@@ -111,6 +111,8 @@ const POSITIVE_KINDS = new Set(["save", "like"]);
 const EXCLUDED_KINDS = new Set(["save", "like", "hide", "less"]);
 /** A feed request this long after the previous one starts a new visit. */
 const VISIT_GAP_MS = 30 * 60_000;
+/** A visit's stored time is refreshed at most this often. */
+const VISIT_WRITE_EVERY_MS = 60_000;
 /** Saves a reader needs before categories are inferred from them. */
 const INFER_TOPICS_MIN_SAVES = 3;
 const PINNED_BOOST = 100;
@@ -233,7 +235,8 @@ export class FeedService {
     const storedPrevious = stored && typeof stored.previous === "string" ? stored.previous : undefined;
     const sameVisit = last !== undefined && nowMs - Date.parse(last) < VISIT_GAP_MS;
     const previous = sameVisit ? storedPrevious : last;
-    if (record) {
+    // within a visit the stored time moves at most once a minute: a reader paging or reloading does not write each time
+    if (record && !(sameVisit && nowMs - Date.parse(last!) < VISIT_WRITE_EVERY_MS)) {
       const next: StoredRecord = { id: readerId, reader: readerId, at: new Date(nowMs).toISOString() };
       if (previous) next.previous = previous;
       await this.deps.store.putRecords(FEED_VISITS_COLLECTION, [next]);
