@@ -62,6 +62,30 @@ interface Token {
 const tokenizer = new StandardTokenizer();
 const buffer = new TokenBuffer(256);
 
+/**
+ * The analyzed terms of one word, remembered per analyzer: the same words
+ * recur across abstracts and requests, and analysis (stemming, stop words)
+ * was most of a search request's time. Bounded: the memory is cleared when
+ * it holds WORD_MEMORY words.
+ */
+const analyzedWords = new WeakMap<Analyzer, Map<string, readonly string[]>>();
+const WORD_MEMORY = 50_000;
+const NO_TERMS: readonly string[] = [];
+
+function termsOfWord(analyzer: Analyzer, word: string): readonly string[] {
+  let memory = analyzedWords.get(analyzer);
+  if (!memory) analyzedWords.set(analyzer, (memory = new Map()));
+  let terms = memory.get(word);
+  if (terms === undefined) {
+    const out: string[] = [];
+    analyzer.analyze(word, (term) => void out.push(term));
+    terms = out.length > 0 ? out : NO_TERMS;
+    if (memory.size >= WORD_MEMORY) memory.clear();
+    memory.set(word, terms);
+  }
+  return terms;
+}
+
 function tokens(text: string, analyzer: Analyzer, marked: MarkedTerms): Token[] {
   const n = tokenizer.tokenize(text, buffer);
   const out: Token[] = new Array(n);
@@ -71,10 +95,12 @@ function tokens(text: string, analyzer: Analyzer, marked: MarkedTerms): Token[] 
     const end = buffer.ends[t];
     let hit = false;
     if (hasTerms) {
-      analyzer.analyze(text.slice(start, end), (term) => {
-        if (hit) return;
-        if (marked.terms.has(term) || marked.prefixes.some((p) => term.startsWith(p))) hit = true;
-      });
+      for (const term of termsOfWord(analyzer, text.slice(start, end))) {
+        if (marked.terms.has(term) || marked.prefixes.some((p) => term.startsWith(p))) {
+          hit = true;
+          break;
+        }
+      }
     }
     out[t] = { start, end, marked: hit };
   }

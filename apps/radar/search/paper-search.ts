@@ -38,6 +38,7 @@ import { DateOrder } from "./date-order.js";
 import { RELATED_DEPTH, relatedPipelineConfig, relatedRegistry } from "./related-pipeline.js";
 import { DoiIndex } from "./doi-index.js";
 import { highlight, queryTermsFor, snippet } from "./highlight.js";
+import { RecentAnswers } from "./recent-answers.js";
 import { fieldAnalyzer } from "./index-statistics.js";
 import { paperReference } from "./paper-reference.js";
 import { MATCH_ALL, allOf, anyOf } from "./query-nodes.js";
@@ -62,6 +63,9 @@ export interface SearchHitView {
 }
 
 /** A page of search results, with how the text was read. */
+/** Search answers remembered (a page of hits each, a few KB). */
+const ANSWER_MEMORY = 256;
+
 export interface SearchPage {
   items: SearchHitView[];
   total: number;
@@ -125,6 +129,9 @@ export class PaperSearch {
   /** The papers' text fields: their words are what a query's vector embeds. */
   private readonly textFields: ReadonlySet<string>;
 
+  /** Answers of recent requests, by papers' change-feed position and request (see `search`). */
+  private readonly answers = new RecentAnswers<SearchPage>(ANSWER_MEMORY);
+
   constructor(
     readonly papers: Collection,
     options: PaperSearchOptions = {},
@@ -179,6 +186,14 @@ export class PaperSearch {
    * paper answers that paper alone, with `match`.
    */
   async search(q: string, filters: PaperFilters, sort: "relevance" | "date", page: PageRequest, mode: SearchMode = "hybrid"): Promise<SearchPage> {
+    // the same request against the same papers has the same answer: popular first pages come from memory
+    // (the mode and whether the vectors are ready are part of the request: a lexical answer given before is not reused once hybrid)
+    const ready = this.semantic?.ready ?? false;
+    const key = JSON.stringify([await this.papers.store.latestSeq(this.papers.name), q, filters, sort, page.offset, page.limit, mode, ready]);
+    return this.answers.get(key, () => this.searchUncached(q, filters, sort, page, mode));
+  }
+
+  private async searchUncached(q: string, filters: PaperFilters, sort: "relevance" | "date", page: PageRequest, mode: SearchMode): Promise<SearchPage> {
     const notices: string[] = [];
     const reference = paperReference(q);
     if (reference) {
