@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InvalidFileError, InvalidRecordError } from "../../src/core/errors.js";
-import { PAPERS_COLLECTION, httpUrl, normalizeArxivId, normalizePaper, openPapers, storePapers } from "./papers.js";
+import { PAPERS_COLLECTION, httpUrl, normalizeArxivId, normalizePaper, openPapers, samePaper, storePapers, storedPaper } from "./papers.js";
+import type { StoredRecord } from "../../src/core/schema.js";
 
 const BASE = {
   id: "2503.12855",
@@ -133,4 +134,13 @@ test("links must be http(s) URLs: javascript:, data: and other schemes are refus
   }
   assert.equal(httpUrl("https://example.org/x"), "https://example.org/x");
   assert.equal(httpUrl("javascript:alert(1)"), undefined);
+});
+
+test("a stored paper's vector is never part of the paper: storedPaper drops it, samePaper ignores it", () => {
+  const paper = normalizePaper({ id: "2401.00001", title: "Dense retrieval", date: "2024-01-01" });
+  const stored = { ...paper, embedding: [0.6, 0.8], embedding_encoder: "trove:abc" } as unknown as StoredRecord;
+  assert.deepEqual(storedPaper(stored), paper);
+  assert.equal("embedding" in stored, true, "the stored record itself is left as it is");
+  assert.equal(samePaper(stored, paper), true, "importing the paper again does not rewrite it (and drop its vector)");
+  assert.equal(samePaper(stored, { ...paper, title: "Sparse retrieval" }), false);
 });

@@ -10,7 +10,7 @@
  * first), dates as YYYY-MM-DD.
  */
 import { join } from "node:path";
-import { InvalidFileError, InvalidRecordError } from "../../src/core/errors.js";
+import { InvalidArgumentError, InvalidFileError, InvalidRecordError } from "../../src/core/errors.js";
 import type { CollectionSchema, StoredRecord } from "../../src/core/schema.js";
 import { Collection } from "../../src/engine/collection.js";
 import { ensureCollection } from "../../src/store/ensure-collection.js";
@@ -37,8 +37,60 @@ export const PAPER_SCHEMA = {
     date: { type: "date", required: true },
     updated: { type: "date" },
     comment: { type: "text" },
+    embedding: { type: "vector", dimensions: 256, metric: "cosine" },
   },
 } as const satisfies CollectionSchema;
+
+/**
+ * The vector field of semantic search: each paper's title and abstract
+ * embedded by Trove's own encoder trained on the papers, or by a configured
+ * model (paper-embeddings.ts fills it; `<field>_encoder` names the encoder
+ * of each vector). Never part of a paper as the API shows it.
+ */
+export const EMBEDDING_FIELD = "embedding";
+
+/** The fields the embedding job adds to a stored paper (the vector and the id of its encoder). */
+export const EMBEDDING_RECORD_FIELDS: readonly string[] = [EMBEDDING_FIELD, `${EMBEDDING_FIELD}_encoder`];
+
+/** The papers schema with an embedding field of `dimensions` (default 256: Trove's own encoder). */
+export function paperSchema(dimensions: number = PAPER_SCHEMA.fields.embedding.dimensions): CollectionSchema {
+  return { fields: { ...PAPER_SCHEMA.fields, embedding: { ...PAPER_SCHEMA.fields.embedding, dimensions } } };
+}
+
+/** A stored paper as a Paper: without the embedding fields (what the API, feeds, digests and exports show). */
+export function storedPaper(record: StoredRecord): Paper {
+  return withoutEmbedding(record) as unknown as Paper;
+}
+
+/** A stored paper without the embedding fields (what the API and exports show). */
+export function withoutEmbedding(record: StoredRecord): StoredRecord {
+  if (!(EMBEDDING_FIELD in record) && !(EMBEDDING_RECORD_FIELDS[1] in record)) return record;
+  const out: StoredRecord = { ...record };
+  for (const f of EMBEDDING_RECORD_FIELDS) delete out[f];
+  return out;
+}
+
+/**
+ * Makes sure the papers collection exists with the current schema: creates
+ * it, or, for a data directory made before papers had an embedding field,
+ * adds the field (Store.updateSchema; the index rebuilds itself once when
+ * Collection.open sees the new field). A field already there with other
+ * dimensions is an error naming both.
+ */
+export async function ensurePapersCollection(store: Store, dimensions?: number): Promise<void> {
+  const schema = paperSchema(dimensions);
+  await ensureCollection(store, PAPERS_COLLECTION, schema);
+  const info = await store.getCollection(PAPERS_COLLECTION);
+  const stored = info.schema.fields[EMBEDDING_FIELD];
+  const wanted = schema.fields[EMBEDDING_FIELD] as { dimensions: number };
+  if (stored === undefined) {
+    await store.updateSchema(PAPERS_COLLECTION, { ...info.schema, fields: { ...info.schema.fields, [EMBEDDING_FIELD]: schema.fields[EMBEDDING_FIELD] } });
+  } else if (stored.type !== "vector" || stored.dimensions !== wanted.dimensions) {
+    throw new InvalidArgumentError(
+      `the papers in ${store.location} hold ${stored.type === "vector" ? `${stored.dimensions}-dimensional vectors` : `a ${stored.type} field`} in "${EMBEDDING_FIELD}"; the configured encoder makes ${wanted.dimensions}-dimensional ones (use an encoder of ${stored.type === "vector" ? stored.dimensions : wanted.dimensions} dimensions, or import the papers into a new data directory)`,
+    );
+  }
+}
 
 export interface PaperLinks {
   /** The abstract page. */
@@ -335,10 +387,10 @@ export interface RadarPapers {
  * with its index under `<dataDir>/indexes`, creating the collection when it
  * is missing and bringing the index up to date with the store.
  */
-export async function openPapers(dataDir: string = DEFAULT_RADAR_DATA_DIR, options: { quiet?: boolean; store?: string } = {}): Promise<RadarPapers> {
+export async function openPapers(dataDir: string = DEFAULT_RADAR_DATA_DIR, options: { quiet?: boolean; store?: string; embeddingDimensions?: number } = {}): Promise<RadarPapers> {
   const store = await openStore(options.store ?? dataDir);
   try {
-    await ensureCollection(store, PAPERS_COLLECTION, PAPER_SCHEMA);
+    await ensurePapersCollection(store, options.embeddingDimensions);
     const papers = await Collection.open(store, PAPERS_COLLECTION, join(dataDir, "indexes"), { quiet: options.quiet });
     return {
       store,
@@ -359,7 +411,7 @@ export async function openPapers(dataDir: string = DEFAULT_RADAR_DATA_DIR, optio
 
 /** True when `stored` is exactly `paper` (both are plain JSON with keys in normalizePaper's order). */
 export function samePaper(stored: StoredRecord | undefined, paper: Paper): boolean {
-  return stored !== undefined && JSON.stringify(stored) === JSON.stringify(paper);
+  return stored !== undefined && JSON.stringify(withoutEmbedding(stored)) === JSON.stringify(paper);
 }
 
 /**

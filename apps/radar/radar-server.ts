@@ -16,7 +16,6 @@ import { Collection } from "../../src/engine/collection.js";
 import { RateLimiter, type RateLimit } from "../../src/server/rate-limiter.js";
 import { startServer, type RunningServer, type ServerModule, type StartServerOptions } from "../../src/server/start-server.js";
 import { PostgresJobQueue } from "../../src/jobs/postgres-job-queue.js";
-import { ensureCollection } from "../../src/store/ensure-collection.js";
 import { PostgresStore } from "../../src/store/postgres-store.js";
 import type { Store } from "../../src/store/store.js";
 import { Accounts, type AccountsOptions } from "./accounts/accounts.js";
@@ -46,7 +45,8 @@ import { QueueJobClaim } from "./jobs/queue-job-claim.js";
 import { DirectoryUploads, StoreUploads } from "./jobs/upload-stash.js";
 import { PaperIntake, type FetchSchedule } from "./jobs/paper-intake.js";
 import type { RadarServices } from "./http/radar-services.js";
-import { PAPERS_COLLECTION, PAPER_SCHEMA } from "./papers.js";
+import { PAPERS_COLLECTION, ensurePapersCollection } from "./papers.js";
+import { PaperEmbeddings, defaultEmbeddingOptions, type PaperEmbeddingsOptions } from "./search/paper-embeddings.js";
 import { Pins } from "./pins/pins.js";
 import { PipelineSearch } from "./search/pipeline-search.js";
 import { PaperSearch, type PaperSearchOptions } from "./search/paper-search.js";
@@ -81,6 +81,13 @@ export interface RadarApiOptions {
   jobClaim?: JobClaim;
   /** Background jobs: their lease (RADAR_JOB_LEASE_MS, default 30 s), how often a node looks for runs to take over, and an import's pace. */
   jobs?: { leaseMs?: number; takeoverPollMs?: number; importPace?: ImportPace };
+  /**
+   * Semantic search (hybrid search, related papers and "more like this collection" by the papers'
+   * vectors): the papers are embedded in the background at start (Trove's own encoder trained on
+   * them unless `encoder` names a model) and new papers as they arrive. Absent or false: lexical
+   * only (`trove radar start` and `trove serve` turn it on).
+   */
+  semantic?: false | Partial<PaperEmbeddingsOptions>;
 }
 
 export interface AuthLimits {
@@ -99,8 +106,8 @@ export const DEFAULT_AUTH_LIMITS: AuthLimits = {
 };
 
 /** Opens (creating if needed) the papers collection of `store`, index under `<dataDir>/indexes`. */
-export async function openPapersCollection(store: Store, dataDir: string): Promise<Collection> {
-  await ensureCollection(store, PAPERS_COLLECTION, PAPER_SCHEMA);
+export async function openPapersCollection(store: Store, dataDir: string, embeddingDimensions?: number): Promise<Collection> {
+  await ensurePapersCollection(store, embeddingDimensions);
   return Collection.open(store, PAPERS_COLLECTION, join(dataDir, "indexes"), { quiet: true });
 }
 
@@ -110,7 +117,7 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
     name: "radar",
     bodyLimits: { [IMPORT_PATH]: MAX_IMPORT_BYTES },
     async start({ app, store, dataDir }) {
-      const papers = options.papers ?? (await openPapersCollection(store, dataDir));
+      const papers = options.papers ?? (await openPapersCollection(store, dataDir, options.semantic ? options.semantic.dimensions : undefined));
       const opened: Array<{ close(): Promise<void> }> = options.papers ? [] : [papers];
       try {
         const accountOptions: AccountsOptions = { ...options.accounts };
@@ -126,7 +133,9 @@ export function radarApi(options: RadarApiOptions = {}): ServerModule {
         const areas = new PaperAreas(store, papers.name);
         const feed = await FeedService.open({ store, dataDir, papers, feedback, topics, pins, arrivals, areas });
         opened.push(feed);
-        const search = new PaperSearch(papers, options.search);
+        const semantic = options.semantic ? PaperEmbeddings.start(papers, defaultEmbeddingOptions(dataDir, options.semantic)) : undefined;
+        if (semantic) opened.push(semantic);
+        const search = new PaperSearch(papers, { ...options.search, semantic: options.search?.semantic ?? semantic });
         // several nodes on one PostgreSQL store: runs are claimed in its job queue, uploads kept in it, so any node finishes a run
         const claim = options.jobClaim ?? (store instanceof PostgresStore ? new QueueJobClaim(new PostgresJobQueue(store)) : undefined);
         const jobs = new JobRunner({ store, claim, leaseMs: options.jobs?.leaseMs, takeoverPollMs: options.jobs?.takeoverPollMs });

@@ -54,6 +54,46 @@ test("index create, add, search, delete and stats from the command line", () => 
   }
 });
 
+test("trove search prints the exact total, as the web page counts, and each hit's title or chosen fields", () => {
+  const dir = mkdtempSync(join(tmpdir(), "trove-cli-"));
+  try {
+    // enough matches that a top-10 search stops counting early unless asked for the exact total
+    const docs = Array.from({ length: 3000 }, (_, i) => ({ id: `d${i}`, title: `${i % 3 === 0 ? "retrieval" : "translation"} study ${i}`, body: `retrieval ${"filler ".repeat(i % 40)}`, tag: `t${i % 5}` }));
+    const file = join(dir, "docs.jsonl");
+    writeFileSync(file, docs.map((d) => JSON.stringify(d)).join("\n"));
+    // a bare index: titles from --records
+    const idx = join(dir, "idx");
+    assert.equal(trove("index", "create", idx, "--fields", "title:text,body:text,tag:keyword").code, 0);
+    assert.equal(trove("index", "add", idx, file).code, 0);
+    const bare = trove("search", idx, "retrieval", "-k", "3");
+    assert.equal(bare.code, 0, bare.stderr);
+    assert.match(bare.stdout, /^3,000 hits in /, "the exact total, never a lower bound");
+    assert.doesNotMatch(bare.stdout, /≥/);
+    const titled = trove("search", idx, "retrieval", "-k", "3", "--records", file, "--show", "title,tag");
+    assert.equal(titled.code, 0, titled.stderr);
+    assert.match(titled.stdout, /rank +id +score +title +tag/);
+    assert.match(titled.stdout, /retrieval study \d+ +t\d/);
+    const missing = trove("search", idx, "retrieval", "--show", "title");
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--show needs the records: pass --records <file>/);
+    // a collection's index: titles from its store, without asking
+    const data = join(dir, "data");
+    const schema = join(dir, "schema.json");
+    writeFileSync(schema, JSON.stringify({ fields: { title: { type: "text" }, body: { type: "text" }, tag: { type: "keyword" } } }));
+    assert.equal(trove("collection", "create", "docs", "--schema", schema, "--data", data).code, 0);
+    assert.equal(trove("collection", "import", "docs", file, "--data", data).code, 0);
+    const stored = trove("search", join(data, "indexes", "docs"), "title:retrieval", "-k", "2");
+    assert.equal(stored.code, 0, stored.stderr);
+    assert.match(stored.stdout, /^1,000 hits in /);
+    assert.match(stored.stdout, /rank +id +score +title/);
+    assert.match(stored.stdout, /retrieval study \d+/);
+    const collection = trove("collection", "search", "docs", "title:retrieval", "--data", data);
+    assert.match(collection.stdout, /^1,000 records match/, "the same count as trove collection search");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("a bad record names file, line and field, exits 2, and adds nothing", () => {
   const dir = mkdtempSync(join(tmpdir(), "trove-cli-"));
   try {

@@ -102,3 +102,34 @@ for (const backend of await storeBackends()) {
     });
   });
 }
+
+test("a schema that gained a field (Store.updateSchema) rebuilds the index from the store at open; the field is searchable", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "trove-collection-"));
+  try {
+    const store = await openStore(dir);
+    await store.createCollection("docs", SCHEMA);
+    const docs = await Collection.open(store, "docs", join(dir, "indexes"), { quiet: true });
+    await docs.put([
+      { id: "1", title: "graph retrieval", tag: "a" },
+      { id: "2", title: "speech synthesis", tag: "b" },
+    ]);
+    await docs.close();
+    await store.updateSchema("docs", { fields: { ...SCHEMA.fields, vec: { type: "vector", dimensions: 2 } } });
+    await store.putRecords("docs", [{ id: "2", title: "speech synthesis", tag: "b", vec: [0, 1] }]);
+    const reopened = await Collection.open(store, "docs", join(dir, "indexes"), { quiet: true });
+    assert.equal(reopened.index.config.fields.vec?.type, "vector");
+    assert.deepEqual(
+      (await reopened.search("graph")).hits.map((h) => h.id),
+      ["1"],
+      "the old records are indexed again",
+    );
+    assert.deepEqual(
+      reopened.index.searchVector({ field: "vec", vector: [0, 1], k: 5 }).hits.map((h) => h.id),
+      ["2"],
+    );
+    await reopened.close();
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -25,7 +25,7 @@ import type { QueryNode } from "../lexical/query-ast.js";
 import type { EncoderSpec } from "../encoders/encoder.js";
 import { FieldEncoders } from "./field-encoders.js";
 import { rememberedEncoder } from "./collection-embedder.js";
-import { vectorFieldNames, type VectorFieldConfig } from "../segment/index-config.js";
+import { vectorFieldNames, type IndexConfig, type VectorFieldConfig } from "../segment/index-config.js";
 
 export interface CollectionSearchHit {
   id: string;
@@ -51,6 +51,11 @@ async function* embedded(records: Iterable<unknown> | AsyncIterable<unknown>, en
   }
   await encoders.embedMissing(batch, signal);
   yield* batch;
+}
+
+/** Whether the index has every field of the schema, each of the same type (else it must be rebuilt). */
+function indexHoldsSchema(config: IndexConfig, schema: CollectionInfo["schema"]): boolean {
+  return Object.entries(schema.fields).every(([name, spec]) => config.fields[name]?.type === spec.type);
 }
 
 interface IndexPosition {
@@ -110,8 +115,9 @@ export class Collection {
     if (SearchIndex.exists(dir)) {
       index = await SearchIndex.open(dir, { writer: options.writer });
       const position = index.userData.position as IndexPosition | undefined;
-      if (!position || position.createdSeq !== info.createdSeq) {
-        // the collection was dropped and created again: the index describes other data
+      if (!position || position.createdSeq !== info.createdSeq || !indexHoldsSchema(index.config, info.schema)) {
+        // the collection was dropped and created again (the index describes other data), or its
+        // schema gained fields (Store.updateSchema) that the index does not hold: rebuild from the store
         await index.close();
         rmSync(dir, { recursive: true, force: true });
         index = undefined;

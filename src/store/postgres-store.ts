@@ -26,6 +26,7 @@
  */
 import pg from "pg";
 import { InvalidArgumentError, InvalidFileError, NotFoundError, TroveError, UnavailableError } from "../core/errors.js";
+import { checkSchemaUpdate } from "./schema-update.js";
 import { normalizeSchema, type CollectionSchema, type StoredRecord } from "../core/schema.js";
 import { ChangeWatchers, type NoticeSource } from "./change-watchers.js";
 import { ConflictError } from "./errors.js";
@@ -165,6 +166,19 @@ export class PostgresStore implements Store {
 
   async getCollection(name: string): Promise<CollectionInfo> {
     return toInfo(await this.readCollection(name));
+  }
+
+  async updateSchema(name: string, schema: CollectionSchema): Promise<CollectionInfo> {
+    this.assertOpen();
+    validateCollectionName(name);
+    return this.transaction(async (client) => {
+      const found = await client.query<CollectionRow>("SELECT cid, name, schema, created_at, created_seq FROM trove_collections WHERE name = $1 FOR UPDATE", [name]);
+      if (found.rowCount === 0) throw missingCollection(name, this.location);
+      const row = found.rows[0];
+      const normalized = checkSchemaUpdate(name, JSON.parse(row.schema) as NormalizedSchema, schema);
+      await client.query("UPDATE trove_collections SET schema = $1 WHERE cid = $2", [JSON.stringify(normalized), row.cid]);
+      return toInfo({ ...row, schema: JSON.stringify(normalized) });
+    });
   }
 
   async listCollections(): Promise<CollectionInfo[]> {

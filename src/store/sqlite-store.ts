@@ -34,6 +34,7 @@ import { existsSync, realpathSync, statSync } from "node:fs";
 import { makePrivateDir, touchPrivateFile } from "../core/private-files.js";
 import { dirname, join, resolve } from "node:path";
 import { InvalidArgumentError, InvalidFileError, NotFoundError, TroveError } from "../core/errors.js";
+import { checkSchemaUpdate } from "./schema-update.js";
 import { normalizeSchema, type CollectionSchema, type StoredRecord } from "../core/schema.js";
 import { ChangeWatchers, type NoticeSource } from "./change-watchers.js";
 import { ConflictError } from "./errors.js";
@@ -82,6 +83,7 @@ interface WriterStatements {
   setLastSeq: Database.Statement<[number]>;
   addCount: Database.Statement<[number, number]>;
   insertCollection: Database.Statement<[string, string, string, number]>;
+  setSchema: Database.Statement<[string, number]>;
   deleteCollection: Database.Statement<[number]>;
   deleteCollectionRecords: Database.Statement<[number]>;
   lookup: Database.Statement<[number, string], { seq: number; live: number }>;
@@ -169,6 +171,22 @@ export class SqliteStore implements Store {
 
   async getCollection(name: string): Promise<CollectionInfo> {
     return toInfo(this.readCollection(name));
+  }
+
+  async updateSchema(name: string, schema: CollectionSchema): Promise<CollectionInfo> {
+    this.assertOpen();
+    validateCollectionName(name);
+    return this.exclusive(() =>
+      this.writer
+        .transaction(() => {
+          const row = this.w.collectionByName.get(name);
+          if (!row) throw missingCollection(name, this.location);
+          const normalized = checkSchemaUpdate(name, JSON.parse(row.schema) as NormalizedSchema, schema);
+          this.w.setSchema.run(JSON.stringify(normalized), row.cid);
+          return toInfo({ ...row, schema: JSON.stringify(normalized) });
+        })
+        .immediate(),
+    );
   }
 
   async listCollections(): Promise<CollectionInfo[]> {
@@ -685,6 +703,7 @@ function prepareWriter(db: Database.Database): WriterStatements {
     setLastSeq: db.prepare("UPDATE store_state SET last_seq = ? WHERE id = 1"),
     addCount: db.prepare("UPDATE collections SET record_count = record_count + ? WHERE cid = ?"),
     insertCollection: db.prepare("INSERT INTO collections (name, schema, created_at, created_seq) VALUES (?, ?, ?, ?)"),
+    setSchema: db.prepare("UPDATE collections SET schema = ? WHERE cid = ?"),
     deleteCollection: db.prepare("DELETE FROM collections WHERE cid = ?"),
     deleteCollectionRecords: db.prepare("DELETE FROM records WHERE cid = ?"),
     lookup: db.prepare("SELECT seq, body IS NOT NULL AS live FROM records WHERE cid = ? AND id = ?"),

@@ -88,6 +88,35 @@ function contract(backend: StoreBackend): void {
     });
   });
 
+  test("updateSchema adds optional fields, keeps records and sequence numbers, refuses other changes naming the field", async () => {
+    await withStore(async (store) => {
+      const created = await store.createCollection("papers", SCHEMA);
+      await store.putRecords("papers", docs(0, 3));
+      const before = await snapshot(store, "papers");
+      const wider: CollectionSchema = { fields: { ...SCHEMA.fields, embedding: { type: "vector", dimensions: 3 } } };
+      const updated = await store.updateSchema("papers", wider);
+      assert.deepEqual(Object.keys(updated.schema.fields), ["title", "year", "tags", "published", "embedding"]);
+      assert.equal(updated.createdSeq, created.createdSeq, "the collection is the same one");
+      assert.deepEqual(await store.getCollection("papers"), updated);
+      assert.deepEqual(await snapshot(store, "papers"), before, "records and the feed are untouched");
+      await store.putRecords("papers", [doc(0, { embedding: [1, 0, 0] })]);
+      await assert.rejects(store.putRecords("papers", [doc(1, { embedding: [1, 0] })]), InvalidRecordError, "the new field is validated");
+      // the same schema again (keys in another order) is no change
+      await store.updateSchema("papers", { fields: { embedding: { dimensions: 3, type: "vector" }, ...SCHEMA.fields } });
+
+      const refused = async (schema: CollectionSchema, field: RegExp) =>
+        assert.rejects(store.updateSchema("papers", schema), (e: unknown) => e instanceof InvalidSchemaError && field.test(e.message));
+      const { year: _year, ...withoutYear } = wider.fields;
+      await refused({ fields: withoutYear }, /field "year" cannot be removed/);
+      await refused({ fields: { ...wider.fields, year: { type: "keyword" } } }, /field "year" cannot change/);
+      await refused({ fields: { ...wider.fields, venue: { type: "keyword", required: true } } }, /new field "venue" cannot be required/);
+      await refused({ idField: "key", fields: wider.fields }, /id field cannot change/);
+      await refused({ fields: { ...wider.fields, bad: { type: "integer" } } } as unknown as CollectionSchema, /field "bad"/);
+      await assert.rejects(store.updateSchema("missing", wider), NotFoundError);
+      assert.deepEqual(await store.getCollection("papers"), updated, "a refused update changes nothing");
+    });
+  });
+
   test("records round-trip exactly; getRecords keeps order; numeric ids", async () => {
     await withStore(async (store) => {
       await store.createCollection("papers", SCHEMA);

@@ -145,6 +145,13 @@ export interface Store {
   createCollection(name: string, schema: CollectionSchema): Promise<CollectionInfo>;
   /** NotFoundError if there is no such collection. */
   getCollection(name: string): Promise<CollectionInfo>;
+  /**
+   * Replaces a collection's schema with one that adds optional fields (never
+   * changes or removes one: InvalidSchemaError naming the field); records are
+   * untouched. Indexes built from the old schema rebuild themselves when
+   * opened (Collection.open). NotFoundError if there is no such collection.
+   */
+  updateSchema(name: string, schema: CollectionSchema): Promise<CollectionInfo>;
   /** All collections, sorted by name. */
   listCollections(): Promise<CollectionInfo[]>;
   /** Removes a collection and all its records; returns false if it did not exist. */

@@ -7,9 +7,8 @@
  * collection.
  */
 import type { StoredRecord } from "../../../src/core/schema.js";
-import type { QueryNode } from "../../../src/lexical/query-ast.js";
 import type { Feedback } from "../feedback/feedback.js";
-import type { Paper } from "../papers.js";
+import { storedPaper } from "../papers.js";
 import type { PaperSearch } from "../search/paper-search.js";
 import { parseLibrary, toBibtex, toCsv, type ExportPaper, type LibraryFormat } from "./library-formats.js";
 import type { PaperNotes } from "./paper-notes.js";
@@ -67,22 +66,19 @@ export class Library {
    * Papers like the collection's, best first, none of its own: one query of
    * the related-papers words (title words and frequent abstract terms) of
    * its newest members, so papers sharing words with several members rank
-   * first.
+   * first, fused with the papers nearest the centroid of their vectors when
+   * the papers have vectors (PaperSearch.moreLikePapers).
    */
   async moreLikeCollection(collection: PaperCollection, limit: number): Promise<StoredRecord[]> {
     const members = new Set(collection.papers.map((p) => p.paperId));
     const newest = await this.papers(collection.papers.slice(0, QUERY_MEMBERS).map((p) => p.paperId));
-    const clauses = [...newest.values()].map((paper) => this.search.relatedQuery(paper)).filter((q): q is QueryNode => q !== null);
-    if (clauses.length === 0) return [];
-    const query: QueryNode = { kind: "bool", must: [], should: clauses, mustNot: [] };
-    const result = await this.search.papers.search(query, { k: limit + members.size });
-    return result.hits.filter((h) => !members.has(h.id) && h.record !== undefined).slice(0, limit).map((h) => h.record as StoredRecord);
+    return this.search.moreLikePapers([...newest.values()], members, limit);
   }
 
   /** The collection as a file. */
   async exportCollection(collection: PaperCollection, format: LibraryFormat): Promise<string> {
     const entries = await this.collectionPapers(collection, true);
-    return render(entries.map((e) => ({ paper: e.paper as unknown as Paper, addedAt: e.addedAt, note: e.note })), format);
+    return render(entries.map((e) => ({ paper: storedPaper(e.paper), addedAt: e.addedAt, note: e.note })), format);
   }
 
   /** The reader's saved papers as a file, newest saved first. */
@@ -92,7 +88,7 @@ export class Library {
     const [papers, notes] = await Promise.all([this.papers(ids), this.notes.of(readerId, ids)]);
     const entries: ExportPaper[] = items.flatMap((f) => {
       const paper = papers.get(f.item);
-      return paper ? [{ paper: paper as unknown as Paper, addedAt: f.at, note: notes.get(f.item)?.text }] : [];
+      return paper ? [{ paper: storedPaper(paper), addedAt: f.at, note: notes.get(f.item)?.text }] : [];
     });
     return render(entries, format);
   }

@@ -17,7 +17,7 @@ import { documentFrequency, searchableCount } from "../search/index-statistics.j
 import type { PaperSearch } from "../search/paper-search.js";
 import type { Pins } from "../pins/pins.js";
 import type { Topics } from "../topics/topics.js";
-import type { Paper } from "../papers.js";
+import { storedPaper, type Paper } from "../papers.js";
 import { bestFor } from "./best-for.js";
 import type { Digest, DigestItem, DigestSource, DigestWindow } from "./digest-types.js";
 import { isoWeekOf, parseIsoWeek, type IsoWeek } from "./iso-week.js";
@@ -91,7 +91,7 @@ export class DigestBuilder {
     const chosen: Array<{ paper: Paper; reasons: string[]; pinned: boolean }> = [];
     const seen = new Set<string>(exclude);
     pins.forEach((pin, i) => {
-      const paper = pinned[i] as unknown as Paper | undefined;
+      const paper = pinned[i] && storedPaper(pinned[i]!);
       if (!paper || seen.has(paper.id)) return;
       seen.add(paper.id);
       chosen.push({ paper, pinned: true, reasons: [pin.note ? `Editor's pick: ${pin.note}` : "Editor's pick"] });

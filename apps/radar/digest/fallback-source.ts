@@ -9,7 +9,7 @@
 import type { Feedback } from "../feedback/feedback.js";
 import type { PaperSearch } from "../search/paper-search.js";
 import type { Topics } from "../topics/topics.js";
-import type { Paper } from "../papers.js";
+import { storedPaper } from "../papers.js";
 import type { DigestSource, DigestSourceItem } from "./digest-types.js";
 import { TopicMatcher } from "./topic-match.js";
 
@@ -35,7 +35,7 @@ export function fallbackDigestSource(deps: FallbackSourceDeps, options: { pool?:
     const matcher = new TopicMatcher(topics);
     const scored: Array<{ item: DigestSourceItem; score: number; order: number }> = [];
     records.forEach((record, order) => {
-      const paper = record as unknown as Paper;
+      const paper = storedPaper(record);
       if (hidden.has(paper.id)) return;
       const matched = matcher.matches(paper);
       if (matched.some((t) => t.level === "dislike")) return;

@@ -9,7 +9,7 @@ import { InvalidArgumentError, NotFoundError } from "../../../src/core/errors.js
 import { InterruptSignal } from "../../../src/core/interrupt.js";
 import { Progress } from "../../../src/core/progress.js";
 import type { FeedWeights } from "../feed/ranker.js";
-import { openPapers, type Paper } from "../papers.js";
+import { openPapers, storedPaper, type Paper } from "../papers.js";
 import { READER_PROTOCOLS, formatFeedEval, runFeedEval, type FeedEvalResult, type ReaderProtocol } from "./feed-eval.js";
 
 /** The shared full corpus when present, else the bundled sample. */
@@ -95,7 +95,7 @@ async function storedPapers(dataDir: string): Promise<Paper[]> {
   const radar = await openPapers(dataDir, { quiet: true });
   try {
     const out: Paper[] = [];
-    for await (const { record } of radar.store.scanRecords(radar.papers.name)) out.push(record as unknown as Paper);
+    for await (const { record } of radar.store.scanRecords(radar.papers.name)) out.push(storedPaper(record));
     return out;
   } finally {
     await radar.close();

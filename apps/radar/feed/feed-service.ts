@@ -22,7 +22,7 @@ import type { Feedback } from "../feedback/feedback.js";
 import { INTERACTIONS_COLLECTION } from "../feedback/feedback.js";
 import type { Pins } from "../pins/pins.js";
 import type { Topics } from "../topics/topics.js";
-import type { Paper } from "../papers.js";
+import { storedPaper, type Paper } from "../papers.js";
 import { coSavedWith, fitCoSaves, type CoSaveOptions } from "./collaborative.js";
 import { FeedModel, type FeedModelOptions } from "./feed-model.js";
 import { fitReaderSvm, svmScores, type LinearSvm } from "./linear-svm.js";
@@ -309,7 +309,7 @@ export class FeedService {
       if (!paper) return;
       const text = `${String(paper.title ?? "")}\n${String(paper.abstract ?? "")}`;
       const reasons = reasonsFor(item, { model, topics: ctx.topics, titles, text, saved: ctx.saved, svm: ctx.svm, pinned: ctx.pinned.has(item.row), coSource: coSources[i], untilDay: ctx.untilDay, since: ctx.since });
-      const out: FeedItem = { paper: paper as unknown as Paper, score: Math.round(item.score * 10_000) / 10_000, reasons };
+      const out: FeedItem = { paper: storedPaper(paper), score: Math.round(item.score * 10_000) / 10_000, reasons };
       const seen = ctx.seen.get(item.row);
       if (seen) out.seen = seen;
       items.push(out);
@@ -326,7 +326,7 @@ export class FeedService {
     const out: Array<{ paper: Paper; score: number }> = [];
     pairs.forEach(([, score], i) => {
       const rec = records[i];
-      if (rec) out.push({ paper: rec as unknown as Paper, score });
+      if (rec) out.push({ paper: storedPaper(rec), score });
     });
     return out;
   }

@@ -182,6 +182,7 @@ describe("OpenAPI document", () => {
       ["/api/papers/{id}/related", "get", [200, 404]],
       ["/api/papers/{id}/research-area", "get", [200, 404]],
       ["/api/search", "get", [200, 400]],
+      ["/api/search/semantic", "get", [200]],
       ["/api/pipelines", "get", [200]],
       ["/api/pipelines/{name}/search", "get", [200, 400, 404]],
       ["/api/feedback", "post", [200, 201, 400, 401, 404]],
@@ -210,7 +211,6 @@ describe("OpenAPI document", () => {
       ["/api/admin/jobs/{name}", "get", [200, 401, 403, 404]],
       ["/api/admin/fetch", "post", [202, 400, 401, 403, 409]],
       ["/api/admin/import", "post", [202, 400, 401, 403, 409, 413]],
-      ["/api/admin/digest-mail", "post", [202, 401, 403, 409, 503]],
       ["/api/collections", "get", [200, 401]],
       ["/api/collections", "post", [201, 400, 401, 409]],
       ["/api/collections/{id}", "get", [200, 401, 404]],
@@ -230,6 +230,7 @@ describe("OpenAPI document", () => {
       ["/api/digest/settings", "put", [200, 400, 401]],
       ["/api/digest/next", "get", [200, 400, 401]],
       ["/api/digest/issue", "post", [200, 400, 401]],
+      ["/api/admin/digest-mail", "post", [202, 401, 403, 409, 503]],
     ];
     for (const [path, method, statuses] of expected) {
       const op = doc.paths[path]?.[method];
@@ -247,7 +248,8 @@ describe("OpenAPI document", () => {
 
     const search = doc.paths["/api/search"].get;
     const params = new Map(search.parameters.map((p: { name: string }) => [p.name, p]));
-    for (const name of ["q", "category", "author", "from", "to", "sort", "limit", "offset"]) assert.ok(params.has(name), `search has ${name}`);
+    for (const name of ["q", "category", "author", "from", "to", "sort", "mode", "limit", "offset"]) assert.ok(params.has(name), `search has ${name}`);
+    assert.deepEqual((params.get("mode") as { schema: { enum: string[] } }).schema.enum, ["hybrid", "lexical"]);
     assert.equal((params.get("q") as { required: boolean }).required, true);
     assert.deepEqual((params.get("sort") as { schema: { enum: string[] } }).schema.enum, ["relevance", "date"]);
     assert.equal((params.get("limit") as { schema: { maximum: number } }).schema.maximum, 100);

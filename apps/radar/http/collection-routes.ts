@@ -16,7 +16,7 @@ import { LIBRARY_FORMATS } from "../collections/library-formats.js";
 import { MAX_COLLECTION_NAME } from "../collections/reader-collections.js";
 import type { PaperCollection } from "../collections/reader-collections.js";
 import { MAX_NOTE_CHARS } from "../collections/paper-notes.js";
-import type { Paper } from "../papers.js";
+import { storedPaper } from "../papers.js";
 import { currentReader, requireReader, type RadarEnv } from "./authorization.js";
 import type { RadarRouter, RadarServices } from "./radar-services.js";
 import { asPaper, paperIdParam, paperSchema } from "./schemas.js";
@@ -307,7 +307,7 @@ export function registerCollectionRoutes(router: RadarRouter, services: RadarSer
     async (c) => {
       const collection = await collections.byToken(c.req.valid("param").token, "feed");
       if (!collection) throw notFound("this feed address is not valid: it was mistyped, or its owner made a new one");
-      const papers = (await library.moreLikeCollection(collection, 20)).map((r) => r as unknown as Paper);
+      const papers = (await library.moreLikeCollection(collection, 20)).map(storedPaper);
       const rss = renderCollectionRss(collection.name, papers, { link: `${origin(c)}/` });
       return c.body(rss, 200, { "content-type": "application/rss+xml; charset=utf-8" });
     },

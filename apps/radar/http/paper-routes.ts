@@ -5,7 +5,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonResponse } from "../../../src/server/openapi.js";
 import { pageOf, pageSchema, paginationQuery } from "../../../src/server/pagination.js";
-import { asPaper, paperFilterQuery, paperIdParam, paperSchema, searchPageSchema } from "./schemas.js";
+import { asPaper, paperFilterQuery, paperIdParam, paperSchema, searchPageSchema, semanticStatusSchema } from "./schemas.js";
 import type { PaperFilters } from "../search/paper-search.js";
 import { relatedWithCoSaves } from "../feed/related.js";
 import type { RadarRouter, RadarServices } from "./radar-services.js";
@@ -70,6 +70,19 @@ export function registerPaperRoutes(router: RadarRouter, services: RadarServices
   router.openapi(
     createRoute({
       method: "get",
+      path: "/api/search/semantic",
+      tags: TAG,
+      summary: "Where semantic search stands",
+      description:
+        "off (not configured), training (Trove's encoder is learning from the papers), embedding (papers are being embedded), ready (searches are hybrid) or failed; with a message for people (progress, or the error).",
+      responses: { 200: jsonResponse("the state of the papers' vectors", semanticStatusSchema) },
+    }),
+    async (c) => c.json(search.semantic?.status() ?? { state: "off" as const, ready: false, embedded: 0, message: "semantic search is off: searches are ranked by words alone" }, 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: "get",
       path: "/api/search",
       tags: TAG,
       summary: "Search papers",
@@ -78,7 +91,9 @@ export function registerPaperRoutes(router: RadarRouter, services: RadarServices
         "filters, and relevance (BM25) or date order. Each hit carries its title and an abstract passage as HTML " +
         "with the matched words in <mark> and everything else escaped. Forgiving: text that is not valid query syntax " +
         "is searched as its words and a name that is not a field is a word (readAs and notice say so); an arXiv id, " +
-        "arXiv URL or DOI of a stored paper answers that paper (match).",
+        "arXiv URL or DOI of a stored paper answers that paper (match). Relevance order is hybrid by default: BM25 fused " +
+        "with the nearest papers of the query's vector (papers that share no word with the query can rank), once the " +
+        "papers have their vectors; mode=lexical ranks by BM25 alone.",
       request: {
         query: z.strictObject({
           q: z
@@ -88,7 +103,11 @@ export function registerPaperRoutes(router: RadarRouter, services: RadarServices
             .max(1000, { error: "must be at most 1000 characters" })
             .openapi({ description: "the query, e.g. dense retrieval or \"query expansion\" -survey", example: "dense retrieval" }),
           ...paperFilterQuery,
-          sort: z.enum(["relevance", "date"]).default("relevance").openapi({ description: "relevance (BM25, default) or date (newest first)" }),
+          sort: z.enum(["relevance", "date"]).default("relevance").openapi({ description: "relevance (default) or date (newest first, by words alone)" }),
+          mode: z
+            .enum(["hybrid", "lexical"])
+            .default("hybrid")
+            .openapi({ description: "hybrid (default): BM25 fused with the papers' vectors once they exist; lexical: BM25 alone. The answer's mode says which ranked the page" }),
           ...paginationQuery,
         }),
       },
@@ -96,7 +115,7 @@ export function registerPaperRoutes(router: RadarRouter, services: RadarServices
     }),
     async (c) => {
       const query = c.req.valid("query");
-      const { items, total, ...reading } = await search.search(query.q, filtersOf(query), query.sort, query);
+      const { items, total, ...reading } = await search.search(query.q, filtersOf(query), query.sort, query, query.mode);
       return c.json({ ...pageOf(items.map((hit) => ({ ...hit, paper: asPaper(hit.paper) })), total, query), ...reading }, 200);
     },
   );

@@ -67,8 +67,13 @@ test("GET /api/pipelines lists the presets the fields allow and the operator's f
   const { status, body } = await get("/api/pipelines");
   assert.equal(status, 200);
   const names = body.items.map((p: { name: string }) => p.name);
-  assert.deepEqual(names, ["bm25", "ltr", "rerank", "rm3", "titles"], "no vector field in the papers: no dense or hybrid preset");
-  assert.equal(body.items[4].pipeline.description, "titles only");
+  assert.deepEqual(names, ["bm25", "dense", "hybrid-rrf", "hybrid-convex", "ltr", "rerank", "rm3", "titles"], "the papers' vector field allows the dense and hybrid presets");
+  assert.equal(body.items[7].pipeline.description, "titles only");
+  // this server embeds nothing (no semantic search configured): the vector presets say so
+  assert.equal((await get("/api/search/semantic")).body.state, "off");
+  const dense = await get("/api/pipelines/dense/search?q=negatives");
+  assert.equal(dense.status, 400);
+  assert.match(dense.body.error.message, /vector field "embedding" has no encoder to embed query text/);
 });
 
 test("the bm25 pipeline ranks as the search endpoint does; explanations and filters", async () => {
@@ -116,7 +121,7 @@ test("pasted text is words, unknown pipelines are 404, bad parameters 400", asyn
   assert.equal((await get("/api/pipelines/bm25/search?q=" + encodeURIComponent("Scholar Inbox: (dense retrieval"))).status, 200);
   const unknown = await get("/api/pipelines/colbert/search?q=x");
   assert.equal(unknown.status, 404);
-  assert.match(unknown.body.error.message, /no pipeline named "colbert" \(known: bm25, ltr, rerank, rm3, titles\)/);
+  assert.match(unknown.body.error.message, /no pipeline named "colbert" \(known: bm25, dense, hybrid-rrf, hybrid-convex, ltr, rerank, rm3, titles\)/);
   assert.equal((await get("/api/pipelines/bm25/search?q=")).status, 400);
   assert.equal((await get("/api/pipelines/bm25/search?q=x&limit=1000")).status, 400);
 });

@@ -8,6 +8,7 @@ import type { StoredRecord } from "../../../src/core/schema.js";
 import { pageSchema } from "../../../src/server/pagination.js";
 import { isoDay, queryList } from "../../../src/server/validation.js";
 import { MAX_PASSWORD_LENGTH } from "../accounts/password-policy.js";
+import { withoutEmbedding } from "../papers.js";
 import { FEEDBACK_KINDS } from "../feedback/feedback.js";
 import { ARXIV_CATEGORY, MAX_TOPICS, TOPIC_KINDS, TOPIC_LEVELS, topicKey } from "../topics/topics.js";
 
@@ -102,7 +103,7 @@ export const paperFilterQuery = {
 export const searchHitSchema = z
   .object({
     paper: paperSchema,
-    score: z.number().openapi({ description: "BM25 score" }),
+    score: z.number().openapi({ description: "BM25 score (lexical mode), or the fused score (hybrid mode: 0.75 × min-max BM25 + 0.25 × min-max vector similarity)" }),
     highlights: z.object({
       title: z.string().openapi({ description: "HTML: the title, escaped, with matched words in <mark>" }),
       abstract: z.string().openapi({ description: "HTML: a passage of the abstract around the matches, escaped, with matched words in <mark>" }),
@@ -118,8 +119,20 @@ export const searchPageSchema = pageSchema(searchHitSchema, "SearchPage")
       .object({ paperId: z.string(), by: z.enum(["arxiv-id", "doi"]) })
       .optional()
       .openapi({ description: "the text named one stored paper (arXiv id, arXiv URL or DOI): items holds just that paper" }),
+    mode: z.enum(["hybrid", "lexical"]).openapi({ description: "how the page was ranked: hybrid (BM25 fused with the papers' vectors) or lexical (BM25, or newest first)" }),
+    modeNotice: z.string().optional().openapi({ description: "for people: why a hybrid search was ranked by words alone (vectors still being made, sort by date, no known word)" }),
   })
   .openapi("SearchPage");
+
+export const semanticStatusSchema = z
+  .object({
+    state: z.enum(["off", "training", "embedding", "ready", "failed"]),
+    ready: z.boolean().openapi({ description: "whether searches are hybrid now" }),
+    embedded: z.number().int().openapi({ description: "papers embedded since the server started" }),
+    encoder: z.string().optional().openapi({ description: "the encoder's id, once known" }),
+    message: z.string().openapi({ description: "for people: progress, or the error" }),
+  })
+  .openapi("SemanticStatus");
 
 // ---------------------------------------------------------------------------
 // feedback
@@ -224,8 +237,9 @@ export const pinIdParam = z.object({ paperId: z.string().min(1).max(512).openapi
 
 /** A stored paper record as the response type (the store validated it against the papers schema). */
 export type PaperJson = z.infer<typeof paperSchema>;
+/** A stored paper as the API shows it (without its vector). */
 export function asPaper(record: StoredRecord): PaperJson {
-  return record as unknown as PaperJson;
+  return withoutEmbedding(record) as unknown as PaperJson;
 }
 
 export const inviteBody = z

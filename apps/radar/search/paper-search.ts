@@ -4,7 +4,10 @@
  *
  * - filters (categories, authors, a date range) become a non-scoring query
  *   tree, never a string, so values need no escaping;
- * - `sort=relevance` is the engine's BM25 ranking with exact totals;
+ * - `sort=relevance` is hybrid by default (hybrid-search.ts: BM25 fused with
+ *   the nearest neighbours of the query's vector, once the papers have
+ *   vectors) or, with `mode=lexical` or before the vectors exist, the
+ *   engine's BM25 ranking; both with exact totals;
  * - newest-first (`sort=date` and the plain listing) walks the papers in date
  *   order (DateOrder) in windows of dates: each window is searched with the
  *   query, the filters and the window's date range, its matches are ordered by
@@ -30,9 +33,9 @@ import { badRequest, notFound } from "../../../src/server/problem.js";
 import type { PageRequest } from "../../../src/server/pagination.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { collectionContext } from "../../../src/pipeline/pipeline-target.js";
-import { vectorFieldNames } from "../../../src/segment/index-config.js";
+import { textFieldNames, vectorFieldNames } from "../../../src/segment/index-config.js";
 import { DateOrder } from "./date-order.js";
-import { relatedPipelineConfig, relatedRegistry } from "./related-pipeline.js";
+import { RELATED_DEPTH, relatedPipelineConfig, relatedRegistry } from "./related-pipeline.js";
 import { DoiIndex } from "./doi-index.js";
 import { highlight, queryTermsFor, snippet } from "./highlight.js";
 import { RecentAnswers } from "./recent-answers.js";
@@ -40,6 +43,7 @@ import { fieldAnalyzer } from "./index-statistics.js";
 import { paperReference } from "./paper-reference.js";
 import { MATCH_ALL, allOf, anyOf } from "./query-nodes.js";
 import { readQuery, wordsQuery, type ReadQuery } from "./query-reading.js";
+import { HYBRID_DEPTH, fuseHybrid, semanticText, type HybridDepth, type QueryEmbedder } from "./hybrid-search.js";
 
 export interface PaperFilters {
   /** Any of these categories. */
@@ -71,7 +75,14 @@ export interface SearchPage {
   notice?: string;
   /** The text named one stored paper (an arXiv id or URL, a DOI): `items` holds just that paper. */
   match?: { paperId: string; by: "arxiv-id" | "doi" };
+  /** How the page was ranked: "hybrid" (BM25 fused with the vectors) or "lexical" (BM25, or newest first). */
+  mode: SearchMode;
+  /** Why a hybrid search was served lexically (the vectors are being made, sort by date, ...). */
+  modeNotice?: string;
 }
+
+/** "hybrid": BM25 and the papers' vectors (the default); "lexical": BM25 alone. */
+export type SearchMode = "hybrid" | "lexical";
 
 export interface PaperSearchOptions {
   /** Field names in the papers schema (defaults: title, abstract, categories, authors, date). */
@@ -86,6 +97,10 @@ export interface PaperSearchOptions {
   timeBudgetMs?: number;
   /** The clock of the time budget (tests pass their own). */
   clock?: () => number;
+  /** The papers' vectors (paper-embeddings.ts): searches are hybrid when it is ready; absent: lexical only. */
+  semantic?: QueryEmbedder;
+  /** Depths of the hybrid ranking's two lists (default HYBRID_DEPTH; tests use small ones). */
+  hybridDepth?: HybridDepth;
 }
 
 /** Each search request's time budget unless configured (the slowest plain searches take tens of ms). */
@@ -108,6 +123,11 @@ export class PaperSearch {
   private readonly snippetChars: number;
   private readonly tokenizer = new StandardTokenizer();
   private relatedPipeline: Pipeline | undefined;
+  /** The papers' vectors, when semantic search is configured. */
+  readonly semantic: QueryEmbedder | undefined;
+  private readonly hybridDepth: HybridDepth;
+  /** The papers' text fields: their words are what a query's vector embeds. */
+  private readonly textFields: ReadonlySet<string>;
 
   /** Answers of recent requests, by papers' change-feed position and request (see `search`). */
   private readonly answers = new RecentAnswers<SearchPage>(ANSWER_MEMORY);
@@ -125,6 +145,9 @@ export class PaperSearch {
     this.limits = options.limits ?? DEFAULT_QUERY_LIMITS;
     this.timeBudgetMs = options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
     this.clock = options.clock;
+    this.semantic = options.semantic;
+    this.hybridDepth = options.hybridDepth ?? HYBRID_DEPTH;
+    this.textFields = new Set(textFieldNames(papers.index.config));
   }
 
   private analyzerOf(field: string): Analyzer {
@@ -162,13 +185,15 @@ export class PaperSearch {
    * the answer says so in `notice`. An arXiv id, arXiv URL or DOI of a stored
    * paper answers that paper alone, with `match`.
    */
-  async search(q: string, filters: PaperFilters, sort: "relevance" | "date", page: PageRequest): Promise<SearchPage> {
+  async search(q: string, filters: PaperFilters, sort: "relevance" | "date", page: PageRequest, mode: SearchMode = "hybrid"): Promise<SearchPage> {
     // the same request against the same papers has the same answer: popular first pages come from memory
-    const key = JSON.stringify([await this.papers.store.latestSeq(this.papers.name), q, filters, sort, page.offset, page.limit]);
-    return this.answers.get(key, () => this.searchUncached(q, filters, sort, page));
+    // (the mode and whether the vectors are ready are part of the request: a lexical answer given before is not reused once hybrid)
+    const ready = this.semantic?.ready ?? false;
+    const key = JSON.stringify([await this.papers.store.latestSeq(this.papers.name), q, filters, sort, page.offset, page.limit, mode, ready]);
+    return this.answers.get(key, () => this.searchUncached(q, filters, sort, page, mode));
   }
 
-  private async searchUncached(q: string, filters: PaperFilters, sort: "relevance" | "date", page: PageRequest): Promise<SearchPage> {
+  private async searchUncached(q: string, filters: PaperFilters, sort: "relevance" | "date", page: PageRequest, mode: SearchMode): Promise<SearchPage> {
     const notices: string[] = [];
     const reference = paperReference(q);
     if (reference) {
@@ -176,7 +201,7 @@ export class PaperSearch {
       const paper = id === undefined ? undefined : await this.papers.store.getRecord(this.papers.name, id);
       if (paper) {
         const items = page.offset === 0 && page.limit > 0 ? [this.hitView(paper, 0, MATCH_ALL)] : [];
-        return { items, total: 1, readAs: "query", match: { paperId: String(paper.id), by: reference.kind === "arxiv" ? "arxiv-id" : "doi" } };
+        return { items, total: 1, readAs: "query", match: { paperId: String(paper.id), by: reference.kind === "arxiv" ? "arxiv-id" : "doi" }, mode: "lexical" };
       }
       notices.push(`No paper with ${reference.kind === "arxiv" ? `arXiv id ${reference.id}` : `DOI ${reference.doi}`} is in Paper Radar yet; these are the papers that mention it.`);
     }
@@ -189,11 +214,21 @@ export class PaperSearch {
       throw error;
     }
     const deadline = new QueryDeadline(this.timeBudgetMs, this.clock);
+    const hybrid = this.hybridPlan(mode, sort);
     for (;;) {
       try {
-        const found = await this.run(read.query, filter, sort, page, deadline);
+        const text = hybrid.use ? semanticText(read.query, this.textFields) : "";
+        const vector = text ? await this.semantic!.embedQuery(text) : null;
+        const found = vector ? await this.runHybrid(read.query, vector, filter, page, deadline) : await this.run(read.query, filter, sort, page, deadline);
         const notice = [...notices, read.notice].filter(Boolean).join(" ");
-        return { ...found, readAs: read.readAs, ...(notice ? { notice } : {}) };
+        const modeNotice = !hybrid.use
+          ? hybrid.notice
+          : !text
+            ? "This search names only authors, categories, dates or prefixes: ranked by words alone."
+            : !vector
+              ? "No word of this search is known to the encoder: ranked by words alone."
+              : undefined;
+        return { ...found, readAs: read.readAs, ...(notice ? { notice } : {}), mode: vector ? "hybrid" : "lexical", ...(modeNotice ? { modeNotice } : {}) };
       } catch (error) {
         if (error instanceof QueryTimeBudgetError) throw badRequest("query.q", error.message);
         // the engine refused what parsed (a range on a text field, a malformed date): the words then
@@ -201,6 +236,61 @@ export class PaperSearch {
         read = wordsQuery(q, `the engine could not run it as a query (${error.message})`);
       }
     }
+  }
+
+  /** Whether a search in `mode` and `sort` can be hybrid now, or why not. */
+  private hybridPlan(mode: SearchMode, sort: "relevance" | "date"): { use: boolean; notice?: string } {
+    if (mode === "lexical") return { use: false };
+    if (!this.semantic) return { use: false };
+    if (sort === "date") return { use: false, notice: "Sorted by date: the papers matching the words, newest first (semantic ranking applies to relevance order)." };
+    if (!this.semantic.ready) return { use: false, notice: `Semantic search is not ready yet (${this.semantic.status().message}): ranked by words alone.` };
+    return { use: true };
+  }
+
+  /**
+   * One page of the hybrid ranking (hybrid-search.ts): BM25's top 200
+   * fused with the vector's 100 nearest papers (the filter honoured in
+   * the graph search), then, past the fused list, BM25's ranking continues, so
+   * every match is reachable and the total is exact: BM25's matches plus the
+   * papers only the vectors found.
+   */
+  private async runHybrid(query: QueryNode, vector: ArrayLike<number>, filter: QueryNode | undefined, page: PageRequest, deadline: QueryDeadline): Promise<{ items: SearchHitView[]; total: number }> {
+    if (query.kind === "bool" && query.must.length === 0 && query.should.length === 0) return { items: [], total: 0 };
+    const lexical = await this.papers.search(query, { k: this.hybridDepth.lexical, filter, exactTotalHits: true, deadline });
+    deadline.check();
+    // the query's exclusions ("-survey") keep papers out of the vector's list too
+    const negated = query.kind === "bool" && query.mustNot.length > 0 ? { kind: "bool" as const, must: [MATCH_ALL], should: [], mustNot: query.mustNot } : undefined;
+    const denseFilter = negated ? allOf(filter ? [filter, negated] : [negated]) : filter;
+    const dense = await this.papers.searchIndex((index) => index.searchVector({ field: this.semantic!.field, vector, k: this.hybridDepth.dense, filter: denseFilter }));
+    deadline.check();
+    const fused = fuseHybrid(lexical.hits, dense.hits);
+    // papers only the vector found may still match the words below BM25's first ranks: they are
+    // counted once, and left out where BM25's ranking continues past the fused list
+    const inLexical = new Set(lexical.hits.map((h) => h.id));
+    const denseOnly = fused.filter((c) => !inLexical.has(c.id)).map((c) => c.id);
+    const scores = denseOnly.length && lexical.totalHits > lexical.hits.length ? await this.papers.searchIndex((index) => index.scoreDocuments(query, denseOnly)) : new Float64Array(0);
+    const matchedBelow = new Set(denseOnly.filter((_, i) => scores[i] > 0));
+    const total = lexical.totalHits + denseOnly.length - matchedBelow.size;
+    const end = page.offset + page.limit;
+    const picked = fused.slice(page.offset, end).map((c) => ({ id: c.id, score: c.score }));
+    if (end > fused.length && lexical.totalHits > lexical.hits.length) {
+      // past the fused list: BM25's ranks after its first ones, without the papers already shown
+      const from = Math.max(page.offset, fused.length) - fused.length;
+      const to = end - fused.length;
+      const rest = await this.papers.search(query, { k: to + matchedBelow.size, offset: lexical.hits.length, filter, deadline });
+      const continued = rest.hits.filter((h) => !matchedBelow.has(h.id)).slice(from, to);
+      picked.push(...continued.map((h) => ({ id: h.id, score: 0 })));
+    }
+    const records = await this.papers.store.getRecords(
+      this.papers.name,
+      picked.map((p) => p.id),
+    );
+    const items: SearchHitView[] = [];
+    picked.forEach((p, i) => {
+      const paper = records[i];
+      if (paper) items.push(this.hitView(paper, p.score, query));
+    });
+    return { items, total };
   }
 
   /** One page of `query` within `filter`, as hits with highlights. */
@@ -261,9 +351,39 @@ export class PaperSearch {
       relatedRegistry((paper) => this.relatedQuery(paper)),
       "related papers",
     );
-    const result = await this.relatedPipeline.run({ item: id, k: page.limit, offset: page.offset }, collectionContext(this.papers));
+    // the fused list can hold both retrievers' papers: it is cut at RELATED_DEPTH, as the words alone are
+    const limit = Math.max(0, Math.min(page.limit, RELATED_DEPTH - page.offset));
+    if (limit === 0) return { items: [], total: Math.min(RELATED_DEPTH, (await this.relatedPipeline.run({ item: id, k: 1, offset: 0 }, collectionContext(this.papers))).candidates) };
+    const result = await this.relatedPipeline.run({ item: id, k: limit, offset: page.offset }, collectionContext(this.papers));
     const records = await this.records(result.hits.map((h) => h.id));
-    return { items: records, total: result.candidates };
+    return { items: records, total: Math.min(RELATED_DEPTH, result.candidates) };
+  }
+
+  /**
+   * Papers like a set of papers ("more like this collection"), best first,
+   * none of `exclude`: one BM25 query of the papers' related-papers words,
+   * fused (as hybrid search, hybrid-search.ts) with the nearest papers of the
+   * centroid of their vectors when they have vectors; BM25 alone otherwise.
+   */
+  async moreLikePapers(papers: readonly StoredRecord[], exclude: ReadonlySet<string>, limit: number): Promise<StoredRecord[]> {
+    const clauses = papers.map((paper) => this.relatedQuery(paper)).filter((q): q is QueryNode => q !== null);
+    const k = limit + exclude.size;
+    const lexical = clauses.length ? (await this.papers.search({ kind: "bool", must: [], should: clauses, mustNot: [] }, { k })).hits : [];
+    const field = this.vectorField();
+    const centroid = field ? await this.papers.searchIndex((index) => centroidOf(papers.map((p) => index.vectorOf(String(p.id), field)))) : null;
+    let ids: string[];
+    if (field && centroid) {
+      const dense = await this.papers.searchIndex((index) => index.searchVector({ field, vector: centroid, k }));
+      ids = fuseHybrid(lexical, dense.hits).map((c) => c.id);
+    } else {
+      ids = lexical.map((h) => h.id);
+    }
+    return this.records(ids.filter((id) => !exclude.has(id)).slice(0, limit));
+  }
+
+  /** The papers' vector field (the semantic search's, else the schema's first), if any. */
+  private vectorField(): string | undefined {
+    return this.semantic?.field ?? vectorFieldNames(this.papers.index.config)[0];
   }
 
   /**
@@ -378,4 +498,21 @@ export class PaperSearch {
     const bound = (ms: number): string => new Date(ms).toISOString();
     return { kind: "range", field: this.f.date, lower: bound(low), upper: bound(high), includeLower: true, includeUpper: true };
   }
+}
+
+/** The mean of the unit-length vectors given (missing ones skipped); null when there are none. */
+function centroidOf(vectors: ReadonlyArray<Float32Array | null>): Float32Array | null {
+  let sum: Float32Array | null = null;
+  let n = 0;
+  for (const v of vectors) {
+    if (!v) continue;
+    sum ??= new Float32Array(v.length);
+    let norm = 0;
+    for (let i = 0; i < v.length; i++) norm += v[i] * v[i];
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let i = 0; i < v.length; i++) sum[i] += v[i] * scale;
+    n++;
+  }
+  if (!sum || n === 0) return null;
+  return sum.some((x) => x !== 0) ? sum : null;
 }

@@ -11,7 +11,7 @@ import type { Collection } from "../../../src/engine/collection.js";
 import { pageOf, paginate, type Page, type PageRequest } from "../../../src/server/pagination.js";
 import { FEEDBACK_KINDS, type Feedback, type FeedbackKind } from "../feedback/feedback.js";
 import { MATCH_ALL, allOf, anyOf } from "../search/query-nodes.js";
-import type { Paper } from "../papers.js";
+import { storedPaper, type Paper } from "../papers.js";
 import { DEFAULT_HALF_LIFE_DAYS, DEFAULT_TRENDING_WEIGHTS, scoreTrending, type TrendingSignal, type TrendingWeights } from "./trending-score.js";
 
 export const DEFAULT_TRENDING_DAYS = 7;
@@ -98,7 +98,7 @@ export class Trending {
     candidates.forEach((s, i) => {
       const paper = records[i];
       if (!paper || (wanted && !inCategories(paper, wanted))) return;
-      items.push({ paper: paper as unknown as Paper, score: s.score, saves: s.saves, likes: s.likes });
+      items.push({ paper: storedPaper(paper), score: s.score, saves: s.saves, likes: s.likes });
     });
     if (wanted) return paginate(items, query);
     // papers deleted since their feedback was given are left out of the page (the total still counts them)

@@ -1,6 +1,7 @@
 /** `trove index ...` and `trove search`: build, change and query a lexical index directory. */
 import type { Command } from "commander";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { InvalidArgumentError, InvalidFileError, InvalidRecordError } from "../../core/errors.js";
 import { InterruptSignal } from "../../core/interrupt.js";
 import { Progress } from "../../core/progress.js";
@@ -15,6 +16,8 @@ import { Pipeline } from "../../pipeline/pipeline.js";
 import { indexContext } from "../../pipeline/pipeline-target.js";
 import { loadPipelineConfig } from "../../pipeline/presets.js";
 import { formatTable, parseFieldBoosts, parseNumberOption, printJson } from "../output.js";
+import { openStore } from "../../store/open-store.js";
+import { textFieldNames } from "../../segment/index-config.js";
 
 function readSchema(path: string): Record<string, unknown> {
   try {
@@ -158,14 +161,17 @@ export function registerIndexCommands(program: Command): void {
     .option("--encoder <location>", "with --pipeline: the encoder for query text (default: the vector field's own)")
     .option("--item <id>", "with --pipeline: items like this one (its vector and text) instead of, or besides, the query")
     .option("--vector <json>", "with --pipeline: an explicit query vector, a JSON list of numbers")
-    .option("--records <file>", "with --pipeline: the JSONL (or .gz) the index was built from, for stages that read text (RM3, Rocchio, rerankers)")
+    .option("--records <file>", "the JSONL (or .gz) the index was built from: the text of each hit (--show), and for pipeline stages that read text (RM3, Rocchio, rerankers)")
+    .option("--show <fields>", "stored fields to print beside each hit, comma-separated (default: title, or the first text field); from --records, or from the store of an index under <data>/indexes/<name> (a collection's or Paper Radar's)")
     .option("--json", "print JSON")
     .action(async (dir: string, query: string, opts: Record<string, string | boolean | string[] | undefined>) => {
       if (opts.pipeline) return searchWithPipeline(dir, query, opts);
-      for (const flag of ["encoder", "item", "vector", "records"]) if (opts[flag] !== undefined) throw new InvalidArgumentError(`--${flag} needs --pipeline`);
+      for (const flag of ["encoder", "item", "vector"]) if (opts[flag] !== undefined) throw new InvalidArgumentError(`--${flag} needs --pipeline`);
       const idx = await SearchIndex.open(dir);
       try {
         const result = idx.search(query, {
+          // exact, as Paper Radar's search page and `trove collection search` count
+          exactTotalHits: true,
           k: parseNumberOption("k", opts.k as string, { integer: true, min: 0 }),
           offset: parseNumberOption("offset", opts.offset as string, { integer: true, min: 0 }),
           filter: opts.filter as string | undefined,
@@ -183,10 +189,24 @@ export function registerIndexCommands(program: Command): void {
           printJson(result);
           return;
         }
-        process.stdout.write(`${result.totalHitsExact ? "" : "≥"}${result.totalHits} hits in ${result.tookMs.toFixed(1)} ms\n`);
+        process.stdout.write(`${result.totalHits.toLocaleString("en")} hits in ${result.tookMs.toFixed(1)} ms\n`);
         const sortColumn = opts.sort ? [String(opts.sort).split(":")[0]] : [];
-        const rows = result.hits.map((h, i) => [i + 1 + Number(opts.offset ?? 0), h.id, h.score, ...(opts.sort ? [h.sortValue ?? ""] : [])]);
-        process.stdout.write(`${formatTable(["rank", "id", "score", ...sortColumn], rows)}\n`);
+        const ids = result.hits.map((h) => h.id);
+        const text = textFieldNames(idx.config);
+        const show = opts.show ? String(opts.show).split(",").map((f) => f.trim()).filter(Boolean) : text.includes("title") ? ["title"] : text.slice(0, 1);
+        const records = show.length && ids.length ? await hitRecords(dir, idx.config.idField, ids, opts.records as string | undefined) : undefined;
+        if (opts.show && !records && ids.length) {
+          throw new InvalidArgumentError(`--show needs the records: pass --records <file> (the JSONL the index was built from), or search an index under <data>/indexes/<name> that has its store in <data>`);
+        }
+        const shown = records ? show : [];
+        const rows = result.hits.map((h, i) => [
+          i + 1 + Number(opts.offset ?? 0),
+          h.id,
+          h.score,
+          ...(opts.sort ? [h.sortValue ?? ""] : []),
+          ...shown.map((f) => displayValue(records![i]?.[f])),
+        ]);
+        process.stdout.write(`${formatTable(["rank", "id", "score", ...sortColumn, ...shown], rows)}\n`);
         for (const hit of result.hits) if (hit.explanation) process.stdout.write(`\n${hit.id}\n${renderExplanation(hit.explanation, "  ")}`);
         for (const [field, counts] of Object.entries(result.facets ?? {})) {
           process.stdout.write(`\n${field}: ${counts.map((c) => `${c.value} (${c.count})`).join(", ")}\n`);
@@ -195,6 +215,36 @@ export function registerIndexCommands(program: Command): void {
         await idx.close();
       }
     });
+}
+
+/**
+ * The stored records of the hits of index `dir`: from `recordsFile` (the
+ * JSONL the index was built from), or from the store of a collection's index
+ * (`<data>/indexes/<name>` with the SQLite store in `<data>`); undefined when
+ * neither is at hand.
+ */
+async function hitRecords(dir: string, idField: string, ids: string[], recordsFile: string | undefined): Promise<Array<StoredRecord | undefined> | undefined> {
+  if (recordsFile !== undefined) return (await recordsFrom(recordsFile, idField))(ids);
+  const indexDir = resolve(dir);
+  const dataDir = dirname(dirname(indexDir));
+  if (basename(dirname(indexDir)) !== "indexes" || !existsSync(join(dataDir, "trove.db"))) return undefined;
+  const store = await openStore(dataDir);
+  try {
+    return await store.getRecords(basename(indexDir), ids);
+  } catch {
+    // not a collection of that store: the index stands alone
+    return undefined;
+  } finally {
+    await store.close();
+  }
+}
+
+/** A stored value on one table line. */
+function displayValue(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  const text = Array.isArray(value) ? value.join(", ") : typeof value === "object" ? JSON.stringify(value) : String(value);
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }
 
 /**

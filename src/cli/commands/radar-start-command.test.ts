@@ -41,6 +41,11 @@ test("admin emails, mail and LLM settings come from the environment", () => {
   const all = radarOptionsFromEnv({ RADAR_SMTP_URL: "smtp://127.0.0.1:2525", RADAR_LLM_URL: "http://127.0.0.1:1/v1", RADAR_LLM_MODEL: "m", RADAR_LLM_API_KEY: " k " });
   assert.equal(all.digest?.smtpUrl, "smtp://127.0.0.1:2525");
   assert.deepEqual(all.digest?.llm, { url: "http://127.0.0.1:1/v1", model: "m", apiKey: "k" });
+  assert.deepEqual(none.semantic, { encoder: undefined, dimensions: undefined }, "semantic search is on by default, with Trove's own encoder");
+  assert.equal(radarOptionsFromEnv({ RADAR_SEMANTIC: "off" }).semantic, false);
+  assert.throws(() => radarOptionsFromEnv({ RADAR_SEMANTIC: "maybe" }), /RADAR_SEMANTIC must be on or off/);
+  assert.throws(() => radarOptionsFromEnv({ RADAR_ENCODER: "/no/such/model" }), /RADAR_ENCODER \/no\/such\/model: no such file or folder/);
+  assert.throws(() => radarOptionsFromEnv({ RADAR_ENCODER_DIMENSIONS: "0" }), /RADAR_ENCODER_DIMENSIONS/);
 });
 
 test("`trove radar start` serves the web app and the API, and stops cleanly on SIGINT", async () => {

@@ -22,7 +22,10 @@
  * scheduled arXiv fetch's RADAR_FETCH_CATEGORIES, RADAR_FETCH_EVERY_HOURS and
  * RADAR_ARXIV_URL (see docs/radar-ingest.md), and the digest's RADAR_SMTP_URL, RADAR_MAIL_FROM,
  * RADAR_DIGEST_MAIL_EVERY_MINUTES (how often the digest-mail job looks for due digests, default 60),
- * RADAR_LLM_URL, RADAR_LLM_MODEL, RADAR_LLM_API_KEY (see docs/radar-digest.md).
+ * RADAR_LLM_URL, RADAR_LLM_MODEL, RADAR_LLM_API_KEY (see docs/radar-digest.md), and semantic search's
+ * RADAR_SEMANTIC (on by default; off: lexical only), RADAR_ENCODER (a model folder or encoder spec
+ * .json; default: Trove's own encoder trained on the papers) and RADAR_ENCODER_DIMENSIONS (the
+ * model's dimensions, default 256) (see docs/radar-search.md).
  */
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
@@ -32,6 +35,7 @@ import { InvalidArgumentError, NotFoundError } from "../../core/errors.js";
 import type { AdmissionOptions } from "../../server/admission.js";
 import type { TrustProxy } from "../../server/client-info.js";
 import { redactUrl, resolveStoreLocation } from "../../store/open-store.js";
+import { encoderSpecFromLocation } from "../../encoders/encoder-location.js";
 import { importPapers } from "../../../apps/radar/ingest/import.js";
 import { startRadarServer, type RadarApiOptions } from "../../../apps/radar/index.js";
 import { parseCategories } from "../../../apps/radar/jobs/arxiv-fetch-job.js";
@@ -70,7 +74,18 @@ export function radarOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Radar
   const minLength = value("RADAR_PASSWORD_MIN_LENGTH");
   const pauseMs = parseNumberOption("RADAR_IMPORT_PAUSE_MS", value("RADAR_IMPORT_PAUSE_MS"), { integer: true, min: 0, max: 60_000 });
   const pauseEvery = parseNumberOption("RADAR_IMPORT_PAUSE_EVERY", value("RADAR_IMPORT_PAUSE_EVERY"), { integer: true, min: 1, max: 1_000_000 });
+  const semantic = value("RADAR_SEMANTIC") ?? "on";
+  if (semantic !== "on" && semantic !== "off") throw new InvalidArgumentError(`RADAR_SEMANTIC must be on or off, got ${JSON.stringify(semantic)}`);
+  const encoder = value("RADAR_ENCODER");
+  const dimensions = value("RADAR_ENCODER_DIMENSIONS");
   return {
+    semantic:
+      semantic === "off"
+        ? false
+        : {
+            encoder: encoder === undefined ? undefined : encoderSpecFromLocation(encoder, "RADAR_ENCODER"),
+            dimensions: dimensions === undefined ? undefined : parseNumberOption("RADAR_ENCODER_DIMENSIONS", dimensions, { integer: true, min: 1, max: 4096 }),
+          },
     jobs: {
       leaseMs: parseNumberOption("RADAR_JOB_LEASE_MS", value("RADAR_JOB_LEASE_MS"), { integer: true, min: 100, max: 3_600_000 }),
       importPace: pauseMs ? { pauseMs, everyRecords: pauseEvery ?? 256 } : undefined,
@@ -116,8 +131,8 @@ export function radarOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Radar
  * collection is empty. Returns how many papers were imported (0 when there
  * were papers already).
  */
-export async function seedPapersIfEmpty(dataDir: string, corpus: string, log: (line: string) => void, store?: string): Promise<number> {
-  const radar = await openPapers(dataDir, { quiet: true, store });
+export async function seedPapersIfEmpty(dataDir: string, corpus: string, log: (line: string) => void, store?: string, embeddingDimensions?: number): Promise<number> {
+  const radar = await openPapers(dataDir, { quiet: true, store, embeddingDimensions });
   try {
     if ((await radar.store.countRecords(radar.papers.name)) > 0) return 0;
     if (!existsSync(corpus)) throw new NotFoundError(`corpus file not found: ${corpus}`);
@@ -188,7 +203,10 @@ export async function serveRadar(opts: ServeOptions): Promise<void> {
   const location = resolveStoreLocation(opts.store, opts.data);
   const storeLocation = location === opts.data ? undefined : location;
   const started = performance.now();
-  if (opts.corpus !== undefined) await seedPapersIfEmpty(opts.data, opts.corpus, (line) => process.stderr.write(`${line}\n`), storeLocation);
+  const radar = radarOptionsFromEnv();
+  if (opts.corpus !== undefined) {
+    await seedPapersIfEmpty(opts.data, opts.corpus, (line) => process.stderr.write(`${line}\n`), storeLocation, radar.semantic ? radar.semantic.dimensions : undefined);
+  }
   const server = await startRadarServer({
     port,
     host: opts.host,
@@ -198,7 +216,7 @@ export async function serveRadar(opts: ServeOptions): Promise<void> {
     admission,
     logRequests: Boolean(opts.log),
     handleSignals: true,
-    radar: { ...radarOptionsFromEnv(), warmCorpusMap: true },
+    radar: { ...radar, warmCorpusMap: true },
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const browseHost = opts.host === "0.0.0.0" || opts.host === "127.0.0.1" ? "localhost" : opts.host;

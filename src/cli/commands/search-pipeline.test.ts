@@ -83,7 +83,10 @@ test("trove search --records gives a bare index's pipeline the text that feedbac
     assert.equal(ids.length, 10);
     assert.ok(ids.every((id) => Number(id.slice(1)) % 3 === 0), `expansion stays on the retrieval papers: ${ids}`);
 
-    assert.match((await trove("search", idx, "x", "--records", file)).stderr, /--records needs --pipeline/);
+    // without a pipeline the records give each hit its title
+    const plain = await trove("search", idx, "contrastive", "--records", file, "-k", "2");
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.match(plain.stdout, /rank +id +score +title/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

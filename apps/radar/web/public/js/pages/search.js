@@ -1,5 +1,7 @@
 // Search: Trove's query language over the papers, with filters (dates,
 // category, author), relevance or date order, highlighted matches and pages.
+// Relevance is hybrid (words and meaning: BM25 fused with the papers' vectors)
+// unless "Words only" is ticked (mode=lexical); the page says which ranked it.
 // With no query it lists the newest papers matching the filters.
 import { get, url } from "../api.js";
 import { field, h, notice, pageTitle, replace } from "../dom.js";
@@ -7,7 +9,7 @@ import { errorNotice, pager, paperCard, paperHref } from "../papers.js";
 import { loadFeedback, session } from "../session.js";
 
 const LIMIT = 20;
-const FILTERS = ["q", "category", "author", "from", "to", "sort"];
+const FILTERS = ["q", "category", "author", "from", "to", "sort", "mode"];
 
 export async function render(view, ctx) {
   const q = ctx.query.get("q") ?? "";
@@ -32,7 +34,7 @@ export async function render(view, ctx) {
   let page;
   try {
     // the reader's saved/liked/hidden states first, so the buttons show them (also right after a reload)
-    [page] = await Promise.all([q ? get("/api/search", { ...params, q, sort: values.sort || "relevance" }) : get("/api/papers", params), loadFeedback()]);
+    [page] = await Promise.all([q ? get("/api/search", { ...params, q, sort: values.sort || "relevance", mode: values.mode === "lexical" ? "lexical" : undefined }) : get("/api/papers", params), loadFeedback()]);
   } catch (error) {
     results.append(errorNotice(error, "Search"));
     return;
@@ -54,7 +56,13 @@ export async function render(view, ctx) {
     { className: "cards", start: offset + 1 },
     page.items.map((item) => h("li", {}, q ? paperCard(item.paper, { highlights: item.highlights, headingLevel: 3 }) : paperCard(item, { headingLevel: 3 }))),
   );
-  replace(results, heading, page.notice ? notice("info", page.notice) : null, list, pager(page, hrefFor));
+  replace(results, heading, page.notice ? notice("info", page.notice) : null, q ? rankedBy(page) : null, list, pager(page, hrefFor));
+}
+
+/** One line saying how the page was ranked, and why words alone when hybrid was asked for. */
+function rankedBy(page) {
+  const text = page.mode === "hybrid" ? "Ranked by words and meaning (hybrid search)." : "Ranked by words alone.";
+  return h("p", { className: "ranked-by", "data-mode": page.mode }, text, page.modeNotice ? ` ${page.modeNotice}` : "");
 }
 
 function searchForm(values, ctx) {
@@ -66,6 +74,14 @@ function searchForm(values, ctx) {
     h("option", { value: "date", selected: values.sort === "date" }, "Newest first"),
   );
   const hasFilters = Boolean(values.category || values.author || values.from || values.to);
+  // the toggle: hybrid (words and meaning) by default, words alone when ticked; it applies at once
+  const lexical = h("input", { type: "checkbox", name: "mode", value: "lexical", checked: values.mode === "lexical" });
+  const wordsOnly = h(
+    "label",
+    { className: "mode-toggle", title: "Hybrid search also finds papers that use other words for the same idea; tick to rank by the words you typed alone" },
+    lexical,
+    " Words only (no semantic matching)",
+  );
   const form = h(
     "form",
     { role: "search", className: "search-form", action: "/search" },
@@ -75,6 +91,7 @@ function searchForm(values, ctx) {
       field("Search papers", input("q", { type: "search", placeholder: 'e.g. dense retrieval, "query expansion", title:bert', autocomplete: "off" })),
       h("button", { type: "submit" }, "Search"),
     ),
+    wordsOnly,
     h(
       "details",
       { className: "filters", open: hasFilters },
@@ -97,6 +114,9 @@ function searchForm(values, ctx) {
     const params = Object.fromEntries(FILTERS.map((name) => [name, String(data.get(name) ?? "").trim()]));
     if (params.sort === "relevance") params.sort = "";
     ctx.navigate(url("/search", params));
+  });
+  lexical.addEventListener("change", () => {
+    if (String(new FormData(form).get("q") ?? "").trim()) form.requestSubmit();
   });
   return form;
 }
