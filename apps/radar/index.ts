@@ -4,8 +4,8 @@ export type { RadarApiOptions, StartRadarServerOptions } from "./radar-server.js
 export { PaperSearch } from "./search/paper-search.js";
 export type { PaperFilters, PaperSearchOptions, SearchHitView } from "./search/paper-search.js";
 export { DateOrder } from "./search/date-order.js";
-export { escapeHtml, highlight, queryTermsFor, snippet } from "./search/highlight.js";
-export type { Highlighted, MarkedTerms } from "./search/highlight.js";
+export { escapeHtml, highlight, queryTermsFor, snippet } from "../../src/lexical/highlight.js";
+export type { Highlighted, MarkedTerms } from "../../src/lexical/highlight.js";
 export { Feedback, FEEDBACK_KINDS, INTERACTIONS_COLLECTION, INTERACTIONS_SCHEMA } from "./feedback/feedback.js";
 export type { FeedbackKind, FeedbackQuery, FeedbackRecord } from "./feedback/feedback.js";
 export { Topics, TOPICS_COLLECTION, TOPIC_KINDS, TOPIC_LEVELS, MAX_TOPICS } from "./topics/topics.js";

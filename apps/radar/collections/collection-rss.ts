@@ -9,7 +9,7 @@ import { XMLBuilder } from "fast-xml-parser";
 import { rfc822Day, xmlSafe } from "../digest/render-rss.js";
 import { authorLine, paperUrl } from "../digest/render-common.js";
 import type { Paper } from "../papers.js";
-import { escapeHtml } from "../search/highlight.js";
+import { escapeHtml } from "../../../src/lexical/highlight.js";
 
 export function renderCollectionRss(name: string, papers: readonly Paper[], options: { link: string; now?: number }): string {
   const item = papers.map((paper) => {

@@ -5,7 +5,7 @@
  * text is HTML-escaped (a hostile title stays text), and links are only
  * http(s) URLs (render-common.ts).
  */
-import { escapeHtml } from "../search/highlight.js";
+import { escapeHtml } from "../../../src/lexical/highlight.js";
 import type { Digest, DigestItem } from "./digest-types.js";
 import { authorLine, digestSpan, digestTitle, paperUrl, topicLine } from "./render-common.js";
 

@@ -18,7 +18,7 @@
  * offers nothing an RSS of ten items needs.
  */
 import { XMLBuilder } from "fast-xml-parser";
-import { escapeHtml } from "../search/highlight.js";
+import { escapeHtml } from "../../../src/lexical/highlight.js";
 import type { Digest } from "./digest-types.js";
 import { digestSpan, digestTitle, paperUrl, topicLine } from "./render-common.js";
 

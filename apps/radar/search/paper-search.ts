@@ -37,7 +37,7 @@ import { textFieldNames, vectorFieldNames } from "../../../src/segment/index-con
 import { DateOrder } from "./date-order.js";
 import { RELATED_DEPTH, relatedPipelineConfig, relatedRegistry } from "./related-pipeline.js";
 import { DoiIndex } from "./doi-index.js";
-import { highlight, queryTermsFor, snippet } from "./highlight.js";
+import { highlight, queryTermsFor, snippet } from "../../../src/lexical/highlight.js";
 import { RecentAnswers } from "./recent-answers.js";
 import { fieldAnalyzer } from "./index-statistics.js";
 import { paperReference } from "./paper-reference.js";

@@ -8,10 +8,10 @@
  * the indexed terms). Everything else is HTML-escaped, so the result can be
  * inserted into a page as it is.
  */
-import type { QueryNode } from "../../../src/lexical/query-ast.js";
-import type { Analyzer } from "../../../src/text/analyzer.js";
-import { StandardTokenizer } from "../../../src/text/standard-tokenizer.js";
-import { TokenBuffer } from "../../../src/text/token-buffer.js";
+import type { QueryNode } from "./query-ast.js";
+import type { Analyzer } from "../text/analyzer.js";
+import { StandardTokenizer } from "../text/standard-tokenizer.js";
+import { TokenBuffer } from "../text/token-buffer.js";
 
 /** What to mark in one field: exact terms and term prefixes (from `retriev*`). */
 export interface MarkedTerms {

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseQuery } from "../../../src/lexical/query-parser.js";
-import { getAnalyzer } from "../../../src/text/registry.js";
+import { parseQuery } from "./query-parser.js";
+import { getAnalyzer } from "../text/registry.js";
 import { escapeHtml, highlight, queryTermsFor, snippet } from "./highlight.js";
 
 const english = getAnalyzer("english");
