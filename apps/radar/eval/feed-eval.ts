@@ -36,7 +36,7 @@ import { DEFAULT_MMR_LAMBDA, PREVIOUS_FEED_WEIGHTS, rankCandidates, referenceSta
 import { contentScores, topicsFromSaves } from "../feed/scorers.js";
 import { TfidfModel, dayNumber, dayString } from "../feed/tfidf.js";
 import { areaCodesFor, type AreaCodes } from "../feed/area-codes.js";
-import { ResearchAreas, type AreaPaper } from "../semantic-ids/research-areas.js";
+import { ResearchAreas } from "../semantic-ids/research-areas.js";
 
 export interface FeedEvalOptions {
   /** JSONL or CSV papers file (.gz accepted), or the name of where `papers` came from. */
@@ -290,9 +290,9 @@ export async function runFeedEval(options: FeedEvalOptions): Promise<FeedEvalRes
   // placed by the fitted code books as they arrive, without a refit
   let areas: AreaCodes | undefined;
   if (list.some((method) => (method.options.weights?.area ?? 0) !== 0)) {
-    const toArea = (r: number): AreaPaper => ({ id: visible[r].id, title: visible[r].title, abstract: visible[r].abstract, categories: visible[r].categories, date: visible[r].date });
-    const fitted = await ResearchAreas.fit(before.map(toArea));
-    await fitted.add(after.map(toArea));
+    // a model row is its paper in `visible`, which has every field the areas read
+    const fitted = await ResearchAreas.fit(before.map((r) => visible[r]));
+    await fitted.add(after.map((r) => visible[r]));
     areas = areaCodesFor(model, fitted);
   }
   const topical = list.map(() => [] as number[]);

@@ -40,7 +40,7 @@ export function registerResearchAreaRoutes(router: RadarRouter, services: Pick<R
       await services.search.get(id); // 404 for an unknown paper
       await services.areas.ready();
       await services.areas.place([id]); // a paper that arrived after the fit: its codes from the fitted code books
-      const a = await services.areas.ready();
+      const a = await services.areas.ready(); // (a refit may have been swapped in meanwhile)
       return c.json({ id, semanticId: a.idOf(id), trail: a.trail(id) }, 200);
     },
   );
