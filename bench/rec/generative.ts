@@ -38,6 +38,11 @@ export const CONFIGS: Record<string, { model: string; options: Record<string, un
     options: { ffnHidden: 128, lr: 0.002, validationUsers: 2000, patience: 4, epochs: 40 },
     note: "decoder-only over RQ-KMeans semantic IDs (3×256 + digit), tf-idf+SVD content embedding (128 dims), 2 blocks, 64 dims, beam 20",
   },
+  "tiger-large": {
+    model: "generative",
+    options: { hidden: 128, blocks: 4, heads: 4, ffnHidden: 512, lr: 0.001, validationUsers: 2000, patience: 5, epochs: 60 },
+    note: "the same semantic IDs, a network of TIGER's width (4 blocks, 128 dims, 4 heads, feed-forward 512)",
+  },
   "tiger-random-ids": {
     model: "generative",
     options: { quantizer: "random", ffnHidden: 128, lr: 0.002, validationUsers: 2000, patience: 4, epochs: 40 },

@@ -12,6 +12,7 @@ import type { QueryNode } from "./query-ast.js";
 import type { Analyzer } from "../text/analyzer.js";
 import { StandardTokenizer } from "../text/standard-tokenizer.js";
 import { TokenBuffer } from "../text/token-buffer.js";
+import { termsOfWord } from "../text/word-terms.js";
 
 /** What to mark in one field: exact terms and term prefixes (from `retriev*`). */
 export interface MarkedTerms {
@@ -61,30 +62,6 @@ interface Token {
 
 const tokenizer = new StandardTokenizer();
 const buffer = new TokenBuffer(256);
-
-/**
- * The analyzed terms of one word, remembered per analyzer: the same words
- * recur across abstracts and requests, and analysis (stemming, stop words)
- * was most of a search request's time. Bounded: the memory is cleared when
- * it holds WORD_MEMORY words.
- */
-const analyzedWords = new WeakMap<Analyzer, Map<string, readonly string[]>>();
-const WORD_MEMORY = 50_000;
-const NO_TERMS: readonly string[] = [];
-
-function termsOfWord(analyzer: Analyzer, word: string): readonly string[] {
-  let memory = analyzedWords.get(analyzer);
-  if (!memory) analyzedWords.set(analyzer, (memory = new Map()));
-  let terms = memory.get(word);
-  if (terms === undefined) {
-    const out: string[] = [];
-    analyzer.analyze(word, (term) => void out.push(term));
-    terms = out.length > 0 ? out : NO_TERMS;
-    if (memory.size >= WORD_MEMORY) memory.clear();
-    memory.set(word, terms);
-  }
-  return terms;
-}
 
 function tokens(text: string, analyzer: Analyzer, marked: MarkedTerms): Token[] {
   const n = tokenizer.tokenize(text, buffer);

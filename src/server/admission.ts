@@ -11,6 +11,15 @@
  * request's synchronous work at a time, so 64 concurrent feed requests of
  * 80 ms each make the last one wait 5 s. Admitting a few at a time and
  * refusing the excess early turns a multi-second tail into fast 503s.
+ *
+ * Why requests also start a few per turn of the event loop
+ * (`maxStartsPerTurn`): Node (libuv) accepts one new connection per turn of
+ * its loop, so a turn that runs 16 requests' synchronous work back to back
+ * (about 100 ms of feeds) lets a new connection in only every 100 ms, and
+ * the 64th of 64 clients that connect at once waited 4-5 s before its first
+ * request was even read (measured with bench:http, docs/deploying.md). The
+ * queued requests beyond the per-turn number start in the next turns
+ * (setImmediate), after the loop has polled for connections and input.
  */
 import { InvalidArgumentError } from "../core/errors.js";
 
@@ -21,6 +30,8 @@ export interface AdmissionOptions {
   maxQueued?: number;
   /** Longest wait for a turn, ms (default 1000). */
   maxWaitMs?: number;
+  /** Requests started in one turn of the event loop (default 2); the rest wait in the queue for the next turns. */
+  maxStartsPerTurn?: number;
 }
 
 export type Admission = { admitted: true; release: () => void } | { admitted: false; reason: "queue-full" | "waited-too-long"; retryAfterSeconds: number };
@@ -34,7 +45,10 @@ export class AdmissionQueue {
   readonly maxConcurrent: number;
   readonly maxQueued: number;
   readonly maxWaitMs: number;
+  readonly maxStartsPerTurn: number;
   private active = 0;
+  private startsThisTurn = 0;
+  private turnEndScheduled = false;
   private readonly waiting: Waiter[] = [];
   /** Counters since start, for logs and benchmarks. */
   readonly stats = { admitted: 0, queued: 0, refusedFull: 0, refusedWait: 0 };
@@ -43,6 +57,7 @@ export class AdmissionQueue {
     this.maxConcurrent = positiveInteger(options.maxConcurrent ?? 16, "maxConcurrent", 1);
     this.maxQueued = positiveInteger(options.maxQueued ?? 64, "maxQueued", 0);
     this.maxWaitMs = positiveInteger(options.maxWaitMs ?? 1000, "maxWaitMs", 1);
+    this.maxStartsPerTurn = positiveInteger(options.maxStartsPerTurn ?? 2, "maxStartsPerTurn", 1);
   }
 
   /** Requests being handled now. */
@@ -57,7 +72,7 @@ export class AdmissionQueue {
 
   /** Resolves when the request may run (call `release` when it is done) or is refused. */
   admit(): Promise<Admission> {
-    if (this.active < this.maxConcurrent && this.waiting.length === 0) return Promise.resolve(this.grant());
+    if (this.mayStart() && this.waiting.length === 0) return Promise.resolve(this.grant());
     if (this.waiting.length >= this.maxQueued) {
       this.stats.refusedFull++;
       return Promise.resolve({ admitted: false, reason: "queue-full", retryAfterSeconds: this.retryAfter() });
@@ -77,9 +92,23 @@ export class AdmissionQueue {
     });
   }
 
+  private mayStart(): boolean {
+    return this.active < this.maxConcurrent && this.startsThisTurn < this.maxStartsPerTurn;
+  }
+
   private grant(): Admission {
     this.active++;
     this.stats.admitted++;
+    this.startsThisTurn++;
+    if (!this.turnEndScheduled) {
+      // the turn's count resets after the loop's next poll for I/O (check phase), and the queue moves on
+      this.turnEndScheduled = true;
+      setImmediate(() => {
+        this.turnEndScheduled = false;
+        this.startsThisTurn = 0;
+        this.startWaiting();
+      });
+    }
     let released = false;
     return {
       admitted: true,
@@ -87,13 +116,18 @@ export class AdmissionQueue {
         if (released) return;
         released = true;
         this.active--;
-        const next = this.waiting.shift();
-        if (next) {
-          clearTimeout(next.timer);
-          next.resolve(this.grant());
-        }
+        this.startWaiting();
       },
     };
+  }
+
+  /** Starts waiting requests, first come first served, while this turn allows. */
+  private startWaiting(): void {
+    while (this.waiting.length > 0 && this.mayStart()) {
+      const next = this.waiting.shift()!;
+      clearTimeout(next.timer);
+      next.resolve(this.grant());
+    }
   }
 
   /** Seconds a refused client should wait: about the time the current queue takes to clear, at least 1. */

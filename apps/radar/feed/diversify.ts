@@ -26,10 +26,39 @@ export interface MmrOptions {
  */
 export function mmrOrder(model: TfidfModel, rows: Int32Array, scores: Float32Array, order: readonly number[], k: number, options: MmrOptions = {}): number[] {
   const pool = order.slice(0, Math.min(order.length, options.pool ?? Math.max(4 * k, 100)));
-  const chosen = marginalRelevanceOrder(
-    pool.map((i) => scores[i]),
-    (a, b) => model.dot(rows[pool[a]], rows[pool[b]]),
-    { lambda: options.lambda ?? 0.7, pick: k },
-  );
-  return [...chosen.map((p) => pool[p]), ...order.slice(pool.length)];
+  // the selection compares every pool row with the row just chosen: that row is spread into a dense
+  // vector once, so each comparison reads one sparse row instead of merging two
+  const dense = denseScratch(model);
+  let spread = -1;
+  try {
+    const chosen = marginalRelevanceOrder(
+      pool.map((i) => scores[i]),
+      (a, b) => {
+        const row = rows[pool[b]];
+        if (row !== spread) {
+          if (spread >= 0) clearRow(model, spread, dense);
+          model.addTo(row, dense);
+          spread = row;
+        }
+        return model.dotDense(rows[pool[a]], dense);
+      },
+      { lambda: options.lambda ?? 0.7, pick: k },
+    );
+    return [...chosen.map((p) => pool[p]), ...order.slice(pool.length)];
+  } finally {
+    if (spread >= 0) clearRow(model, spread, dense);
+  }
+}
+
+/** One zeroed vocabulary-sized vector per model, reused by every request (requests run one at a time between awaits). */
+const scratch = new WeakMap<TfidfModel, Float64Array>();
+function denseScratch(model: TfidfModel): Float64Array {
+  let dense = scratch.get(model);
+  if (!dense) scratch.set(model, (dense = new Float64Array(model.vocabularySize)));
+  return dense;
+}
+
+/** Sets the row's entries back to exactly 0 (subtracting could leave rounding residue). */
+function clearRow(model: TfidfModel, row: number, dense: Float64Array): void {
+  for (let p = model.indptr[row]; p < model.indptr[row + 1]; p++) dense[model.indices[p]] = 0;
 }

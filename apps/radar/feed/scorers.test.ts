@@ -5,6 +5,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { marginalRelevanceOrder } from "../../../src/pipeline/stages/marginal-relevance.js";
 import { mmrOrder } from "./diversify.js";
 import { svmScores, trainLinearSvm } from "./linear-svm.js";
 import { rankCandidates } from "./ranker.js";
@@ -135,6 +136,22 @@ describe("MMR", () => {
     assert.deepEqual(plain, [0, 1, 2]);
     const diverse = mmrOrder(model, candidates, scores, [0, 1, 2], 3, { lambda: 0.3 });
     assert.deepEqual(diverse, [0, 2, 1]);
+  });
+
+  test("the selection over a spread dense row equals the one over pairwise sparse dot products, request after request", () => {
+    const words = ["retrieval", "dense", "sparse", "graph", "translation", "neural", "language", "models", "learned", "embeddings", "speech", "molecules"];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const papers = Array.from({ length: 60 }, (_, i) => paper(`p${i}`, Array.from({ length: 6 }, () => words[Math.floor(next() * words.length)]).join(" ")));
+    const big = TfidfModel.build(papers);
+    const candidates = Int32Array.from({ length: big.size }, (_, r) => r);
+    for (const lambda of [0.3, 0.7]) {
+      const scores = Float32Array.from(candidates, () => next());
+      const order = [...candidates.keys()].sort((a, b) => scores[b] - scores[a]);
+      const expected = [...marginalRelevanceOrder(order.map((i) => scores[i]), (a, b) => big.dot(candidates[order[a]], candidates[order[b]]), { lambda, pick: 12 }).map((p) => order[p])];
+      assert.deepEqual(mmrOrder(big, candidates, scores, order, 12, { lambda, pool: 60 }), expected);
+      assert.deepEqual(mmrOrder(big, candidates, scores, order, 12, { lambda, pool: 60 }), expected, "the reused dense vector was left clean");
+    }
   });
 });
 
