@@ -1,5 +1,5 @@
 /**
- * `npm run bench:http [-- --duration 10 --connections 1,4,16,64 --nodes 2 --soak 600 --endpoints search,feed --profile DIR]`:
+ * `npm run bench:http [-- --duration 10 --connections 1,4,16,64 --nodes 2 --soak 600 --endpoints search,feed --queries 1000 --profile DIR]`:
  * a bounded load test of Paper Radar on 127.0.0.1 (autocannon). Starts a node
  * (`trove radar start`, the bundled sample of 3,956 papers, SQLite), or with
  * `--nodes 2` two nodes on a throwaway PostgreSQL with the load split
@@ -39,6 +39,11 @@ const { values } = parseArgs({
     readers: { type: "string", default: "20" },
     /** Write each node's V8 CPU profile (.cpuprofile, written when the node stops) into this directory. */
     profile: { type: "string" },
+    /**
+     * Distinct search queries: the first 10 are fixed topics; more are two- and three-word runs of the
+     * papers' titles, so that few answers repeat (the node remembers its 256 latest answers).
+     */
+    queries: { type: "string", default: "10" },
     /** Only these endpoints (comma-separated: search,feed,related). */
     endpoints: { type: "string", default: "search,feed,related" },
   },
@@ -47,6 +52,28 @@ const duration = Number(values.duration);
 const levels = values.connections.split(",").map(Number);
 const nodeCount = Number(values.nodes);
 const QUERIES = ["retrieval", "dense retrieval", "language models", "graph neural networks", "reinforcement learning", "question answering", "recommendation", "transformer attention", "contrastive learning", "benchmark evaluation"];
+
+/** `count` distinct queries: the fixed topics first, then two- and three-word runs of the titles, in a seeded shuffled order. */
+function searchQueries(count: number, titles: readonly string[]): string[] {
+  const out = new Set(QUERIES.slice(0, count));
+  const runs: string[] = [];
+  for (const title of titles) {
+    const words = title.toLowerCase().split(/[^a-z0-9-]+/).filter((w) => w.length > 2);
+    for (const n of [2, 3]) for (let i = 0; i + n <= words.length; i++) runs.push(words.slice(i, i + n).join(" "));
+  }
+  let seed = 1;
+  for (let i = runs.length - 1; i > 0; i--) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    const j = seed % (i + 1);
+    [runs[i], runs[j]] = [runs[j], runs[i]];
+  }
+  for (const run of runs) {
+    if (out.size >= count) break;
+    out.add(run);
+  }
+  if (out.size < count) throw new Error(`only ${out.size} distinct queries from the titles; ask for fewer with --queries`);
+  return [...out];
+}
 
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -66,7 +93,9 @@ async function main(): Promise<void> {
       nodes.push(await startNode({ storeUrl, dataDir: join(work, `node${i}`), corpus, timeoutMs: 300_000, args: ["--trust-proxy", "127.0.0.1"], nodeArgs: values.profile ? ["--cpu-prof", "--cpu-prof-dir", values.profile] : [] }));
     }
     const first = nodes[0];
-    const ids = ((await first.request("GET", "/api/papers?limit=100")).body as { items: Array<{ id: string }> }).items.map((p) => p.id);
+    const listed = ((await first.request("GET", "/api/papers?limit=100")).body as { items: Array<{ id: string; title: string }> }).items;
+    const ids = listed.map((p) => p.id);
+    const queries = searchQueries(Number(values.queries), listed.map((p) => p.title));
     const cookies: string[] = [];
     for (let r = 0; r < Number(values.readers); r++) {
       const node = nodes[r % nodes.length];
@@ -86,10 +115,10 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`# waited ${((performance.now() - warmStarted) / 1000).toFixed(1)} s for the corpus map to be built at start\n`);
     const [l1, l5] = loadavg();
-    process.stdout.write(`# bench:http: ${nodes.length} node(s) on ${pg ? "PostgreSQL" : "SQLite"}, ${ids.length}+ papers, ${cookies.length} readers; load average ${l1.toFixed(2)} / ${l5.toFixed(2)}; ${duration} s per row\n`);
+    process.stdout.write(`# bench:http: ${nodes.length} node(s) on ${pg ? "PostgreSQL" : "SQLite"}, ${ids.length}+ papers, ${cookies.length} readers, ${queries.length} distinct search queries; load average ${l1.toFixed(2)} / ${l5.toFixed(2)}; ${duration} s per row\n`);
     process.stdout.write("endpoint            conns    req/s   p50 ms   p99 ms   max ms  errors     503   RSS MB before/during/after\n");
     const endpoints: Array<[string, (i: number) => { path: string; headers: Record<string, string> }]> = [
-      ["search", (i) => ({ path: `/api/search?q=${encodeURIComponent(QUERIES[i % QUERIES.length])}`, headers: {} })],
+      ["search", (i) => ({ path: `/api/search?q=${encodeURIComponent(queries[i % queries.length])}`, headers: {} })],
       ["feed", (i) => ({ path: "/api/feed?limit=20", headers: { cookie: cookies[i % cookies.length] } })],
       ["related", (i) => ({ path: `/api/papers/${encodeURIComponent(ids[i % ids.length])}/related`, headers: {} })],
     ];

@@ -10,9 +10,7 @@
  */
 import type { QueryNode } from "./query-ast.js";
 import type { Analyzer } from "../text/analyzer.js";
-import { StandardTokenizer } from "../text/standard-tokenizer.js";
-import { TokenBuffer } from "../text/token-buffer.js";
-import { termsOfWord } from "../text/word-terms.js";
+import { analyzedText } from "../text/word-terms.js";
 
 /** What to mark in one field: exact terms and term prefixes (from `retriev*`). */
 export interface MarkedTerms {
@@ -54,45 +52,39 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]);
 }
 
-interface Token {
-  start: number;
-  end: number;
-  marked: boolean;
+/** A text's words (offsets) and which of them the query marks. */
+interface MarkedWords {
+  starts: Int32Array;
+  ends: Int32Array;
+  marked: Uint8Array;
+  length: number;
 }
 
-const tokenizer = new StandardTokenizer();
-const buffer = new TokenBuffer(256);
-
-function tokens(text: string, analyzer: Analyzer, marked: MarkedTerms): Token[] {
-  const n = tokenizer.tokenize(text, buffer);
-  const out: Token[] = new Array(n);
-  const hasTerms = marked.terms.size > 0 || marked.prefixes.length > 0;
-  for (let t = 0; t < n; t++) {
-    const start = buffer.starts[t];
-    const end = buffer.ends[t];
-    let hit = false;
-    if (hasTerms) {
-      for (const term of termsOfWord(analyzer, text.slice(start, end))) {
-        if (marked.terms.has(term) || marked.prefixes.some((p) => term.startsWith(p))) {
-          hit = true;
+function markWords(text: string, analyzer: Analyzer, query: MarkedTerms): MarkedWords {
+  const { starts, ends, terms } = analyzedText(analyzer, text);
+  const n = starts.length;
+  const marked = new Uint8Array(n);
+  if (query.terms.size > 0 || query.prefixes.length > 0) {
+    for (let t = 0; t < n; t++) {
+      for (const term of terms[t]) {
+        if (query.terms.has(term) || query.prefixes.some((p) => term.startsWith(p))) {
+          marked[t] = 1;
           break;
         }
       }
     }
-    out[t] = { start, end, marked: hit };
   }
-  return out;
+  return { starts, ends, marked, length: n };
 }
 
-function render(text: string, list: readonly Token[], from: number, to: number, startChar: number, endChar: number): string {
+function render(text: string, words: MarkedWords, from: number, to: number, startChar: number, endChar: number): string {
   let html = "";
   let at = startChar;
   for (let t = from; t < to; t++) {
-    const token = list[t];
-    if (!token.marked) continue;
-    html += escapeHtml(text.slice(at, token.start));
-    html += `<mark>${escapeHtml(text.slice(token.start, token.end))}</mark>`;
-    at = token.end;
+    if (!words.marked[t]) continue;
+    html += escapeHtml(text.slice(at, words.starts[t]));
+    html += `<mark>${escapeHtml(text.slice(words.starts[t], words.ends[t]))}</mark>`;
+    at = words.ends[t];
   }
   return html + escapeHtml(text.slice(at, endChar));
 }
@@ -106,8 +98,10 @@ export interface Highlighted {
 
 /** The whole text, escaped, with matched words marked. */
 export function highlight(text: string, analyzer: Analyzer, marked: MarkedTerms): Highlighted {
-  const list = tokens(text, analyzer, marked);
-  return { html: render(text, list, 0, list.length, 0, text.length), matches: list.filter((t) => t.marked).length };
+  const words = markWords(text, analyzer, marked);
+  let matches = 0;
+  for (let t = 0; t < words.length; t++) matches += words.marked[t];
+  return { html: render(text, words, 0, words.length, 0, text.length), matches };
 }
 
 /**
@@ -117,44 +111,51 @@ export function highlight(text: string, analyzer: Analyzer, marked: MarkedTerms)
  */
 export function snippet(text: string, analyzer: Analyzer, marked: MarkedTerms, maxChars = 300): Highlighted {
   if (text.length <= maxChars) return highlight(text, analyzer, marked);
-  const list = tokens(text, analyzer, marked);
-  if (list.length === 0) return { html: escapeHtml(text.slice(0, maxChars)) + "…", matches: 0 };
-  // the window [first, last] of tokens that fits in maxChars with the most marked tokens
+  const words = markWords(text, analyzer, marked);
+  const { starts, ends, marked: isMarked, length } = words;
+  if (length === 0) return { html: escapeHtml(text.slice(0, maxChars)) + "…", matches: 0 };
+  // the window [first, last] of words that fits in maxChars with the most marked words
   let bestFirst = 0;
   let bestCount = -1;
   let last = 0;
   let count = 0;
-  for (let first = 0; first < list.length; first++) {
+  for (let first = 0; first < length; first++) {
     if (last < first) {
       last = first;
       count = 0;
     }
-    while (last < list.length && list[last].end - list[first].start <= maxChars) {
-      if (list[last].marked) count++;
+    while (last < length && ends[last] - starts[first] <= maxChars) {
+      count += isMarked[last];
       last++;
     }
     if (count > bestCount) {
       bestCount = count;
       bestFirst = first;
     }
-    if (list[first].marked) count--;
+    count -= isMarked[first];
   }
   // start a little before the first match so the passage reads as a sentence
   let first = bestFirst;
-  const firstMark = list.findIndex((t, i) => i >= bestFirst && t.marked);
+  let firstMark = -1;
+  for (let t = bestFirst; t < length; t++) {
+    if (isMarked[t]) {
+      firstMark = t;
+      break;
+    }
+  }
   if (firstMark > 0) {
     first = firstMark;
-    while (first > 0 && list[firstMark].start - list[first - 1].start <= maxChars / 4) first--;
+    while (first > 0 && starts[firstMark] - starts[first - 1] <= maxChars / 4) first--;
   }
   let end = first;
-  while (end < list.length && list[end].end - list[first].start <= maxChars) end++;
+  while (end < length && ends[end] - starts[first] <= maxChars) end++;
   if (end === first) end = first + 1;
-  const startChar = first === 0 ? 0 : list[first].start;
-  const endChar = end === list.length ? text.length : list[end - 1].end;
-  let html = render(text, list, first, end, startChar, endChar);
+  const startChar = first === 0 ? 0 : starts[first];
+  const endChar = end === length ? text.length : ends[end - 1];
+  let html = render(text, words, first, end, startChar, endChar);
   if (startChar > 0) html = `…${html}`;
   if (endChar < text.length) html = `${html}…`;
   let matches = 0;
-  for (let t = first; t < end; t++) if (list[t].marked) matches++;
+  for (let t = first; t < end; t++) matches += isMarked[t];
   return { html, matches };
 }

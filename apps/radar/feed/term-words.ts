@@ -8,59 +8,30 @@
  */
 import type { Analyzer } from "../../../src/text/analyzer.js";
 import { getAnalyzer } from "../../../src/text/registry.js";
-import { StandardTokenizer } from "../../../src/text/standard-tokenizer.js";
-import { termsOfWord } from "../../../src/text/word-terms.js";
+import { analyzedText } from "../../../src/text/word-terms.js";
 
-const tokenizer = new StandardTokenizer();
 let english: Analyzer | undefined;
-
-/** A text's words in order with the first term each makes (undefined: a stop word). */
-interface AnalyzedText {
-  terms: Array<string | undefined>;
-  words: string[];
-}
-
-/**
- * The analyzed words of recent texts: the feed names the matched words of
- * the same candidate papers for reader after reader, and tokenizing and
- * analyzing a paper's text was a quarter of a feed request's time. Bounded
- * (least recently used texts leave first).
- */
-const analyzedTexts = new Map<string, AnalyzedText>();
-const TEXT_MEMORY = 1024;
-
-function analyzedText(text: string): AnalyzedText {
-  const known = analyzedTexts.get(text);
-  if (known) {
-    analyzedTexts.delete(text);
-    analyzedTexts.set(text, known);
-    return known;
-  }
-  english ??= getAnalyzer("english");
-  const analyzed: AnalyzedText = { terms: [], words: [] };
-  for (const word of tokenizer.tokens(text)) {
-    analyzed.terms.push(termsOfWord(english, word)[0]);
-    analyzed.words.push(word.toLowerCase());
-  }
-  analyzedTexts.set(text, analyzed);
-  if (analyzedTexts.size > TEXT_MEMORY) analyzedTexts.delete(analyzedTexts.keys().next().value!);
-  return analyzed;
-}
 
 /** For each of `terms` that occurs in `text`, the words that make it there (first occurrence, lower-cased). */
 export function wordsOfTerms(text: string, terms: Iterable<string>): Map<string, string> {
+  english ??= getAnalyzer("english");
   const wanted = new Set(terms);
   const out = new Map<string, string>();
-  const { terms: textTerms, words } = analyzedText(text);
-  for (let i = 0; i < textTerms.length && out.size < wanted.size; i++) {
-    const term = textTerms[i];
-    if (term === undefined) continue; // a stop word: no bigram across it
-    if (wanted.has(term) && !out.has(term)) out.set(term, words[i]);
-    const previous = i > 0 ? textTerms[i - 1] : undefined;
+  const analyzed = analyzedText(english, text);
+  const word = (i: number) => text.slice(analyzed.starts[i], analyzed.ends[i]).toLowerCase();
+  let previous: string | undefined;
+  for (let i = 0; i < analyzed.terms.length && out.size < wanted.size; i++) {
+    const term: string | undefined = analyzed.terms[i][0];
+    if (term === undefined) {
+      previous = undefined; // a stop word: no bigram across it
+      continue;
+    }
+    if (wanted.has(term) && !out.has(term)) out.set(term, word(i));
     if (previous !== undefined) {
       const bigram = `${previous} ${term}`;
-      if (wanted.has(bigram) && !out.has(bigram)) out.set(bigram, `${words[i - 1]} ${words[i]}`);
+      if (wanted.has(bigram) && !out.has(bigram)) out.set(bigram, `${word(i - 1)} ${word(i)}`);
     }
+    previous = term;
   }
   return out;
 }
