@@ -118,6 +118,9 @@ async function storeIntegrity(location: string): Promise<string[]> {
     const client = new pg.Client({ connectionString: location });
     await client.connect();
     try {
+      // stopped (or its database crashed) before its schema migration committed: nothing to damage
+      const schema = await client.query("SELECT to_regclass('trove_collections') IS NOT NULL AS created");
+      if (!(schema.rows[0] as { created: boolean }).created) return problems;
       const counts = await client.query(
         "SELECT c.name, c.record_count::int AS kept, (SELECT count(*)::int FROM trove_records r WHERE r.cid = c.cid AND r.body IS NOT NULL) AS live FROM trove_collections c",
       );
