@@ -64,13 +64,14 @@ function markWords(text: string, analyzer: Analyzer, query: MarkedTerms): Marked
   const { starts, ends, terms } = analyzedText(analyzer, text);
   const n = starts.length;
   const marked = new Uint8Array(n);
-  if (query.terms.size > 0 || query.prefixes.length > 0) {
+  const prefixes = query.prefixes;
+  if (query.terms.size > 0 || prefixes.length > 0) {
     for (let t = 0; t < n; t++) {
-      for (const term of terms[t]) {
-        if (query.terms.has(term) || query.prefixes.some((p) => term.startsWith(p))) {
-          marked[t] = 1;
-          break;
-        }
+      const wordTerms = terms[t];
+      for (let i = 0; i < wordTerms.length && !marked[t]; i++) {
+        const term = wordTerms[i];
+        if (query.terms.has(term)) marked[t] = 1;
+        else for (let p = 0; p < prefixes.length && !marked[t]; p++) if (term.startsWith(prefixes[p])) marked[t] = 1;
       }
     }
   }
