@@ -167,7 +167,7 @@ async function main(): Promise<void> {
       const sample = () => samples.push(nodes.map((n) => rssMb(n.pid).toFixed(0)).join("+"));
       sample();
       const minute = setInterval(sample, 60_000);
-      await Promise.all(
+      const soaked = await Promise.all(
         nodes.map((node) => {
           let counter = 0;
           return autocannon({
@@ -189,6 +189,12 @@ async function main(): Promise<void> {
       clearInterval(minute);
       sample();
       process.stdout.write(`  ${samples.join(" -> ")}\n`);
+      const unavailable = soaked.reduce((s, r) => s + (r.statusCodeStats["503"]?.count ?? 0), 0);
+      const errors = soaked.reduce((s, r) => s + r.errors + r.timeouts + r.non2xx, 0) - unavailable;
+      process.stdout.write(
+        `  ${soaked.reduce((s, r) => s + r.requests.total, 0)} requests, ${soaked.reduce((s, r) => s + r.requests.average, 0).toFixed(0)} req/s, ` +
+          `p99 ${Math.max(...soaked.map((r) => r.latency.p99))} ms, max ${Math.max(...soaked.map((r) => r.latency.max))} ms, ${errors} errors, ${unavailable} 503\n`,
+      );
     }
   } finally {
     await Promise.all(nodes.map((n) => n.stop()));

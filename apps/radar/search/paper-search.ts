@@ -37,7 +37,7 @@ import { textFieldNames, vectorFieldNames } from "../../../src/segment/index-con
 import { DateOrder } from "./date-order.js";
 import { RELATED_DEPTH, relatedPipelineConfig, relatedRegistry } from "./related-pipeline.js";
 import { DoiIndex } from "./doi-index.js";
-import { highlight, queryTermsFor, snippet } from "../../../src/lexical/highlight.js";
+import { highlight, queryTermsFor, snippet, type MarkedTerms } from "../../../src/lexical/highlight.js";
 import { RecentAnswers } from "./recent-answers.js";
 import { fieldAnalyzer } from "./index-statistics.js";
 import { paperReference } from "./paper-reference.js";
@@ -118,6 +118,7 @@ export class PaperSearch {
   private readonly f: Required<NonNullable<PaperSearchOptions["fields"]>>;
   private readonly relatedTerms: number;
   private readonly limits: QueryLimits;
+  private readonly marksByQuery = new WeakMap<QueryNode, { title: MarkedTerms; abstract: MarkedTerms }>();
   private readonly timeBudgetMs: number;
   private readonly clock: (() => number) | undefined;
   private readonly snippetChars: number;
@@ -328,12 +329,18 @@ export class PaperSearch {
     const abstractAnalyzer = this.analyzerOf(this.f.abstract);
     const title = typeof paper[this.f.title] === "string" ? (paper[this.f.title] as string) : "";
     const abstract = typeof paper[this.f.abstract] === "string" ? (paper[this.f.abstract] as string) : "";
+    // the query's terms per field, analyzed once for the page's hits (the parsed query is one object per request)
+    let marks = this.marksByQuery.get(query);
+    if (!marks) {
+      marks = { title: queryTermsFor(query, this.f.title, titleAnalyzer), abstract: queryTermsFor(query, this.f.abstract, abstractAnalyzer) };
+      this.marksByQuery.set(query, marks);
+    }
     return {
       paper,
       score,
       highlights: {
-        title: highlight(title, titleAnalyzer, queryTermsFor(query, this.f.title, titleAnalyzer)).html,
-        abstract: snippet(abstract, abstractAnalyzer, queryTermsFor(query, this.f.abstract, abstractAnalyzer), this.snippetChars).html,
+        title: highlight(title, titleAnalyzer, marks.title).html,
+        abstract: snippet(abstract, abstractAnalyzer, marks.abstract, this.snippetChars).html,
       },
     };
   }
