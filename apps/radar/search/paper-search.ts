@@ -37,7 +37,7 @@ import { textFieldNames, vectorFieldNames } from "../../../src/segment/index-con
 import { DateOrder } from "./date-order.js";
 import { RELATED_DEPTH, relatedPipelineConfig, relatedRegistry } from "./related-pipeline.js";
 import { DoiIndex } from "./doi-index.js";
-import { highlight, queryTermsFor, snippet, type MarkedTerms } from "../../../src/lexical/highlight.js";
+import { highlight, queryTermsFor, snippet } from "../../../src/lexical/highlight.js";
 import { RecentAnswers } from "./recent-answers.js";
 import { fieldAnalyzer } from "./index-statistics.js";
 import { paperReference } from "./paper-reference.js";
@@ -118,7 +118,6 @@ export class PaperSearch {
   private readonly f: Required<NonNullable<PaperSearchOptions["fields"]>>;
   private readonly relatedTerms: number;
   private readonly limits: QueryLimits;
-  private readonly marksByQuery = new WeakMap<QueryNode, { title: MarkedTerms; abstract: MarkedTerms }>();
   private readonly timeBudgetMs: number;
   private readonly clock: (() => number) | undefined;
   private readonly snippetChars: number;
@@ -201,7 +200,7 @@ export class PaperSearch {
       const id = reference.kind === "arxiv" ? reference.id : await this.dois.lookup(reference.doi);
       const paper = id === undefined ? undefined : await this.papers.store.getRecord(this.papers.name, id);
       if (paper) {
-        const items = page.offset === 0 && page.limit > 0 ? [this.hitView(paper, 0, MATCH_ALL)] : [];
+        const items = page.offset === 0 && page.limit > 0 ? this.hitViews([{ id: String(paper.id), score: 0 }], [paper], MATCH_ALL) : [];
         return { items, total: 1, readAs: "query", match: { paperId: String(paper.id), by: reference.kind === "arxiv" ? "arxiv-id" : "doi" }, mode: "lexical" };
       }
       notices.push(`No paper with ${reference.kind === "arxiv" ? `arXiv id ${reference.id}` : `DOI ${reference.doi}`} is in Paper Radar yet; these are the papers that mention it.`);
@@ -286,63 +285,48 @@ export class PaperSearch {
       this.papers.name,
       picked.map((p) => p.id),
     );
-    const items: SearchHitView[] = [];
-    picked.forEach((p, i) => {
-      const paper = records[i];
-      if (paper) items.push(this.hitView(paper, p.score, query));
-    });
-    return { items, total };
+    return { items: this.hitViews(picked, records, query), total };
   }
 
   /** One page of `query` within `filter`, as hits with highlights. */
   private async run(query: QueryNode, filter: QueryNode | undefined, sort: "relevance" | "date", page: PageRequest, deadline: QueryDeadline): Promise<{ items: SearchHitView[]; total: number }> {
     if (query.kind === "bool" && query.must.length === 0 && query.should.length === 0) return { items: [], total: 0 };
-    let ids: string[];
-    let scores: Map<string, number>;
-    let total: number;
-    let records: Array<StoredRecord | undefined>;
     if (sort === "date") {
-      const result = await this.newestFirst(query, filter, page, deadline);
-      ids = result.ids;
-      scores = result.scores;
-      total = result.total;
-      records = await this.papers.store.getRecords(this.papers.name, ids);
-    } else {
-      const result = await this.papers.search(query, { k: page.limit, offset: page.offset, filter, exactTotalHits: true, deadline });
-      ids = result.hits.map((h) => h.id);
-      scores = new Map(result.hits.map((h) => [h.id, h.score]));
-      records = result.hits.map((h) => h.record);
-      // past the last match the engine reports offset + hits as the total: count instead
-      total = ids.length === 0 && page.offset > 0 ? await this.count(query, filter, deadline) : result.totalHits;
+      const { ids, scores, total } = await this.newestFirst(query, filter, page, deadline);
+      const records = await this.papers.store.getRecords(this.papers.name, ids);
+      return { items: this.hitViews(ids.map((id) => ({ id, score: scores.get(id) ?? 0 })), records, query), total };
     }
-    const items: SearchHitView[] = [];
-    ids.forEach((id, i) => {
-      const paper = records[i];
-      if (paper) items.push(this.hitView(paper, scores.get(id) ?? 0, query));
-    });
-    return { items, total };
+    const result = await this.papers.search(query, { k: page.limit, offset: page.offset, filter, exactTotalHits: true, deadline });
+    // past the last match the engine reports offset + hits as the total: count instead
+    const total = result.hits.length === 0 && page.offset > 0 ? await this.count(query, filter, deadline) : result.totalHits;
+    return { items: this.hitViews(result.hits, result.hits.map((h) => h.record), query), total };
   }
 
-  /** A hit with its title and an abstract passage, the words `query` searched for marked. */
-  private hitView(paper: StoredRecord, score: number, query: QueryNode): SearchHitView {
+  /**
+   * A page of hits (`records[i]` is the record of `hits[i]`; missing ones are
+   * left out) with their titles and an abstract passage, the words `query`
+   * searched for marked; the query's terms are analyzed once for the page.
+   */
+  private hitViews(hits: ReadonlyArray<{ id: string; score: number }>, records: ReadonlyArray<StoredRecord | undefined>, query: QueryNode): SearchHitView[] {
     const titleAnalyzer = this.analyzerOf(this.f.title);
     const abstractAnalyzer = this.analyzerOf(this.f.abstract);
-    const title = typeof paper[this.f.title] === "string" ? (paper[this.f.title] as string) : "";
-    const abstract = typeof paper[this.f.abstract] === "string" ? (paper[this.f.abstract] as string) : "";
-    // the query's terms per field, analyzed once for the page's hits (the parsed query is one object per request)
-    let marks = this.marksByQuery.get(query);
-    if (!marks) {
-      marks = { title: queryTermsFor(query, this.f.title, titleAnalyzer), abstract: queryTermsFor(query, this.f.abstract, abstractAnalyzer) };
-      this.marksByQuery.set(query, marks);
-    }
-    return {
-      paper,
-      score,
-      highlights: {
-        title: highlight(title, titleAnalyzer, marks.title).html,
-        abstract: snippet(abstract, abstractAnalyzer, marks.abstract, this.snippetChars).html,
-      },
-    };
+    const titleMarks = queryTermsFor(query, this.f.title, titleAnalyzer);
+    const abstractMarks = queryTermsFor(query, this.f.abstract, abstractAnalyzer);
+    const text = (paper: StoredRecord, field: string) => (typeof paper[field] === "string" ? (paper[field] as string) : "");
+    const items: SearchHitView[] = [];
+    hits.forEach((hit, i) => {
+      const paper = records[i];
+      if (!paper) return;
+      items.push({
+        paper,
+        score: hit.score,
+        highlights: {
+          title: highlight(text(paper, this.f.title), titleAnalyzer, titleMarks).html,
+          abstract: snippet(text(paper, this.f.abstract), abstractAnalyzer, abstractMarks, this.snippetChars).html,
+        },
+      });
+    });
+    return items;
   }
 
   /**
