@@ -75,6 +75,20 @@ function searchQueries(count: number, titles: readonly string[]): string[] {
   return [...out];
 }
 
+/** The nodes' results as one: requests summed, latencies the worst node's, errors without the 503s of the bounded queue. */
+function summarize(results: readonly CannonResult[]): { requests: number; rps: number; p50: number; p99: number; max: number; errors: number; unavailable: number } {
+  const unavailable = results.reduce((s, r) => s + (r.statusCodeStats["503"]?.count ?? 0), 0);
+  return {
+    requests: results.reduce((s, r) => s + r.requests.total, 0),
+    rps: results.reduce((s, r) => s + r.requests.average, 0),
+    p50: Math.max(...results.map((r) => r.latency.p50)),
+    p99: Math.max(...results.map((r) => r.latency.p99)),
+    max: Math.max(...results.map((r) => r.latency.max)),
+    errors: results.reduce((s, r) => s + r.errors + r.timeouts + r.non2xx, 0) - unavailable,
+    unavailable,
+  };
+}
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
@@ -148,12 +162,7 @@ async function main(): Promise<void> {
         );
         clearInterval(sampler);
         const after = nodes.map((n) => rssMb(n.pid));
-        const rps = results.reduce((s, r) => s + r.requests.average, 0);
-        const p50 = Math.max(...results.map((r) => r.latency.p50));
-        const p99 = Math.max(...results.map((r) => r.latency.p99));
-        const max = Math.max(...results.map((r) => r.latency.max));
-        const unavailable = results.reduce((s, r) => s + (r.statusCodeStats["503"]?.count ?? 0), 0);
-        const errors = results.reduce((s, r) => s + r.errors + r.timeouts + r.non2xx, 0) - unavailable;
+        const { rps, p50, p99, max, unavailable, errors } = summarize(results);
         const mb = (xs: number[]) => xs.map((x) => x.toFixed(0)).join("+");
         process.stdout.write(
           `${name.padEnd(18)} ${String(connections).padStart(6)} ${rps.toFixed(0).padStart(8)} ${p50.toFixed(0).padStart(8)} ${p99.toFixed(0).padStart(8)} ${max.toFixed(0).padStart(8)} ${String(errors).padStart(7)} ${String(unavailable).padStart(7)}   ${mb(before)}/${mb(during)}/${mb(after)}\n`,
@@ -189,12 +198,8 @@ async function main(): Promise<void> {
       clearInterval(minute);
       sample();
       process.stdout.write(`  ${samples.join(" -> ")}\n`);
-      const unavailable = soaked.reduce((s, r) => s + (r.statusCodeStats["503"]?.count ?? 0), 0);
-      const errors = soaked.reduce((s, r) => s + r.errors + r.timeouts + r.non2xx, 0) - unavailable;
-      process.stdout.write(
-        `  ${soaked.reduce((s, r) => s + r.requests.total, 0)} requests, ${soaked.reduce((s, r) => s + r.requests.average, 0).toFixed(0)} req/s, ` +
-          `p99 ${Math.max(...soaked.map((r) => r.latency.p99))} ms, max ${Math.max(...soaked.map((r) => r.latency.max))} ms, ${errors} errors, ${unavailable} 503\n`,
-      );
+      const { requests, rps, p99, max, errors, unavailable } = summarize(soaked);
+      process.stdout.write(`  ${requests} requests, ${rps.toFixed(0)} req/s, p99 ${p99} ms, max ${max} ms, ${errors} errors, ${unavailable} 503\n`);
     }
   } finally {
     await Promise.all(nodes.map((n) => n.stop()));
